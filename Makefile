@@ -1,0 +1,60 @@
+# Coprod: `make run` starts everything with demo data; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+TOOLS := var/tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.9
+PY := $(VENV)/bin/python
+CHROMIUM ?= /usr/bin/chromium
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: install run test test-fast test-browser lint format chromium bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py seed_demo
+	DJANGO_DEBUG=true honcho --procfile Procfile start
+
+# Debian's Chromium for the browser tests; never a downloaded browser build.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+test: install chromium
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not browser"
+
+test-browser: install chromium
+	$(PY) -m pytest -m browser
+
+lint: install
+	ruff check .
+	ruff format --check .
+
+format: install
+	ruff check --fix .
+	ruff format .
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var/static var/celery var/screenshots

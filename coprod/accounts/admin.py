@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from coprod.accounts.models import Organisation, StaffMembership, User
+
+
+class StaffMembershipInline(admin.TabularInline):
+    model = StaffMembership
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "is_active", "is_staff"]
+    search_fields = ["email", "display_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password", "display_name")}),
+        ("Admin site", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    inlines = [StaffMembershipInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "timezone"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StaffMembershipInline]

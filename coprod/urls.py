@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from coprod.accounts.views import HomeView
+from coprod.health import healthz
+
+admin.site.site_header = "Coprod administration"
+admin.site.site_title = "Coprod admin"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("", include("coprod.accounts.urls")),
+    path("projects/", include("projects.urls")),
+    path("me/", include("participants.urls")),
+    path("reports/", include("coprod.reports.urls")),
+    path("account/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

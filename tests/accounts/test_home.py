@@ -1,0 +1,81 @@
+import pytest
+from django.urls import reverse
+
+from coprod.accounts.models import StaffRole
+from tests.factories import ParticipantFactory, ProjectMembershipFactory, StaffMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("role", "place"),
+    [
+        ("coordinator", "accounts:dashboard"),
+        ("finance", "accounts:dashboard"),
+        ("admin", "accounts:dashboard"),
+        ("member", "participants:home"),
+        ("funder", "reports:list"),
+    ],
+)
+def test_home_sends_each_person_to_their_place(role, place, world, client_for):
+    response = client_for(world, role).get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(place)
+
+
+def test_someone_with_no_role_is_told_what_to_do_next(world, client_for):
+    response = client_for(world, "no_role").get(reverse("home"))
+
+    assert response.status_code == 200
+    assert "ask your coordinator" in response.content.decode()
+
+
+def test_a_staff_member_who_is_also_a_member_sees_both_places(client):
+    staff = StaffMembershipFactory(role=StaffRole.COORDINATOR)
+    membership = ProjectMembershipFactory(
+        participant=ParticipantFactory(user=staff.user, organisation=staff.organisation)
+    )
+    client.force_login(membership.participant.user)
+
+    response = client.get(reverse("home"), follow=True)
+
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("accounts:dashboard")
+    assert f'href="{reverse("participants:home")}"' in html
+    assert f'href="{reverse("accounts:dashboard")}" aria-current="page"' in html
+
+
+def test_the_dashboard_lists_only_this_organisations_projects(world, client_for):
+    response = client_for(world, "coordinator").get(reverse("accounts:dashboard"))
+
+    html = response.content.decode()
+    assert world.project.title in html
+    assert world.other_project.title not in html
+    assert "Your role at <strong>Riverside Trust</strong>: Coordinator." in html
+
+
+def test_the_dashboard_costs_the_same_queries_for_one_project_or_many(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ProjectFactory
+
+    client = client_for(world, "coordinator")
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("accounts:dashboard"))
+    ProjectFactory.create_batch(10, organisation=world.org)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("accounts:dashboard"))
+
+    assert response.content.decode().count('class="h5 mb-1"') == 11
+    assert len(many) == len(one) <= 10
+
+
+def test_two_step_login_is_offered_to_staff_not_members(world, client_for):
+    url = reverse("accounts:account")
+    two_step = reverse("mfa_index")
+
+    assert two_step in client_for(world, "coordinator").get(url).content.decode()
+    assert two_step in client_for(world, "finance").get(url).content.decode()
+    assert two_step not in client_for(world, "member").get(url).content.decode()

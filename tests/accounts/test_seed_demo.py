@@ -1,0 +1,62 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from coprod.accounts.models import Organisation, User
+from participants.models import Participant
+from projects.models import FunderGrant, Project
+
+pytestmark = pytest.mark.django_db
+
+LOGINS = [
+    "coordinator@demo.coprod.test",
+    "finance@demo.coprod.test",
+    "member1@demo.coprod.test",
+    "member2@demo.coprod.test",
+    "member3@demo.coprod.test",
+    "funder@demo.coprod.test",
+]
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_seed_demo_loads_the_demo_once_however_often_it_runs(settings, client):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=StringIO())
+
+    assert sorted(User.objects.values_list("email", flat=True)) == sorted(LOGINS)
+    assert Organisation.objects.count() == 1
+    assert Project.objects.count() == 2
+    assert Participant.objects.count() == 3
+    assert FunderGrant.objects.count() == 1
+    printed = out.getvalue()
+    for email in LOGINS:
+        assert email in printed
+    assert "coprod-demo" in printed
+
+
+@pytest.mark.parametrize(
+    ("email", "lands_on"),
+    [
+        ("coordinator@demo.coprod.test", "/dashboard/"),
+        ("member1@demo.coprod.test", "/me/"),
+        ("funder@demo.coprod.test", "/reports/"),
+    ],
+)
+def test_each_demo_login_lands_on_its_own_page(email, lands_on, client):
+    call_command("seed_demo", "--force", stdout=StringIO())
+
+    response = client.post(
+        "/account/login/", {"login": email, "password": "coprod-demo"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == lands_on
+    assert response.status_code == 200

@@ -1,0 +1,113 @@
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from coprod.accounts.models import StaffRole
+from tests.factories import (
+    FunderGrantFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    ProjectMembershipFactory,
+    StaffMembershipFactory,
+    UserFactory,
+)
+
+# The roles every permission test speaks of. "coordinator", "finance" and
+# "admin" work for organisation A; "other_coordinator" for organisation B;
+# "member" is in A's project; "funder" may read its reports; "no_role" has a
+# login and nothing else (a funder whose grant ended, say).
+ROLES = (
+    "anonymous",
+    "member",
+    "coordinator",
+    "other_coordinator",
+    "finance",
+    "admin",
+    "funder",
+    "no_role",
+)
+
+
+def pytest_configure(config):
+    """In CI the real services are required: refuse to run on the embedded defaults."""
+    if os.environ.get("COPROD_REQUIRE_SERVICES") != "1":
+        return
+    missing = []
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        missing.append("DATABASE_URL must point at PostgreSQL")
+    if not os.environ.get("REDIS_URL", "").startswith("redis://"):
+        missing.append("REDIS_URL must point at Redis")
+    if missing:
+        pytest.exit("COPROD_REQUIRE_SERVICES=1 but " + "; ".join(missing), returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth's rate limits count in the cache; every test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    """Two organisations, every role, and the objects they may or may not see."""
+    org = OrganisationFactory(name="Riverside Trust")
+    other_org = OrganisationFactory(name="Hilltop Council")
+    project = ProjectFactory(organisation=org, title="Safe Nights")
+    other_project = ProjectFactory(organisation=other_org, title="Clear Letters")
+    membership = ProjectMembershipFactory(project=project)
+    users = {
+        "anonymous": None,
+        "member": membership.participant.user,
+        "coordinator": StaffMembershipFactory(organisation=org, role=StaffRole.COORDINATOR).user,
+        "other_coordinator": StaffMembershipFactory(
+            organisation=other_org, role=StaffRole.COORDINATOR
+        ).user,
+        "finance": StaffMembershipFactory(organisation=org, role=StaffRole.FINANCE).user,
+        "admin": StaffMembershipFactory(organisation=org, role=StaffRole.ADMIN).user,
+        "funder": FunderGrantFactory(project=project, user=UserFactory()).user,
+        "no_role": UserFactory(),
+    }
+    return SimpleNamespace(
+        org=org,
+        other_org=other_org,
+        project=project,
+        other_project=other_project,
+        membership=membership,
+        users=users,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a test client logged in as the given role (anonymous: logged out)."""
+
+    def make(world, role):
+        client.logout()
+        user = world.users[role]
+        if user is not None:
+            client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[1])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """Send this test's email through a real SMTP server on localhost and return its inbox."""
+    from tests.mail import start_smtp_server
+
+    controller, inbox = start_smtp_server()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = controller.hostname
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    yield inbox
+    controller.stop()

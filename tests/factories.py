@@ -1,0 +1,81 @@
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from coprod.accounts.models import Organisation, StaffMembership, StaffRole, User
+from participants.models import Participant, ProjectMembership
+from projects.models import FunderGrant, Project
+
+PASSWORD = "a-long-test-password-1"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Faker("name", locale="en_GB")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def email_address(obj, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+
+
+class StaffMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMembership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = StaffRole.COORDINATOR
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Project {n}")
+    summary = "People with lived experience and staff design a service together."
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    preferred_name = factory.Faker("first_name", locale="en_GB")
+
+
+class ProjectMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectMembership
+
+    project = factory.SubFactory(ProjectFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory, organisation=factory.SelfAttribute("..project.organisation")
+    )
+    status = ProjectMembership.Status.ACTIVE
+
+
+class FunderGrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FunderGrant
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=90))

@@ -1,0 +1,54 @@
+"""A real SMTP server on localhost (aiosmtpd) that keeps what it receives."""
+
+import email
+import email.policy
+import socket
+import threading
+import time
+
+from aiosmtpd.controller import Controller
+
+
+class Inbox:
+    """aiosmtpd handler: every message delivered, parsed, in arrival order."""
+
+    def __init__(self):
+        self.messages = []
+        self._arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, to: str, timeout: float = 10.0):
+        """Return the newest message to `to`, waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                found = [m for m in self.messages if to in m["To"]]
+                if found:
+                    return found[-1]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"No email to {to} arrived within {timeout} seconds")
+                self._arrived.wait(left)
+
+    @staticmethod
+    def text_of(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return controller, inbox

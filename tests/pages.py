@@ -1,0 +1,143 @@
+"""The registry of every URL in Coprod: who may open it, and how the browser gate visits it.
+
+One table feeds two gates:
+- tests/test_permission_matrix.py asks every role for every page and checks
+  the answer, and fails when a URL pattern has no row here;
+- tests/browser/ opens every HTML page in Chromium and runs axe on it.
+
+Adding a view? Add its row here, with the answer for every role.
+
+Answers: 200 / 403 / 404 / 405, LOGIN (a redirect to the login page) or
+REDIRECT (a redirect anywhere else).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.conftest import ROLES
+
+LOGIN = "login"
+REDIRECT = "redirect"
+PHONE = "phone"
+DESKTOP = "desktop"
+
+STAFF = ("coordinator", "other_coordinator", "finance", "admin")
+LOGGED_IN = tuple(role for role in ROLES if role != "anonymous")
+
+
+def answers(default, **by_role) -> dict:
+    """Build a role -> answer mapping: `default` for every role not named."""
+    unknown = set(by_role) - set(ROLES)
+    if unknown:
+        raise ValueError(f"Unknown roles: {sorted(unknown)}")
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+def signed_in(answer, anonymous=LOGIN, **by_role) -> dict:
+    """Anonymous people go to the login page; every logged-in role gets `answer`."""
+    return answers(answer, anonymous=anonymous, **by_role)
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    expect: dict
+    kwargs: Callable = field(default=lambda world: {})
+    html: bool = True
+    device: str = DESKTOP
+    edit: bool = False
+    # The browser gate opens the page as the first role answered 200, unless
+    # `journey` names the browser test that reaches it (pages that need state
+    # built by earlier steps, such as "enter the code we emailed you").
+    journey: str = ""
+    browser_role: str = ""
+
+    def role_for_browser(self):
+        if self.browser_role:
+            return self.browser_role
+        return next((role for role in ROLES if self.expect[role] == 200), None)
+
+
+def project_pk(world):
+    return {"pk": world.project.pk}
+
+
+PAGES = [
+    # --- Coprod's own pages -------------------------------------------------
+    Page("home", answers(REDIRECT, anonymous=LOGIN, no_role=200), browser_role="no_role"),
+    Page("healthz", answers(200), html=False),
+    Page(
+        "accounts:dashboard",
+        signed_in(200, member=403, funder=403, no_role=403),
+    ),
+    Page("accounts:account", signed_in(200), device=PHONE, browser_role="member"),
+    Page(
+        "projects:create",
+        signed_in(200, member=403, finance=403, funder=403, no_role=403),
+        edit=True,
+    ),
+    Page(
+        "projects:detail",
+        signed_in(200, other_coordinator=404, funder=404, no_role=404),
+        kwargs=project_pk,
+    ),
+    Page(
+        "projects:update",
+        signed_in(200, member=403, finance=403, other_coordinator=404, funder=404, no_role=404),
+        kwargs=project_pk,
+        edit=True,
+    ),
+    Page(
+        "participants:home",
+        signed_in(403, member=200),
+        device=PHONE,
+    ),
+    Page(
+        "reports:list",
+        signed_in(200, member=403, no_role=403),
+    ),
+    # --- Accounts (django-allauth) ------------------------------------------
+    Page("account_login", answers(REDIRECT, anonymous=200), device=PHONE),
+    Page("account_request_login_code", answers(REDIRECT, anonymous=200), device=PHONE),
+    Page(
+        "account_confirm_login_code",
+        answers(REDIRECT),
+        device=PHONE,
+        journey="test_member_logs_in_by_emailed_code_on_a_phone",
+    ),
+    Page("account_signup", answers(REDIRECT, anonymous=200), device=PHONE),
+    Page("account_logout", signed_in(200), device=PHONE),
+    Page("account_inactive", answers(200), device=PHONE),
+    Page("account_reauthenticate", signed_in(200), device=PHONE),
+    Page("account_email", signed_in(200), device=PHONE, edit=True, browser_role="member"),
+    Page("account_email_verification_sent", answers(200), device=PHONE),
+    Page(
+        "account_confirm_email",
+        answers(200),
+        kwargs=lambda world: {"key": "not-a-real-key"},
+        device=PHONE,
+    ),
+    Page("account_change_password", signed_in(200), device=PHONE, browser_role="member"),
+    Page("account_set_password", signed_in(REDIRECT), device=PHONE),
+    Page("account_reset_password", answers(200), device=PHONE),
+    Page("account_reset_password_done", answers(200), device=PHONE),
+    Page(
+        "account_reset_password_from_key",
+        answers(200),
+        kwargs=lambda world: {"uidb36": "1", "key": "not-a-real-key"},
+        device=PHONE,
+    ),
+    Page("account_reset_password_from_key_done", answers(200), device=PHONE),
+    # Two-step login (TOTP): offered to staff, open to anyone who wants it.
+    Page("mfa_index", signed_in(200)),
+    Page("mfa_authenticate", signed_in(REDIRECT)),
+    Page("mfa_reauthenticate", signed_in(REDIRECT)),
+    Page("mfa_activate_totp", signed_in(REDIRECT), journey="test_staff_sets_up_two_step_login"),
+    # Answer 404 until the person has set up an authenticator app.
+    Page("mfa_deactivate_totp", signed_in(404)),
+    Page("mfa_view_recovery_codes", signed_in(404)),
+    Page("mfa_generate_recovery_codes", signed_in(REDIRECT)),
+    Page("mfa_download_recovery_codes", signed_in(404), html=False),
+]
+
+PAGES_BY_NAME = {page.name: page for page in PAGES}

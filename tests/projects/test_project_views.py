@@ -1,0 +1,80 @@
+import pytest
+from django.urls import reverse
+
+from projects.models import Project
+from tests.factories import StaffMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_coordinator_creates_a_project_in_their_organisation(world, client_for):
+    client = client_for(world, "coordinator")
+
+    response = client.post(
+        reverse("projects:create"),
+        {"organisation": world.org.pk, "title": "Open Doors", "summary": "Why we meet."},
+    )
+
+    project = Project.objects.get(title="Open Doors")
+    assert response["Location"] == project.get_absolute_url()
+    assert project.organisation == world.org
+
+
+def test_a_coordinator_cannot_create_a_project_in_someone_elses_organisation(world, client_for):
+    client = client_for(world, "coordinator")
+
+    response = client.post(
+        reverse("projects:create"),
+        {"organisation": world.other_org.pk, "title": "Sneaky", "summary": "No."},
+    )
+
+    assert response.status_code == 200
+    assert not Project.objects.filter(title="Sneaky").exists()
+    assert 'class="error-summary"' in response.content.decode()
+
+
+def test_a_coordinator_of_two_organisations_chooses_which(world, client_for):
+    StaffMembershipFactory(user=world.users["coordinator"], organisation=world.other_org)
+    client = client_for(world, "coordinator")
+
+    html = client.get(reverse("projects:create")).content.decode()
+
+    assert '<select name="organisation"' in html
+    assert world.other_org.name in html
+
+
+def test_the_error_summary_links_to_each_field_with_a_problem(world, client_for):
+    client = client_for(world, "coordinator")
+
+    response = client.post(
+        reverse("projects:update", kwargs={"pk": world.project.pk}), {"title": "", "summary": ""}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_title"' in html
+    assert 'href="#id_summary"' in html
+    assert html.index("error-summary") < html.index('id="id_title"')
+    world.project.refresh_from_db()
+    assert world.project.title == "Safe Nights"
+
+
+def test_a_coordinator_edits_the_project(world, client_for):
+    client = client_for(world, "coordinator")
+
+    client.post(
+        reverse("projects:update", kwargs={"pk": world.project.pk}),
+        {"title": "Safe Nights, together", "summary": "New words."},
+    )
+
+    world.project.refresh_from_db()
+    assert (world.project.title, world.project.summary) == ("Safe Nights, together", "New words.")
+
+
+def test_the_edit_link_shows_only_to_those_who_may_edit(world, client_for):
+    url = reverse("projects:detail", kwargs={"pk": world.project.pk})
+    edit = reverse("projects:update", kwargs={"pk": world.project.pk})
+
+    assert edit in client_for(world, "coordinator").get(url).content.decode()
+    assert edit not in client_for(world, "member").get(url).content.decode()
+    assert edit not in client_for(world, "finance").get(url).content.decode()
