@@ -165,6 +165,11 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
 # Six digits: quick to type on a phone's number pad; allauth allows 3 tries
 # per code and rate-limits requests for new ones.
 ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_FORMS = {
+    "login": "coprod.accounts.forms.LoginForm",
+    "request_login_code": "coprod.accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "coprod.accounts.forms.ConfirmLoginCodeForm",
+}
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Coprod: "
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False

@@ -31,6 +31,13 @@ ROLES = (
 )
 
 
+def pytest_collection_modifyitems(items):
+    """Mark everything under tests/browser/ (it drives Chromium) for make test-fast to leave out."""
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
 def pytest_configure(config):
     """In CI the real services are required: refuse to run on the embedded defaults."""
     if os.environ.get("COPROD_REQUIRE_SERVICES") != "1":
@@ -52,14 +59,13 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def world(db):
+def build_world():
     """Two organisations, every role, and the objects they may or may not see."""
     org = OrganisationFactory(name="Riverside Trust")
     other_org = OrganisationFactory(name="Hilltop Council")
     project = ProjectFactory(organisation=org, title="Safe Nights")
     other_project = ProjectFactory(organisation=other_org, title="Clear Letters")
-    membership = ProjectMembershipFactory(project=project)
+    membership = ProjectMembershipFactory(project=project, participant__preferred_name="Jo")
     users = {
         "anonymous": None,
         "member": membership.participant.user,
@@ -80,6 +86,11 @@ def world(db):
         membership=membership,
         users=users,
     )
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
 
 
 @pytest.fixture

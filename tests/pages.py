@@ -58,6 +58,9 @@ class Page:
         return next((role for role in ROLES if self.expect[role] == 200), None)
 
 
+TWO_STEP = "test_staff_sets_up_two_step_login"
+
+
 def project_pk(world):
     return {"pk": world.project.pk}
 
@@ -118,7 +121,13 @@ PAGES = [
         device=PHONE,
     ),
     Page("account_change_password", signed_in(200), device=PHONE, browser_role="member"),
-    Page("account_set_password", signed_in(REDIRECT), device=PHONE),
+    # Members who log in by code have no password: for them this page renders.
+    Page(
+        "account_set_password",
+        signed_in(REDIRECT),
+        device=PHONE,
+        journey="test_member_logs_in_by_emailed_code_on_a_phone",
+    ),
     Page("account_reset_password", answers(200), device=PHONE),
     Page("account_reset_password_done", answers(200), device=PHONE),
     Page(
@@ -130,13 +139,14 @@ PAGES = [
     Page("account_reset_password_from_key_done", answers(200), device=PHONE),
     # Two-step login (TOTP): offered to staff, open to anyone who wants it.
     Page("mfa_index", signed_in(200)),
-    Page("mfa_authenticate", signed_in(REDIRECT)),
-    Page("mfa_reauthenticate", signed_in(REDIRECT)),
-    Page("mfa_activate_totp", signed_in(REDIRECT), journey="test_staff_sets_up_two_step_login"),
-    # Answer 404 until the person has set up an authenticator app.
-    Page("mfa_deactivate_totp", signed_in(404)),
-    Page("mfa_view_recovery_codes", signed_in(404)),
-    Page("mfa_generate_recovery_codes", signed_in(REDIRECT)),
+    # Pages in the middle of setting up or using two-step login: most answer
+    # 404 or send people back until an authenticator app is set up.
+    Page("mfa_authenticate", signed_in(REDIRECT), journey=TWO_STEP),
+    Page("mfa_reauthenticate", signed_in(REDIRECT), journey=TWO_STEP),
+    Page("mfa_activate_totp", signed_in(REDIRECT), journey=TWO_STEP),
+    Page("mfa_deactivate_totp", signed_in(404), journey=TWO_STEP),
+    Page("mfa_view_recovery_codes", signed_in(404), journey=TWO_STEP),
+    Page("mfa_generate_recovery_codes", signed_in(REDIRECT), journey=TWO_STEP),
     Page("mfa_download_recovery_codes", signed_in(404), html=False),
 ]
 

@@ -1,0 +1,143 @@
+"""Journeys, written as a person acts: by what they see and the labels they read.
+
+Every page a journey passes through is checked with axe on the way. Journeys
+also reach the pages that only exist in the middle of something (typing an
+emailed code, the two-step login prompt), which tests/pages.py names here.
+"""
+
+import re
+
+from django.test.utils import override_settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import log_in_through_the_form
+from tests.factories import PASSWORD, ProjectMembershipFactory, StaffMembershipFactory
+from tests.pages import PAGES
+
+
+def test_coordinator_logs_in_and_reaches_the_dashboard(site, open_as):
+    page = open_as("anonymous", "desktop")
+
+    page.goto(site.url + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to Coprod")
+    assert_accessible(page)
+    page.get_by_label("Email").fill(site.world.users["coordinator"].email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    expect(page.get_by_role("link", name="Safe Nights")).to_be_visible()
+    expect(page.get_by_role("link", name="Clear Letters")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_member_logs_in_by_emailed_code_on_a_phone(site, open_as):
+    # A member who never chose a password: they log in by code only.
+    membership = ProjectMembershipFactory(
+        project=site.world.project,
+        participant__preferred_name="Robin",
+        participant__user__password=None,
+    )
+    email = membership.participant.user.email
+    page = open_as("anonymous", "phone")
+
+    page.goto(site.url + "/")
+    page.get_by_role("link", name="Email me a login code").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Get a login code by email")
+    assert_accessible(page)
+    page.get_by_label("Your email address").fill(email)
+    page.get_by_role("button", name="Email me a code").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert_accessible(page)
+    text = site.inbox.text_of(site.inbox.wait_for(email))
+    code = re.search(r"^\s*(\d{6})\s*$", text, re.M).group(1)
+    page.get_by_label("The 6-digit code from the email").fill(code)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Robin")
+    expect(page.get_by_role("link", name="Safe Nights")).to_be_visible()
+    assert_accessible(page)
+
+    # With no password yet, "Your password" offers to set one.
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_role("link", name="Your password").click()
+    expect(page).to_have_url(re.compile(reverse("account_set_password") + "$"))
+    assert_accessible(page)
+
+
+def test_funder_logs_in_and_cannot_reach_any_edit_page(site, open_as):
+    page = open_as("anonymous", "desktop")
+    log_in_through_the_form(page, site.url, site.world.users["funder"].email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    expect(page.get_by_role("link", name="Dashboard")).to_have_count(0)
+
+    edit_pages = [registered for registered in PAGES if registered.edit]
+    assert len(edit_pages) >= 3
+    for registered in edit_pages:
+        if registered.name.startswith("account_"):
+            continue  # their own email address, not anyone's project data
+        url = site.url + reverse(registered.name, kwargs=registered.kwargs(site.world))
+        response = page.goto(url)
+        assert response.status in (403, 404), f"{registered.name}: {response.status}"
+        expect(page.get_by_role("textbox")).to_have_count(0)
+        assert_accessible(page)
+
+
+def test_staff_sets_up_two_step_login(site, open_as):
+    staff = StaffMembershipFactory(organisation=site.world.org).user
+    page = open_as("anonymous", "desktop")
+    log_in_through_the_form(page, site.url, staff.email)
+
+    # Given a coordinator turns on two-step login from their account page
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_role("link", name="Two-step login").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Activate").click()
+    # allauth asks for the password again before changing how they log in
+    expect(page).to_have_url(re.compile(reverse("account_reauthenticate")))
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    assert_accessible(page)
+    secret = page.get_by_label("Authenticator secret").input_value()
+    page.get_by_label("Authenticator code").fill(current_totp(secret))
+    page.get_by_role("button", name="Activate").click()
+
+    # Then they are shown recovery codes to keep
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recovery Codes")
+    assert_accessible(page)
+    recovery_code = page.get_by_label("Unused codes").input_value().split()[0]
+    for name in ("mfa_generate_recovery_codes", "mfa_deactivate_totp"):
+        page.goto(site.url + reverse(name))
+        assert_accessible(page)
+
+    # When they log in again, the second step is asked for
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(reverse("mfa_authenticate")))
+    assert_accessible(page)
+    page.get_by_label("Code").fill(recovery_code)
+    page.get_by_role("button", name=re.compile("Sign In|Log in", re.I)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+
+    # And once that login is old, changing it asks for a code from the app again
+    with override_settings(ACCOUNT_REAUTHENTICATION_TIMEOUT=0):
+        page.goto(site.url + reverse("mfa_deactivate_totp"))
+        expect(page).to_have_url(re.compile("reauthenticate"))
+        page.goto(site.url + reverse("mfa_reauthenticate"))
+        expect(page.get_by_label("Code")).to_be_visible()
+        assert_accessible(page)
+
+
+def current_totp(secret):
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
