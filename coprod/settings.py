@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "csp",
     "coprod.accounts",
+    "coprod.plainlanguage",
     "coprod.reports",
     "projects",
     "participants",

@@ -54,7 +54,19 @@ class ProjectMembership(models.Model):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="memberships"
     )
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        CO_LEAD = "co_lead", "Co-lead"
+
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
+    role = models.CharField(
+        max_length=20,
+        choices=Role.choices,
+        default=Role.MEMBER,
+        help_text="A co-lead can do what a coordinator does in this project, except money "
+        "and personal details.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,6 +79,10 @@ class ProjectMembership(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=["invited", "active", "on_break", "left"]),
                 name="participants_membership_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["member", "co_lead"]),
+                name="participants_membership_role_valid",
             ),
         ]
 

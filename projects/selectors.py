@@ -51,10 +51,86 @@ def project_list_for_dashboard(user) -> QuerySet[Project]:
     """Return the staff member's projects with the counts the dashboard shows."""
     return (
         Project.objects.filter(organisation_id__in=organisation_ids_for(user))
-        .select_related("organisation")
+        .select_related("organisation", "current_phase")
         .annotate(
             active_members=Count(
                 "memberships", filter=Q(memberships__status="active"), distinct=True
             )
         )
     )
+
+
+def participant_in_project(user, project):
+    """Return the user's participant profile if they have a place in the project."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = (
+        project.memberships.filter(participant__user=user).select_related("participant").first()
+    )
+    return membership.participant if membership else None
+
+
+def values_for_project(project, *, participant=None):
+    """Return the project's values with their current wording, endorsement counts,
+    and whether `participant` endorses each one's current wording."""
+    from projects.models import Endorsement, Value
+
+    values = list(
+        Value.objects.filter(project=project)
+        .select_related("current_version")
+        .annotate(endorsement_count=Count("current_version__endorsements", distinct=True))
+        .order_by("created_at", "pk")
+    )
+    endorsed = set()
+    if participant is not None:
+        endorsed = set(
+            Endorsement.objects.filter(
+                participant=participant, version_id__in=[v.current_version_id for v in values]
+            ).values_list("version_id", flat=True)
+        )
+    for value in values:
+        value.endorsed_by_me = value.current_version_id in endorsed
+    return {
+        "agreed": [v for v in values if v.status == Value.Status.AGREED],
+        "proposed": [v for v in values if v.status == Value.Status.PROPOSED],
+        "retired": [v for v in values if v.status == Value.Status.RETIRED],
+    }
+
+
+def value_histories(project):
+    """Return {value id: [versions, oldest first]} for the values page."""
+    from projects.models import ValueVersion
+
+    histories: dict[int, list] = {}
+    for version in (
+        ValueVersion.objects.filter(value__project=project)
+        .annotate(endorsement_count=Count("endorsements"))
+        .order_by("value_id", "number")
+    ):
+        histories.setdefault(version.value_id, []).append(version)
+    return histories
+
+
+def ladder_for_project(project):
+    """Return the organisation's latest view, members' latest views, and the full history."""
+    from projects.models import LadderAssessment, Rung
+
+    history = list(
+        LadderAssessment.objects.filter(project=project).select_related("author", "participant")
+    )
+    organisation_view = next((row for row in history if row.participant_id is None), None)
+    latest_by_member = {}
+    for row in history:  # newest first
+        if row.participant_id is not None and row.participant_id not in latest_by_member:
+            latest_by_member[row.participant_id] = row
+    member_counts: dict[str, int] = {}
+    for row in latest_by_member.values():
+        member_counts[row.rung] = member_counts.get(row.rung, 0) + 1
+    return {
+        "organisation_view": organisation_view,
+        "member_summary": [
+            (rung.label, member_counts[rung]) for rung in Rung if member_counts.get(rung)
+        ],
+        "member_views": len(latest_by_member),
+        "history": history,
+    }

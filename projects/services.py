@@ -2,19 +2,86 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from coprod.accounts.models import Organisation, User
-from projects.models import FunderGrant, Project
+from participants.models import Participant, ProjectMembership
+from projects.models import (
+    Endorsement,
+    FunderGrant,
+    LadderAssessment,
+    Phase,
+    Project,
+    Rung,
+    Value,
+    ValueVersion,
+)
+
+PHASE_TEMPLATES = {
+    "ptc": {
+        "label": "Poverty Truth Commission phases",
+        "phases": [
+            ("Engagement", "Getting to know each other and building trust."),
+            ("Exploration", "Listening, sharing experience and finding the big questions."),
+            ("Experimentation", "Trying out changes together, small and practical."),
+            ("Embedding", "Making the changes that worked last."),
+        ],
+    },
+    "meam": {
+        "label": "MEAM practical steps",
+        "phases": [
+            (
+                "Set purpose and build relationships",
+                "Agree why we are here and get to know each other.",
+            ),
+            ("Share power and responsibility", "Decide together who does what, and how."),
+            ("Create ways to be involved", "Open up roles so everyone can take part their way."),
+            ("Review and improve", "Look back honestly and change what needs changing."),
+        ],
+    },
+}
+
+
+def _clean(text: str) -> str:
+    return (text or "").strip()
+
+
+def _require(**texts: str) -> dict[str, str]:
+    """Strip each text; whitespace alone counts as empty and is refused."""
+    cleaned = {name: _clean(value) for name, value in texts.items()}
+    missing = {name: "Please write something here." for name, value in cleaned.items() if not value}
+    if missing:
+        raise ValidationError(missing)
+    return cleaned
+
+
+def _check_dates(start_date, end_date):
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": "The end date is before the start date."})
 
 
 @transaction.atomic
 def project_create(
-    *, organisation: Organisation, by: User | None, title: str, summary: str
+    *,
+    organisation: Organisation,
+    by: User | None,
+    title: str,
+    summary: str,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    status: str = Project.Status.PLANNING,
 ) -> Project:
-    """Create a project in an organisation."""
+    """Create a project in an organisation: the first small step."""
+    texts = _require(title=title, summary=summary)
+    _check_dates(start_date, end_date)
     project = Project(
-        organisation=organisation, created_by=by, title=title.strip(), summary=summary.strip()
+        organisation=organisation,
+        created_by=by,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+        **texts,
     )
     project.full_clean()
     project.save()
@@ -22,13 +89,284 @@ def project_create(
 
 
 @transaction.atomic
-def project_update(*, project: Project, by: User | None, title: str, summary: str) -> Project:
-    """Change a project's title and summary."""
-    project.title = title.strip()
-    project.summary = summary.strip()
+def project_update(
+    *,
+    project: Project,
+    by: User | None,
+    title: str,
+    summary: str,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    status: str | None = None,
+) -> Project:
+    """Change a project's title, summary, dates and status."""
+    texts = _require(title=title, summary=summary)
+    _check_dates(start_date, end_date)
+    project.title, project.summary = texts["title"], texts["summary"]
+    project.start_date, project.end_date = start_date, end_date
+    project.status = status or project.status
     project.full_clean()
-    project.save(update_fields=["title", "summary", "updated_at"])
+    project.save(
+        update_fields=["title", "summary", "start_date", "end_date", "status", "updated_at"]
+    )
     return project
+
+
+@transaction.atomic
+def project_update_purpose(
+    *, project: Project, by: User | None, purpose: str, can_change: str, fixed: str
+) -> Project:
+    """Say why the project exists, what the group can change, and what is fixed."""
+    texts = _require(purpose=purpose, can_change=can_change, fixed=fixed)
+    for name, value in texts.items():
+        setattr(project, name, value)
+    project.save(update_fields=[*texts, "updated_at"])
+    return project
+
+
+@transaction.atomic
+def project_update_ways_of_working(
+    *,
+    project: Project,
+    by: User | None,
+    problems: str,
+    payment_approach: str = "",
+    confidentiality: str = "",
+    support: str = "",
+) -> Project:
+    """Record how the group works; how to raise a problem must always be said."""
+    project.problems = _require(problems=problems)["problems"]
+    project.payment_approach = _clean(payment_approach)
+    project.confidentiality = _clean(confidentiality)
+    project.support = _clean(support)
+    project.save(
+        update_fields=[
+            "problems",
+            "payment_approach",
+            "confidentiality",
+            "support",
+            "updated_at",
+        ]
+    )
+    return project
+
+
+@transaction.atomic
+def phases_start_from_template(*, project: Project, by: User | None, template: str) -> list[Phase]:
+    """Give a project with no phases a starting list the group can then change."""
+    if template not in PHASE_TEMPLATES:
+        raise ValidationError("Choose one of the starting lists offered.")
+    if project.phases.exists():
+        raise ValidationError("This project already has phases: change them below instead.")
+    phases = [
+        Phase.objects.create(project=project, name=name, description=description, position=index)
+        for index, (name, description) in enumerate(PHASE_TEMPLATES[template]["phases"], start=1)
+    ]
+    project.current_phase = phases[0]
+    project.save(update_fields=["current_phase", "updated_at"])
+    return phases
+
+
+@transaction.atomic
+def phases_save(
+    *, project: Project, by: User | None, rows: list[dict], current_phase: Phase | None
+) -> list[Phase]:
+    """Rename, add, remove and reorder a project's phases in one go.
+
+    `rows` holds {"phase": Phase or None, "name", "description", "position",
+    "remove"}; blank new rows are ignored. Names must differ (ignoring case).
+    Everything is checked before anything is written, so a mistake loses nothing.
+    """
+    kept = []
+    for order, row in enumerate(rows):
+        phase, name = row.get("phase"), _clean(row.get("name", ""))
+        if row.get("remove"):
+            if phase is not None and current_phase is not None and phase.pk == current_phase.pk:
+                raise ValidationError(
+                    f"“{phase.name}” is the current phase. Choose another current phase "
+                    "before removing it."
+                )
+            continue
+        if not name:
+            if phase is not None:
+                raise ValidationError("Every phase needs a name. To remove one, tick Remove.")
+            continue
+        position = row.get("position") or 10_000 + order
+        # On a tie, the row whose number was just changed goes first: typing 1
+        # means "put this first".
+        moved = 0 if phase is None or position != phase.position else 1
+        kept.append((position, moved, order, phase, name, row))
+    names = [name.casefold() for *_, name, _ in kept]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValidationError(
+            "Each phase needs its own name. Used more than once: " + ", ".join(duplicates) + "."
+        )
+    if current_phase is not None and current_phase.project_id != project.pk:
+        raise ValidationError("Choose the current phase from this project's phases.")
+
+    existing = {phase.pk: phase for phase in project.phases.select_for_update()}
+    for row in rows:
+        if row.get("remove") and row.get("phase") is not None:
+            existing.pop(row["phase"].pk, None)
+            row["phase"].delete()
+    # Park the survivors' names first so a swap of two names breaks no unique rule.
+    for phase in existing.values():
+        phase.name = f"__parked_{phase.pk}"
+        phase.save(update_fields=["name"])
+    saved = []
+    for position, (*_, phase, name, row) in enumerate(sorted(kept, key=lambda k: k[:3]), start=1):
+        phase = existing.get(phase.pk) if phase is not None else Phase(project=project)
+        phase.name, phase.position = name, position
+        phase.description = _clean(row.get("description", ""))
+        phase.save()
+        saved.append(phase)
+    project.current_phase = current_phase
+    project.save(update_fields=["current_phase", "updated_at"])
+    return saved
+
+
+def _record_review(project: Project, on: datetime.date):
+    if project.values_reviewed_on is None or on > project.values_reviewed_on:
+        project.values_reviewed_on = on
+        project.save(update_fields=["values_reviewed_on", "updated_at"])
+
+
+def _not_in_future(day: datetime.date, field: str = "agreed_on"):
+    if day > timezone.localdate():
+        raise ValidationError({field: "This date is in the future."})
+
+
+@transaction.atomic
+def value_propose(*, project: Project, by: User | None, title: str, meaning: str) -> Value:
+    """Suggest a value for the group to talk about and agree."""
+    texts = _require(title=title, meaning=meaning)
+    value = Value.objects.create(project=project, proposed_by=by)
+    version = ValueVersion.objects.create(value=value, number=1, written_by=by, **texts)
+    value.current_version = version
+    value.save(update_fields=["current_version", "updated_at"])
+    return value
+
+
+@transaction.atomic
+def value_agree(*, value: Value, by: User | None, agreed_on: datetime.date) -> Value:
+    """Record that the group agreed a suggested value, and when."""
+    value = Value.objects.select_for_update().select_related("current_version").get(pk=value.pk)
+    if value.status != Value.Status.PROPOSED:
+        raise ValidationError("Only a suggested value can be agreed.")
+    _not_in_future(agreed_on)
+    value.status, value.agreed_on, value.agreed_recorded_by = Value.Status.AGREED, agreed_on, by
+    value.save(update_fields=["status", "agreed_on", "agreed_recorded_by", "updated_at"])
+    version = value.current_version
+    version.agreed_on = agreed_on
+    version.save(update_fields=["agreed_on", "updated_at"])
+    _record_review(value.project, agreed_on)
+    return value
+
+
+@transaction.atomic
+def value_revise(
+    *,
+    value: Value,
+    by: User | None,
+    title: str,
+    meaning: str,
+    agreed_on: datetime.date | None = None,
+) -> ValueVersion:
+    """Reword a value, keeping every earlier wording.
+
+    Rewording an agreed value needs the date the group agreed the new words.
+    Endorsements stay with the wording people endorsed; the new one starts
+    with none, so nobody is counted for words they have not seen.
+    """
+    value = Value.objects.select_for_update().get(pk=value.pk)
+    texts = _require(title=title, meaning=meaning)
+    if value.status == Value.Status.RETIRED:
+        raise ValidationError("This value is no longer used, so it cannot be reworded.")
+    if value.status == Value.Status.AGREED:
+        if agreed_on is None:
+            raise ValidationError({"agreed_on": "Say when the group agreed the new words."})
+        _not_in_future(agreed_on)
+    else:
+        agreed_on = None
+    number = (value.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    version = ValueVersion.objects.create(
+        value=value, number=number, written_by=by, agreed_on=agreed_on, **texts
+    )
+    value.current_version = version
+    fields = ["current_version", "updated_at"]
+    if agreed_on:
+        value.agreed_on = agreed_on
+        fields.append("agreed_on")
+        _record_review(value.project, agreed_on)
+    value.save(update_fields=fields)
+    return version
+
+
+@transaction.atomic
+def value_retire(*, value: Value, by: User | None) -> Value:
+    """Stop using a value; its history stays."""
+    value.status = Value.Status.RETIRED
+    value.save(update_fields=["status", "updated_at"])
+    return value
+
+
+@transaction.atomic
+def values_review_record(
+    *, project: Project, by: User | None, reviewed_on: datetime.date
+) -> Project:
+    """Record that the group looked at its values together and kept them."""
+    _not_in_future(reviewed_on, "reviewed_on")
+    _record_review(project, reviewed_on)
+    return project
+
+
+def _member_of(value: Value, participant: Participant) -> None:
+    in_project = ProjectMembership.objects.filter(
+        participant=participant,
+        project_id=value.project_id,
+        status__in=[ProjectMembership.Status.ACTIVE, ProjectMembership.Status.INVITED],
+    ).exists()
+    if not in_project:
+        raise ValidationError("Only members of this project can endorse its values.")
+
+
+@transaction.atomic
+def value_endorse(*, value: Value, participant: Participant) -> Endorsement:
+    """Add a member's endorsement to the value's current wording (once)."""
+    if value.status != Value.Status.AGREED:
+        raise ValidationError("Only agreed values can be endorsed.")
+    _member_of(value, participant)
+    endorsement, _ = Endorsement.objects.get_or_create(
+        version_id=value.current_version_id, participant=participant
+    )
+    return endorsement
+
+
+@transaction.atomic
+def value_endorsement_withdraw(*, value: Value, participant: Participant) -> None:
+    """Take back a member's endorsement of the value's current wording."""
+    Endorsement.objects.filter(
+        version_id=value.current_version_id, participant=participant
+    ).delete()
+
+
+@transaction.atomic
+def ladder_assess(
+    *,
+    project: Project,
+    by: User | None,
+    rung: str,
+    reason: str,
+    participant: Participant | None = None,
+) -> LadderAssessment:
+    """Add a view of where the project sits on the ladder: the organisation's, or a member's."""
+    if rung not in Rung.values:
+        raise ValidationError({"rung": "Choose one of the steps on the ladder."})
+    texts = _require(reason=reason)
+    return LadderAssessment.objects.create(
+        project=project, rung=rung, author=by, participant=participant, **texts
+    )
 
 
 @transaction.atomic

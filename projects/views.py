@@ -1,21 +1,91 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
-from django.views.generic import DetailView, FormView
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import FormView, TemplateView, View
 
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
+from coprod.formerrors import add_service_errors
+from coprod.plainlanguage.selectors import check_fields
 from projects import services
-from projects.forms import ProjectCreateForm, ProjectForm
-from projects.selectors import project_get_visible
+from projects.forms import (
+    AgreedOnForm,
+    CurrentPhaseForm,
+    LadderForm,
+    PhaseFormSet,
+    PhaseTemplateForm,
+    ProjectCreateForm,
+    ProjectForm,
+    PurposeForm,
+    ValueForm,
+    ValueReviseForm,
+    ValuesReviewedForm,
+    WaysOfWorkingForm,
+)
+from projects.models import RUNG_MEANINGS, Rung, Value
+from projects.selectors import (
+    ladder_for_project,
+    participant_in_project,
+    project_get_visible,
+    value_histories,
+    values_for_project,
+)
+
+EDIT_STEPS = [
+    ("update", "The basics"),
+    ("edit_purpose", "Purpose and scope"),
+    ("edit_ways", "Ways of working"),
+    ("values", "Values"),
+    ("phases", "Phases"),
+]
 
 
-class ProjectDetailView(PermissionRequiredMixin, DetailView):
+class ProjectMixin(PermissionRequiredMixin):
+    """Load the project from the URL (404 if the person may not see it), then check the rule."""
+
+    def get_project(self):
+        if not hasattr(self, "project"):
+            self.project = project_get_visible(self.request.user, self.kwargs["pk"])
+        return self.project
+
+    def get_permission_object(self):
+        return self.get_project()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(project=self.project, **kwargs)
+
+
+class EditStepMixin(ProjectMixin):
+    """One small step of setting up a project; each step saves on its own."""
+
+    step = ""
+
+    def get_context_data(self, **kwargs):
+        steps = [
+            (reverse(f"projects:{name}", kwargs={"pk": self.project.pk}), label, name == self.step)
+            for name, label in EDIT_STEPS
+        ]
+        return super().get_context_data(steps=steps, **kwargs)
+
+
+class ProjectDetailView(ProjectMixin, TemplateView):
+    """The project in plain words, for members on phones and for staff alike."""
+
     permission_required = "projects.view_project"
     template_name = "projects/project_detail.html"
-    context_object_name = "project"
 
-    def get_object(self, queryset=None):
-        return project_get_visible(self.request.user, self.kwargs["pk"])
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        participant = participant_in_project(user, self.project)
+        return super().get_context_data(
+            phases=list(self.project.phases.all()),
+            values=values_for_project(self.project, participant=participant),
+            ladder=ladder_for_project(self.project),
+            rungs=[(rung, RUNG_MEANINGS[rung]) for rung in Rung],
+            **kwargs,
+        )
 
 
 class ProjectCreateView(PermissionRequiredMixin, FormView):
@@ -32,39 +102,372 @@ class ProjectCreateView(PermissionRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "organisations": self.organisations()}
 
     def form_valid(self, form):
-        organisation = form.cleaned_data["organisation"]
+        data = dict(form.cleaned_data)
+        organisation = data.pop("organisation")
         if not self.request.user.has_perm("projects.add_project", organisation):
             raise Http404
-        project = services.project_create(
-            organisation=organisation,
-            by=self.request.user,
-            title=form.cleaned_data["title"],
-            summary=form.cleaned_data["summary"],
-        )
-        return redirect(project)
+        try:
+            project = services.project_create(
+                organisation=organisation, by=self.request.user, **data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Project created. Next, say what it is for.")
+        return redirect("projects:edit_purpose", pk=project.pk)
 
 
-class ProjectUpdateView(PermissionRequiredMixin, FormView):
+class ProjectTextStepView(EditStepMixin, FormView):
+    """A step of texts members will read, with the plain-language check beside them."""
+
     permission_required = "projects.change_project"
-    template_name = "projects/project_form.html"
-    form_class = ProjectForm
-
-    def get_permission_object(self):
-        if not hasattr(self, "project"):
-            self.project = project_get_visible(self.request.user, self.kwargs["pk"])
-        return self.project
+    template_name = "projects/project_step.html"
+    service = None
+    next_step = ""
+    checked_fields: tuple[str, ...] = ()
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_permission_object()}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(project=self.project, **kwargs)
+        form = kwargs.get("form") or self.get_form()
+        texts = {
+            name: (form.data.get(name, "") if form.is_bound else getattr(self.project, name))
+            for name in self.checked_fields
+        }
+        advice = check_fields(texts)
+        advice_rows = [
+            (form[name].label, advice[name]) for name in self.checked_fields if name in advice
+        ]
+        next_url = (
+            reverse(f"projects:{self.next_step}", kwargs={"pk": self.project.pk})
+            if self.next_step
+            else ""
+        )
+        return super().get_context_data(advice_rows=advice_rows, next_url=next_url, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "check" in request.POST:
+            # "Check my words" shows advice on what was typed, saving nothing.
+            form = self.get_form()
+            return self.render_to_response(self.get_context_data(form=form, checked=True))
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        project = services.project_update(
-            project=self.project,
-            by=self.request.user,
-            title=form.cleaned_data["title"],
-            summary=form.cleaned_data["summary"],
+        try:
+            self.save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Saved.")
+        return redirect(self.request.path)
+
+    def save(self, data):
+        raise NotImplementedError
+
+
+class ProjectUpdateView(ProjectTextStepView):
+    step = "update"
+    form_class = ProjectForm
+    next_step = "edit_purpose"
+    checked_fields = ("summary",)
+    template_name = "projects/project_step.html"
+
+    def save(self, data):
+        services.project_update(project=self.project, by=self.request.user, **data)
+
+
+class ProjectPurposeView(ProjectTextStepView):
+    step = "edit_purpose"
+    form_class = PurposeForm
+    next_step = "edit_ways"
+    checked_fields = ("purpose", "can_change", "fixed")
+
+    def save(self, data):
+        services.project_update_purpose(project=self.project, by=self.request.user, **data)
+
+
+class ProjectWaysOfWorkingView(ProjectTextStepView):
+    step = "edit_ways"
+    form_class = WaysOfWorkingForm
+    next_step = "values"
+    checked_fields = ("problems", "payment_approach", "confidentiality", "support")
+
+    def save(self, data):
+        services.project_update_ways_of_working(project=self.project, by=self.request.user, **data)
+
+
+class PhasesView(EditStepMixin, TemplateView):
+    permission_required = "projects.manage_phases"
+    template_name = "projects/phases_form.html"
+    step = "phases"
+
+    def get_context_data(self, **kwargs):
+        phases = list(self.project.phases.all())
+        if "formset" not in kwargs:
+            kwargs["formset"] = PhaseFormSet(
+                project=self.project,
+                prefix="phases",
+                initial=[
+                    {
+                        "phase": p,
+                        "name": p.name,
+                        "description": p.description,
+                        "position": p.position,
+                    }
+                    for p in phases
+                ],
+            )
+            kwargs["current_form"] = CurrentPhaseForm(
+                project=self.project, initial={"current_phase": self.project.current_phase_id}
+            )
+        return super().get_context_data(
+            phases=phases, template_form=kwargs.pop("template_form", PhaseTemplateForm()), **kwargs
         )
-        return redirect(project)
+
+    def post(self, request, *args, **kwargs):
+        if "template" in request.POST:
+            template_form = PhaseTemplateForm(request.POST)
+            if template_form.is_valid():
+                try:
+                    services.phases_start_from_template(
+                        project=self.project,
+                        by=request.user,
+                        template=template_form.cleaned_data["template"],
+                    )
+                    messages.success(request, "Phases added. Rename, reorder or add to them below.")
+                    return redirect(request.path)
+                except ValidationError as error:
+                    add_service_errors(template_form, error)
+            return self.render_to_response(self.get_context_data(template_form=template_form))
+
+        formset = PhaseFormSet(request.POST, project=self.project, prefix="phases")
+        current_form = CurrentPhaseForm(request.POST, project=self.project)
+        if formset.is_valid() and current_form.is_valid():
+            rows = [form.cleaned_data for form in formset.forms if form.cleaned_data]
+            try:
+                services.phases_save(
+                    project=self.project,
+                    by=request.user,
+                    rows=rows,
+                    current_phase=current_form.cleaned_data["current_phase"],
+                )
+                messages.success(request, "Phases saved.")
+                return redirect(request.path)
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+        return self.render_to_response(
+            self.get_context_data(formset=formset, current_form=current_form)
+        )
+
+
+class ValuesView(EditStepMixin, TemplateView):
+    """Leads' page for the values: agree suggestions, reword, stop using, review."""
+
+    permission_required = "projects.manage_values"
+    template_name = "projects/values_manage.html"
+    step = "values"
+
+    def get_context_data(self, **kwargs):
+        values = values_for_project(self.project)
+        histories = value_histories(self.project)
+        for group in values.values():
+            for value in group:
+                value.history = histories.get(value.pk, [])
+        return super().get_context_data(
+            values=values,
+            agree_form=AgreedOnForm(),
+            reviewed_form=kwargs.pop("reviewed_form", ValuesReviewedForm()),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = ValuesReviewedForm(request.POST)
+        if form.is_valid():
+            try:
+                services.values_review_record(
+                    project=self.project,
+                    by=request.user,
+                    reviewed_on=form.cleaned_data["reviewed_on"],
+                )
+                messages.success(request, "Review recorded.")
+                return redirect(request.path)
+            except ValidationError as error:
+                add_service_errors(form, error)
+        return self.render_to_response(self.get_context_data(reviewed_form=form))
+
+
+class ValueProposeView(ProjectMixin, FormView):
+    permission_required = "projects.propose_value"
+    template_name = "projects/value_form.html"
+    form_class = ValueForm
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form")
+        texts = (
+            {name: form.data.get(name, "") for name in ("title", "meaning")}
+            if form and form.is_bound
+            else {}
+        )
+        advice = check_fields(texts)
+        advice_rows = [(form[name].label, advice[name]) for name in texts if name in advice]
+        return super().get_context_data(
+            heading="Suggest a value", advice_rows=advice_rows, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            services.value_propose(project=self.project, by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, "Thank you. Your suggestion is there for the group to talk about."
+        )
+        return redirect(self.project)
+
+
+class ValueMixin(ProjectMixin):
+    """A value of a project the person can see; any other value is simply not found."""
+
+    def get_value(self):
+        if hasattr(self, "value"):
+            return self.value
+        self.value = get_object_or_404(
+            Value.objects.select_related("current_version"),
+            pk=self.kwargs["value_pk"],
+            project=self.get_project(),
+        )
+        return self.value
+
+
+class ValueReviseView(ValueMixin, FormView):
+    permission_required = "projects.manage_values"
+    template_name = "projects/value_form.html"
+    form_class = ValueReviseForm
+
+    def get_form_kwargs(self):
+        version = self.get_value().current_version
+        return {
+            **super().get_form_kwargs(),
+            "value": self.value,
+            "initial": {"title": version.title, "meaning": version.meaning},
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading="Reword a value", value=self.get_value(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.value_revise(value=self.get_value(), by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, "New wording saved. Earlier wordings are kept in its history."
+        )
+        return redirect("projects:values", pk=self.project.pk)
+
+
+class ValueActionView(ValueMixin, View):
+    """POST-only actions on one value; each answers with a redirect and a message."""
+
+    http_method_names = ["post"]
+    back_to = "projects:values"
+
+    def post(self, request, *args, **kwargs):
+        value = self.get_value()
+        try:
+            message = self.act(value)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, message)
+        return redirect(reverse(self.back_to, kwargs={"pk": self.project.pk}) + self.anchor)
+
+    anchor = ""
+
+    def act(self, value):
+        raise NotImplementedError
+
+
+class ValueAgreeView(ValueActionView):
+    permission_required = "projects.manage_values"
+
+    def act(self, value):
+        form = AgreedOnForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError("Give the date the group agreed it.")
+        services.value_agree(
+            value=value, by=self.request.user, agreed_on=form.cleaned_data["agreed_on"]
+        )
+        return f"“{value}” is now one of the group's agreed values."
+
+
+class ValueRetireView(ValueActionView):
+    permission_required = "projects.manage_values"
+
+    def act(self, value):
+        services.value_retire(value=value, by=self.request.user)
+        return f"“{value}” is no longer used. Its history is kept."
+
+
+class ValueEndorseView(ValueActionView):
+    permission_required = "projects.endorse_value"
+    back_to = "projects:detail"
+    anchor = "#values"
+
+    def get_permission_object(self):
+        return self.get_value()
+
+    def act(self, value):
+        participant = participant_in_project(self.request.user, self.project)
+        if self.request.POST.get("action") == "withdraw":
+            services.value_endorsement_withdraw(value=value, participant=participant)
+            return f"You no longer endorse “{value}”."
+        services.value_endorse(value=value, participant=participant)
+        return f"You endorse “{value}”."
+
+
+class LadderView(ProjectMixin, FormView):
+    """The ladder of participation: the organisation's view and members' views, over time."""
+
+    permission_required = "projects.view_ladder"
+    template_name = "projects/ladder.html"
+    form_class = LadderForm
+
+    def can_answer(self):
+        user = self.request.user
+        return user.has_perm("projects.assess_ladder", self.project) or user.has_perm(
+            "projects.give_ladder_view", self.project
+        )
+
+    def get_context_data(self, **kwargs):
+        as_organisation = self.request.user.has_perm("projects.assess_ladder", self.project)
+        return super().get_context_data(
+            ladder=ladder_for_project(self.project),
+            rungs=[(rung, RUNG_MEANINGS[rung]) for rung in Rung],
+            can_answer=self.can_answer(),
+            as_organisation=as_organisation,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_answer():
+            raise Http404
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = self.request.user
+        participant = None
+        if not user.has_perm("projects.assess_ladder", self.project):
+            participant = participant_in_project(user, self.project)
+        try:
+            services.ladder_assess(
+                project=self.project, by=user, participant=participant, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Thank you. Your view is added to the project's history.")
+        return redirect("projects:ladder", pk=self.project.pk)

@@ -4,8 +4,10 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from coprod.accounts.models import StaffRole
+from projects.services import value_agree, value_propose
 from tests.factories import (
     FunderGrantFactory,
     OrganisationFactory,
@@ -18,7 +20,8 @@ from tests.factories import (
 # The roles every permission test speaks of. "coordinator", "finance" and
 # "admin" work for organisation A; "other_coordinator" for organisation B;
 # "member" is in A's project; "funder" may read its reports; "no_role" has a
-# login and nothing else (a funder whose grant ended, say).
+# login and nothing else (a funder whose grant ended, say); "co_lead" is a
+# member the group made co-lead of A's project.
 ROLES = (
     "anonymous",
     "member",
@@ -28,6 +31,7 @@ ROLES = (
     "admin",
     "funder",
     "no_role",
+    "co_lead",
 )
 
 
@@ -77,7 +81,31 @@ def build_world():
         "admin": StaffMembershipFactory(organisation=org, role=StaffRole.ADMIN).user,
         "funder": FunderGrantFactory(project=project, user=UserFactory()).user,
         "no_role": UserFactory(),
+        "co_lead": ProjectMembershipFactory(
+            project=project, role="co_lead", participant__preferred_name="Sam"
+        ).participant.user,
     }
+    agreed_value = value_propose(
+        project=project,
+        by=users["coordinator"],
+        title="Nothing about us without us",
+        meaning="Decisions that affect members are made with members.",
+    )
+    agreed_value = value_agree(
+        value=agreed_value, by=users["coordinator"], agreed_on=timezone.localdate()
+    )
+    proposed_value = value_propose(
+        project=project,
+        by=users["member"],
+        title="Pay people on time",
+        meaning="Nobody waits more than a week for money they are owed.",
+    )
+    other_value = value_propose(
+        project=other_project, by=users["other_coordinator"], title="Be kind", meaning="Always."
+    )
+    other_value = value_agree(
+        value=other_value, by=users["other_coordinator"], agreed_on=timezone.localdate()
+    )
     return SimpleNamespace(
         org=org,
         other_org=other_org,
@@ -85,6 +113,9 @@ def build_world():
         other_project=other_project,
         membership=membership,
         users=users,
+        agreed_value=agreed_value,
+        proposed_value=proposed_value,
+        other_value=other_value,
     )
 
 

@@ -51,6 +51,9 @@ class Page:
     # built by earlier steps, such as "enter the code we emailed you").
     journey: str = ""
     browser_role: str = ""
+    # Action URLs answer POST only; the matrix posts `data(world)` to them.
+    method: str = "get"
+    data: Callable = field(default=lambda world: {})
 
     def role_for_browser(self):
         if self.browser_role:
@@ -65,39 +68,103 @@ def project_pk(world):
     return {"pk": world.project.pk}
 
 
+def agreed_value(world):
+    return {"pk": world.project.pk, "value_pk": world.agreed_value.pk}
+
+
+def proposed_value(world):
+    return {"pk": world.project.pk, "value_pk": world.proposed_value.pk}
+
+
+# Project pages: staff of another organisation, funders and strangers get 404,
+# exactly as for a project that does not exist.
+OUTSIDERS = {"other_coordinator": 404, "funder": 404, "no_role": 404}
+# Running the project: coordinators, admins and co-leads; not finance, not
+# ordinary members.
+LEADS_ONLY = {**OUTSIDERS, "member": 403, "finance": 403}
+
+
 PAGES = [
     # --- Coprod's own pages -------------------------------------------------
     Page("home", answers(REDIRECT, anonymous=LOGIN, no_role=200), browser_role="no_role"),
     Page("healthz", answers(200), html=False),
     Page(
         "accounts:dashboard",
-        signed_in(200, member=403, funder=403, no_role=403),
+        signed_in(200, member=403, funder=403, no_role=403, co_lead=403),
     ),
     Page("accounts:account", signed_in(200), device=PHONE, browser_role="member"),
     Page(
         "projects:create",
-        signed_in(200, member=403, finance=403, funder=403, no_role=403),
+        signed_in(200, member=403, finance=403, funder=403, no_role=403, co_lead=403),
         edit=True,
     ),
     Page(
         "projects:detail",
-        signed_in(200, other_coordinator=404, funder=404, no_role=404),
+        signed_in(200, **OUTSIDERS),
         kwargs=project_pk,
+        device=PHONE,
+        browser_role="member",
+    ),
+    Page("projects:update", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    Page("projects:edit_purpose", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    Page("projects:edit_ways", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    Page("projects:phases", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    Page("projects:values", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    Page(
+        "projects:value_propose",
+        signed_in(200, **OUTSIDERS, finance=403),
+        kwargs=project_pk,
+        edit=True,
+        device=PHONE,
+        browser_role="member",
     ),
     Page(
-        "projects:update",
-        signed_in(200, member=403, finance=403, other_coordinator=404, funder=404, no_role=404),
-        kwargs=project_pk,
+        "projects:value_revise",
+        signed_in(200, **LEADS_ONLY),
+        kwargs=agreed_value,
         edit=True,
     ),
     Page(
+        "projects:value_agree",
+        signed_in(REDIRECT, **LEADS_ONLY),
+        kwargs=proposed_value,
+        html=False,
+        edit=True,
+        method="post",
+        data=lambda world: {"agreed_on": "2026-01-15"},
+    ),
+    Page(
+        "projects:value_retire",
+        signed_in(REDIRECT, **LEADS_ONLY),
+        kwargs=agreed_value,
+        html=False,
+        edit=True,
+        method="post",
+    ),
+    # Endorsing is for the project's own members, never for staff.
+    Page(
+        "projects:value_endorse",
+        signed_in(403, **OUTSIDERS, member=REDIRECT, co_lead=REDIRECT),
+        kwargs=agreed_value,
+        html=False,
+        method="post",
+        data=lambda world: {"action": "endorse"},
+    ),
+    Page(
+        "projects:ladder",
+        signed_in(200, **OUTSIDERS),
+        kwargs=project_pk,
+        device=PHONE,
+        browser_role="member",
+    ),
+    Page(
         "participants:home",
-        signed_in(403, member=200),
+        signed_in(403, member=200, co_lead=200),
         device=PHONE,
     ),
     Page(
         "reports:list",
-        signed_in(200, member=403, no_role=403),
+        signed_in(200, member=403, no_role=403, co_lead=403),
     ),
     # --- Accounts (django-allauth) ------------------------------------------
     Page("account_login", answers(REDIRECT, anonymous=200), device=PHONE),

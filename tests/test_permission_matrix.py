@@ -56,12 +56,24 @@ def test_every_row_answers_for_every_role():
         assert set(page.expect) == set(ROLES), page.name
 
 
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if p.method == "post"], ids=lambda page: page.name
+)
+def test_action_urls_refuse_get(page, world, client_for):
+    url = reverse(page.name, kwargs=page.kwargs(world))
+    for role in ROLES:
+        if page.expect[role] == REDIRECT:
+            assert client_for(world, role).get(url).status_code == 405, role
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
 def test_each_role_gets_the_answer_we_meant(page, world, client_for):
     url = reverse(page.name, kwargs=page.kwargs(world))
     got = {}
     for role in ROLES:
-        got[role] = outcome(client_for(world, role).get(url))
+        client = client_for(world, role)
+        send = client.post if page.method == "post" else client.get
+        got[role] = outcome(send(url, page.data(world)))
     wrong = {
         role: f"got {got[role]}, meant {page.expect[role]}"
         for role in ROLES

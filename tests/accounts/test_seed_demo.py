@@ -37,6 +37,12 @@ def test_seed_demo_loads_the_demo_once_however_often_it_runs(settings, client):
     assert Project.objects.count() == 2
     assert Participant.objects.count() == 3
     assert FunderGrant.objects.count() == 1
+    safe_nights = Project.objects.get(title="Safe Nights")
+    assert safe_nights.purpose
+    assert safe_nights.phases.count() == 4
+    assert safe_nights.values.filter(status="agreed").count() == 2
+    assert safe_nights.ladder.count() == 1
+    assert safe_nights.memberships.filter(role="co_lead").count() == 1
     printed = out.getvalue()
     for email in LOGINS:
         assert email in printed

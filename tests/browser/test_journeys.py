@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from projects.models import Project
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import log_in_through_the_form
 from tests.factories import PASSWORD, ProjectMembershipFactory, StaffMembershipFactory
@@ -141,3 +142,62 @@ def current_totp(secret):
     )
 
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def test_coordinator_creates_a_project_and_a_member_endorses_its_values(site, open_as):
+    page = open_as("coordinator")
+
+    # Given a coordinator sets up a project in small steps
+    page.goto(site.url + reverse("accounts:dashboard"))
+    page.get_by_role("link", name="Start a new project").click()
+    page.get_by_label("Title").fill("Warm Welcome")
+    page.get_by_label("Short summary").fill("Members and staff redesign the first visit.")
+    page.get_by_role("button", name="Create project").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Purpose and scope")
+    page.get_by_label("Why we are here").fill("First visits feel cold and confusing.")
+    page.get_by_label("What we can change together").fill("The welcome, the forms, the room.")
+    page.get_by_label("What is fixed, and why").fill("Opening hours: set by the funder.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    assert_accessible(page)
+
+    steps = page.get_by_role("navigation", name="Project set-up steps")
+    steps.get_by_role("link", name="Ways of working").click()
+    page.get_by_label("How to raise a problem or complaint").fill("Tell Sam, or any co-lead.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+
+    steps.get_by_role("link", name="Values").click()
+    page.get_by_role("link", name="Suggest a value").click()
+    page.get_by_label("The value, in a few words").fill("Welcome everyone as a guest")
+    page.get_by_label("What this means for us").fill("We greet people by name and offer tea.")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Set up or change this project").click()
+    steps.get_by_role("link", name="Values").click()
+    page.get_by_role("button", name="The group agreed this").click()
+    expect(page.get_by_text("is now one of the group's agreed values")).to_be_visible()
+    assert_accessible(page)
+
+    steps.get_by_role("link", name="Phases").click()
+    page.get_by_label("Poverty Truth Commission phases").check()
+    page.get_by_role("button", name="Use this list").click()
+    expect(page.get_by_label("Where we are now")).to_have_value(re.compile(r"\d+"))
+    assert_accessible(page)
+
+    # When a member of the project opens it on their phone
+    project = Project.objects.get(title="Warm Welcome")
+    ProjectMembershipFactory(project=project, participant=site.world.membership.participant)
+    phone = open_as("member", "phone")
+    phone.goto(site.url + project.get_absolute_url())
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Warm Welcome")
+    expect(phone.get_by_text("Opening hours: set by the funder.")).to_be_visible()
+    expect(phone.get_by_text("Engagement (we are here)")).to_be_visible()
+
+    # Then they can endorse the group's value, and take it back
+    phone.get_by_role("button", name="I endorse this value").click()
+    expect(phone.get_by_text("You endorse this value.")).to_be_visible()
+    expect(phone.get_by_text("1 member endorses this.")).to_be_visible()
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Take back my endorsement").click()
+    expect(phone.get_by_text("0 members endorse this.")).to_be_visible()

@@ -37,10 +37,13 @@ FOCUSED = """() => {
 
 
 def tab_through(page):
-    """Press Tab until focus comes round again; return what was focused, in order."""
+    """Press Tab until focus comes round again; return what was focused, in order.
+
+    Date inputs take one Tab per part (day, month, year), so allow for that.
+    """
     labels = page.evaluate(MARK_CONTROLS)
     seen = []
-    for _ in range(len(labels) + 5):
+    for _ in range(len(labels) * 3 + 10):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
         if focused["kb"] is None or (seen and focused["kb"] == seen[0]["kb"]):

@@ -12,12 +12,20 @@ def test_a_coordinator_creates_a_project_in_their_organisation(world, client_for
 
     response = client.post(
         reverse("projects:create"),
-        {"organisation": world.org.pk, "title": "Open Doors", "summary": "Why we meet."},
+        {
+            "organisation": world.org.pk,
+            "title": "Open Doors",
+            "summary": "Why we meet.",
+            "status": "planning",
+            "start_date": "2027-01-10",
+        },
     )
 
     project = Project.objects.get(title="Open Doors")
-    assert response["Location"] == project.get_absolute_url()
+    # The next small step: say what the project is for.
+    assert response["Location"] == reverse("projects:edit_purpose", kwargs={"pk": project.pk})
     assert project.organisation == world.org
+    assert str(project.start_date) == "2027-01-10"
 
 
 def test_a_coordinator_cannot_create_a_project_in_someone_elses_organisation(world, client_for):
@@ -25,7 +33,12 @@ def test_a_coordinator_cannot_create_a_project_in_someone_elses_organisation(wor
 
     response = client.post(
         reverse("projects:create"),
-        {"organisation": world.other_org.pk, "title": "Sneaky", "summary": "No."},
+        {
+            "organisation": world.other_org.pk,
+            "title": "Sneaky",
+            "summary": "No.",
+            "status": "planning",
+        },
     )
 
     assert response.status_code == 200
@@ -64,7 +77,7 @@ def test_a_coordinator_edits_the_project(world, client_for):
 
     client.post(
         reverse("projects:update", kwargs={"pk": world.project.pk}),
-        {"title": "Safe Nights, together", "summary": "New words."},
+        {"title": "Safe Nights, together", "summary": "New words.", "status": "active"},
     )
 
     world.project.refresh_from_db()

@@ -10,7 +10,7 @@ from coprod.accounts.models import Organisation, StaffRole, User
 from participants import services as participant_services
 from participants.models import Participant, ProjectMembership
 from projects import services as project_services
-from projects.models import FunderGrant, Project
+from projects.models import FunderGrant, Project, Rung
 
 DEMO_PASSWORD = "coprod-demo"
 DEMO_DOMAIN = "demo.coprod.test"
@@ -20,6 +20,35 @@ STAFF = [
     ("finance", "Priya Shah", StaffRole.FINANCE),
 ]
 MEMBERS = [("member1", "Jo"), ("member2", "Alex"), ("member3", "Dee")]
+SAFE_NIGHTS_TEXTS = {
+    "purpose": (
+        "Too many people leave the night shelter door without a bed or a kind word. "
+        "We want the first ten minutes to feel safe and respectful."
+    ),
+    "can_change": (
+        "How people are greeted, what is asked at the door, the waiting area, and what "
+        "happens when the shelter is full."
+    ),
+    "fixed": (
+        "The number of beds (set by the council contract until 2028) and the fire rules "
+        "for the building."
+    ),
+}
+SAFE_NIGHTS_WAYS = {
+    "problems": "Talk to Sam (coordinator) or Jo (co-lead), or email the trust's complaints team.",
+    "payment_approach": "Paid by bank transfer at the Real Living Wage within a week, plus travel.",
+    "confidentiality": "What people share stays in the room. Notes never use anyone's name.",
+    "support": "A chat before and after every meeting, and Priya as wellbeing contact.",
+}
+SAFE_NIGHTS_VALUES = [
+    (
+        "Nothing about us without us",
+        "Decisions about the door are made with people who use it.",
+        True,
+    ),
+    ("Pay people on time", "Nobody waits more than a week for money they are owed.", True),
+    ("Tea first", "Every meeting starts with a cup of tea and a catch-up.", False),
+]
 PROJECTS = [
     {
         "title": "Safe Nights",
@@ -105,6 +134,14 @@ class Command(BaseCommand):
                 )
             logins.append((user.email, "Member"))
 
+        self.write_up_safe_nights(projects[0], coordinator)
+        jo = Participant.objects.get(
+            organisation=organisation, user__email=f"member1@{DEMO_DOMAIN}"
+        )
+        ProjectMembership.objects.filter(participant=jo, project=projects[0]).update(
+            role=ProjectMembership.Role.CO_LEAD
+        )
+
         funder = self.login("funder", "Morgan Reed (funder)")
         if not FunderGrant.objects.filter(
             project=projects[0], user=funder, revoked_at__isnull=True
@@ -117,6 +154,32 @@ class Command(BaseCommand):
             )
         logins.append((funder.email, "Funder"))
         return logins
+
+    def write_up_safe_nights(self, project, coordinator):
+        """Purpose, ways of working, phases, values and ladder views, once."""
+        if project.purpose:
+            return
+        project_services.project_update_purpose(
+            project=project, by=coordinator, **SAFE_NIGHTS_TEXTS
+        )
+        project_services.project_update_ways_of_working(
+            project=project, by=coordinator, **SAFE_NIGHTS_WAYS
+        )
+        project_services.phases_start_from_template(project=project, by=coordinator, template="ptc")
+        for title, meaning, agreed in SAFE_NIGHTS_VALUES:
+            value = project_services.value_propose(
+                project=project, by=coordinator, title=title, meaning=meaning
+            )
+            if agreed:
+                project_services.value_agree(
+                    value=value, by=coordinator, agreed_on=timezone.localdate()
+                )
+        project_services.ladder_assess(
+            project=project,
+            by=coordinator,
+            rung=Rung.CO_DESIGNING,
+            reason="Members shape the plans, but the trust still signs them off.",
+        )
 
     def login(self, local, name):
         email = f"{local}@{DEMO_DOMAIN}"

@@ -1,0 +1,67 @@
+"""Each project permission x each role. Co-leads run the project, not its money."""
+
+import pytest
+
+from coprod.accounts.models import User
+from tests.conftest import ROLES
+
+pytestmark = pytest.mark.django_db
+
+ALLOWED = {
+    "projects.view_project": {"member", "coordinator", "finance", "admin", "co_lead"},
+    "projects.change_project": {"coordinator", "admin", "co_lead"},
+    "projects.manage_values": {"coordinator", "admin", "co_lead"},
+    "projects.manage_phases": {"coordinator", "admin", "co_lead"},
+    "projects.propose_value": {"member", "coordinator", "admin", "co_lead"},
+    "projects.assess_ladder": {"coordinator", "admin"},
+    "projects.give_ladder_view": {"member", "co_lead"},
+    "projects.view_ladder": {"member", "coordinator", "finance", "admin", "co_lead"},
+    "projects.manage_money": {"coordinator", "admin"},
+    "projects.view_personal_details": {"coordinator", "admin"},
+}
+LOGGED_IN = [role for role in ROLES if role != "anonymous"]
+
+
+def fresh(user):
+    # Rules memoise roles on the user object; a new request loads a new one.
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.mark.parametrize("permission", sorted(ALLOWED))
+def test_project_permissions_by_role(permission, world):
+    got = {
+        role for role in LOGGED_IN if fresh(world.users[role]).has_perm(permission, world.project)
+    }
+    assert got == ALLOWED[permission]
+
+
+def test_endorsing_is_for_the_projects_own_members_and_agreed_values(world):
+    endorsers = {
+        role
+        for role in LOGGED_IN
+        if fresh(world.users[role]).has_perm("projects.endorse_value", world.agreed_value)
+    }
+    assert endorsers == {"member", "co_lead"}
+    member = fresh(world.users["member"])
+    assert not member.has_perm("projects.endorse_value", world.proposed_value)
+    assert not member.has_perm("projects.endorse_value", world.other_value)
+
+
+def test_a_co_lead_on_a_break_hands_back_the_lead(world):
+    membership = world.users["co_lead"].participant_profiles.get().memberships.get()
+    membership.status = "on_break"
+    membership.save()
+
+    co_lead = fresh(world.users["co_lead"])
+    assert co_lead.has_perm("projects.view_project", world.project)
+    assert not co_lead.has_perm("projects.change_project", world.project)
+
+
+def test_a_co_lead_leads_only_their_own_project(world):
+    from tests.factories import ProjectFactory
+
+    sibling = ProjectFactory(organisation=world.org)
+    co_lead = fresh(world.users["co_lead"])
+    assert not co_lead.has_perm("projects.view_project", sibling)
+    assert not co_lead.has_perm("projects.change_project", sibling)
+    assert not co_lead.has_perm("projects.add_project", world.org)
