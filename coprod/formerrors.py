@@ -10,3 +10,19 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def run_service(request, form, call, success_message: str) -> bool:
+    """Call a service; on success say so, on ValidationError put it on the form.
+
+    Returns True when the service succeeded, so a view can redirect.
+    """
+    from django.contrib import messages
+
+    try:
+        call()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    messages.success(request, success_message)
+    return True

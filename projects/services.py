@@ -251,7 +251,11 @@ def value_propose(*, project: Project, by: User | None, title: str, meaning: str
 @transaction.atomic
 def value_agree(*, value: Value, by: User | None, agreed_on: datetime.date) -> Value:
     """Record that the group agreed a suggested value, and when."""
-    value = Value.objects.select_for_update().select_related("current_version").get(pk=value.pk)
+    value = (
+        Value.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .get(pk=value.pk)
+    )
     if value.status != Value.Status.PROPOSED:
         raise ValidationError("Only a suggested value can be agreed.")
     _not_in_future(agreed_on)

@@ -7,7 +7,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
-from coprod.formerrors import add_service_errors
+from coprod.formerrors import add_service_errors, run_service
 from coprod.plainlanguage.selectors import check_fields
 from projects import services
 from projects.forms import (
@@ -154,13 +154,9 @@ class ProjectTextStepView(EditStepMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        try:
-            self.save(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Saved.")
-        return redirect(self.request.path)
+        if run_service(self.request, form, lambda: self.save(form.cleaned_data), "Saved."):
+            return redirect(self.request.path)
+        return self.form_invalid(form)
 
     def save(self, data):
         raise NotImplementedError
@@ -228,17 +224,17 @@ class PhasesView(EditStepMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if "template" in request.POST:
             template_form = PhaseTemplateForm(request.POST)
-            if template_form.is_valid():
-                try:
-                    services.phases_start_from_template(
-                        project=self.project,
-                        by=request.user,
-                        template=template_form.cleaned_data["template"],
-                    )
-                    messages.success(request, "Phases added. Rename, reorder or add to them below.")
-                    return redirect(request.path)
-                except ValidationError as error:
-                    add_service_errors(template_form, error)
+            if template_form.is_valid() and run_service(
+                request,
+                template_form,
+                lambda: services.phases_start_from_template(
+                    project=self.project,
+                    by=request.user,
+                    template=template_form.cleaned_data["template"],
+                ),
+                "Phases added. Rename, reorder or add to them below.",
+            ):
+                return redirect(request.path)
             return self.render_to_response(self.get_context_data(template_form=template_form))
 
         formset = PhaseFormSet(request.POST, project=self.project, prefix="phases")
@@ -283,17 +279,15 @@ class ValuesView(EditStepMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = ValuesReviewedForm(request.POST)
-        if form.is_valid():
-            try:
-                services.values_review_record(
-                    project=self.project,
-                    by=request.user,
-                    reviewed_on=form.cleaned_data["reviewed_on"],
-                )
-                messages.success(request, "Review recorded.")
-                return redirect(request.path)
-            except ValidationError as error:
-                add_service_errors(form, error)
+        if form.is_valid() and run_service(
+            request,
+            form,
+            lambda: services.values_review_record(
+                project=self.project, by=request.user, reviewed_on=form.cleaned_data["reviewed_on"]
+            ),
+            "Review recorded.",
+        ):
+            return redirect(request.path)
         return self.render_to_response(self.get_context_data(reviewed_form=form))
 
 
@@ -316,15 +310,16 @@ class ValueProposeView(ProjectMixin, FormView):
         )
 
     def form_valid(self, form):
-        try:
-            services.value_propose(project=self.project, by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, "Thank you. Your suggestion is there for the group to talk about."
-        )
-        return redirect(self.project)
+        if run_service(
+            self.request,
+            form,
+            lambda: services.value_propose(
+                project=self.project, by=self.request.user, **form.cleaned_data
+            ),
+            "Thank you. Your suggestion is there for the group to talk about.",
+        ):
+            return redirect(self.project)
+        return self.form_invalid(form)
 
 
 class ValueMixin(ProjectMixin):
@@ -358,15 +353,16 @@ class ValueReviseView(ValueMixin, FormView):
         return super().get_context_data(heading="Reword a value", value=self.get_value(), **kwargs)
 
     def form_valid(self, form):
-        try:
-            services.value_revise(value=self.get_value(), by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, "New wording saved. Earlier wordings are kept in its history."
-        )
-        return redirect("projects:values", pk=self.project.pk)
+        if run_service(
+            self.request,
+            form,
+            lambda: services.value_revise(
+                value=self.get_value(), by=self.request.user, **form.cleaned_data
+            ),
+            "New wording saved. Earlier wordings are kept in its history.",
+        ):
+            return redirect("projects:values", pk=self.project.pk)
+        return self.form_invalid(form)
 
 
 class ValueActionView(ValueMixin, View):
@@ -462,12 +458,13 @@ class LadderView(ProjectMixin, FormView):
         participant = None
         if not user.has_perm("projects.assess_ladder", self.project):
             participant = participant_in_project(user, self.project)
-        try:
-            services.ladder_assess(
+        if run_service(
+            self.request,
+            form,
+            lambda: services.ladder_assess(
                 project=self.project, by=user, participant=participant, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Thank you. Your view is added to the project's history.")
-        return redirect("projects:ladder", pk=self.project.pk)
+            ),
+            "Thank you. Your view is added to the project's history.",
+        ):
+            return redirect("projects:ladder", pk=self.project.pk)
+        return self.form_invalid(form)
