@@ -48,6 +48,10 @@ test-fast: install
 test-browser: install chromium
 	$(PY) -m pytest -m browser
 
+# Server time and query count per page on a busy organisation (see tests/bench.py).
+bench: install
+	$(PY) -m tests.bench
+
 lint: install
 	ruff check .
 	ruff format --check .

@@ -89,6 +89,7 @@ def values_for_project(project, *, participant=None):
             ).values_list("version_id", flat=True)
         )
     for value in values:
+        value.project = project  # the permission checks per value need it: no query each
         value.endorsed_by_me = value.current_version_id in endorsed
     return {
         "agreed": [v for v in values if v.status == Value.Status.AGREED],

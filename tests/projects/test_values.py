@@ -147,3 +147,22 @@ def test_the_values_page_shows_earlier_wordings(world, client_for):
     )
     assert "Earlier wordings (1)" in html
     assert "Decisions that affect members are made with members." in html
+
+
+def test_the_project_page_costs_the_same_queries_for_few_or_many_values(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world, "member")
+    url = reverse("projects:detail", kwargs={"pk": world.project.pk})
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(10):
+        value = services.value_propose(project=world.project, by=None, title=f"V{n}", meaning="M")
+        value = services.value_agree(value=value, by=None, agreed_on=TODAY)
+        services.value_endorse(value=value, participant=world.membership.participant)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+
+    assert response.content.decode().count("Take back my endorsement") == 10
+    assert len(many) == len(few)
