@@ -13,7 +13,8 @@ RUN pip install --no-cache-dir "uv==0.13.9"
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --python python3.11
 COPY . .
-RUN DJANGO_SECRET_KEY=only-for-collectstatic python manage.py collectstatic --noinput \
+RUN DJANGO_SECRET_KEY=only-for-collectstatic COPROD_ENCRYPTION_SALT=only-for-collectstatic \
+    python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 coprod \
     && chown -R coprod /app/var
 USER coprod

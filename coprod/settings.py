@@ -32,6 +32,21 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-coprod-development-only-never-use-in-production"
 
+# Private notes (access needs, wellbeing) are encrypted with a key derived
+# from SECRET_KEY and this salt (django-fernet-encrypted-fields). Put a new
+# salt first to rotate; older ones still decrypt. Keep SECRET_KEY_FALLBACKS
+# when rotating the secret key, or encrypted notes become unreadable.
+SALT_KEY = env.list("COPROD_ENCRYPTION_SALT", default=[])
+if not SALT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "COPROD_ENCRYPTION_SALT must be set when DJANGO_DEBUG is off: it protects "
+            "members' private notes. Generate one with: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))'"
+        )
+    SALT_KEY = ["coprod-development-salt-never-use-in-production"]
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )

@@ -10,6 +10,7 @@ import tempfile
 os.environ.setdefault(
     "DJANGO_SECRET_KEY", "coprod-test-secret-key-not-for-anything-else-0123456789"
 )
+os.environ.setdefault("COPROD_ENCRYPTION_SALT", "coprod-test-salt-not-for-anything-else")
 os.environ.setdefault("COPROD_VAR_DIR", tempfile.mkdtemp(prefix="coprod-test-var-"))
 
 from coprod.settings import *  # noqa: F403

@@ -12,7 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("coprod.accounts.urls")),
     path("projects/", include("projects.urls")),
-    path("me/", include("participants.urls")),
+    path("", include("participants.urls")),
     path("reports/", include("coprod.reports.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from encrypted_fields.fields import EncryptedTextField
 
 
 class Participant(models.Model):
@@ -22,8 +23,31 @@ class Participant(models.Model):
     preferred_name = models.CharField(
         "what we call you", max_length=100, help_text="The name you want us to use."
     )
+    # Private: seen only by the member and the coordinators of their projects,
+    # encrypted at rest, and every staff read is written to AccessLog. The
+    # encrypted-fields library stores "" as NULL, hence null=True.
+    access_needs = EncryptedTextField(
+        "what would help you take part",
+        blank=True,
+        null=True,
+        help_text="For example: step-free access, a quiet room, breaks, someone to come with you.",
+    )
+    support_contact = EncryptedTextField(
+        "someone we can contact if you need support",
+        blank=True,
+        null=True,
+        help_text="Their name and how to reach them, and when you would like us to.",
+    )
+    wellbeing_notes = EncryptedTextField(
+        "anything else that helps us look after you",
+        blank=True,
+        null=True,
+        help_text="Only if you want to. You can change or remove this at any time.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PRIVATE_FIELDS = ("access_needs", "support_contact", "wellbeing_notes")
 
     class Meta:
         ordering = ["preferred_name", "pk"]
@@ -88,3 +112,26 @@ class ProjectMembership(models.Model):
 
     def __str__(self):
         return f"{self.participant} in {self.project} ({self.get_status_display()})"
+
+
+class AccessLog(models.Model):
+    """One time a member of staff opened someone's private notes. Never edited."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="access_log"
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    viewer_name = models.CharField(
+        max_length=150, help_text="Kept so the record still reads if the login is removed."
+    )
+    what = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.viewer_name} read {self.what} of {self.participant} at {self.created_at}"

@@ -1,5 +1,7 @@
 import rules
 
+from coprod.accounts.rules import is_org_coordinator
+from participants.models import ProjectMembership
 from participants.selectors import participant_profiles_for
 
 
@@ -9,4 +11,35 @@ def has_participant_profile(user):
     return participant_profiles_for(user).exists()
 
 
+@rules.predicate
+def is_self(user, participant):
+    """Be the person the profile is about."""
+    return participant is not None and user.is_authenticated and participant.user_id == user.pk
+
+
+@rules.predicate
+def coordinates_one_of_their_projects(user, participant):
+    """Be named coordinator of a project the person is taking part in now.
+
+    Organisation role alone is not enough: a coordinator of another project
+    in the same organisation does not see this person's private notes.
+    """
+    if participant is None or not user.is_authenticated:
+        return False
+    return (
+        participant.memberships.exclude(status=ProjectMembership.Status.LEFT)
+        .filter(project__coordinators=user)
+        .exists()
+    )
+
+
+@rules.predicate
+def is_their_organisations_coordinator(user, participant):
+    """Coordinate (or administer) the organisation the person belongs to."""
+    return participant is not None and is_org_coordinator(user, participant.organisation)
+
+
 rules.add_perm("participants.view_member_home", has_participant_profile)
+rules.add_perm("participants.change_own_profile", is_self)
+rules.add_perm("participants.view_private_notes", is_self | coordinates_one_of_their_projects)
+rules.add_perm("participants.view_person", is_their_organisations_coordinator)

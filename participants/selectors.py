@@ -18,3 +18,45 @@ def memberships_for_member_home(user) -> QuerySet[ProjectMembership]:
         .select_related("project", "project__organisation", "participant")
         .order_by("project__title")
     )
+
+
+def participant_get_own(user, pk) -> Participant:
+    """Return the person's own profile, or raise Http404 (never anyone else's)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(participant_profiles_for(user), pk=pk)
+
+
+def participant_get_for_staff(user, pk) -> Participant:
+    """Return a person in an organisation the user coordinates, or raise Http404."""
+    from django.shortcuts import get_object_or_404
+
+    from coprod.accounts.selectors import COORDINATING_ROLES, scope_to_organisations
+
+    people = scope_to_organisations(Participant.objects.all(), user, roles=COORDINATING_ROLES)
+    return get_object_or_404(people.select_related("organisation"), pk=pk)
+
+
+def private_notes_readers(participant) -> list[tuple[str, list[str]]]:
+    """Return [(project title, [coordinator names])] of the staff who may read the notes."""
+    readers = []
+    memberships = (
+        participant.memberships.exclude(status=ProjectMembership.Status.LEFT)
+        .select_related("project")
+        .prefetch_related("project__coordinators")
+        .order_by("project__title")
+    )
+    for membership in memberships:
+        names = sorted(str(user) for user in membership.project.coordinators.all())
+        readers.append((membership.project.title, names))
+    return readers
+
+
+def access_log_for(participant):
+    """Return who read the person's private notes, newest first."""
+    return participant.access_log.all()
+
+
+def memberships_for_staff(project):
+    """Return a project's people for its staff page, with their profiles."""
+    return project.memberships.select_related("participant").order_by("participant__preferred_name")

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from coprod.accounts.models import Organisation, User
-from participants.models import Participant, ProjectMembership
+from participants.models import AccessLog, Participant, ProjectMembership
 from projects.models import Project
 
 
@@ -42,3 +42,37 @@ def membership_add(
         membership.status = status
         membership.save(update_fields=["status", "updated_at"])
     return membership
+
+
+@transaction.atomic
+def private_notes_update(
+    *,
+    participant: Participant,
+    by: User | None,
+    access_needs: str = "",
+    support_contact: str = "",
+    wellbeing_notes: str = "",
+) -> Participant:
+    """Save a person's private notes (stored encrypted)."""
+    participant.access_needs = (access_needs or "").strip()
+    participant.support_contact = (support_contact or "").strip()
+    participant.wellbeing_notes = (wellbeing_notes or "").strip()
+    participant.save(update_fields=[*Participant.PRIVATE_FIELDS, "updated_at"])
+    return participant
+
+
+@transaction.atomic
+def private_notes_read(*, participant: Participant, viewer: User) -> dict[str, str]:
+    """Return the private notes; a read by anyone but the person is logged first.
+
+    The log row is written in the same transaction as the read, so there is
+    no way to see the notes without leaving a trace the member can see.
+    """
+    if viewer.pk != participant.user_id:
+        AccessLog.objects.create(
+            participant=participant,
+            viewer=viewer,
+            viewer_name=str(viewer),
+            what="your private notes (what helps you take part, support contact, wellbeing)",
+        )
+    return {name: getattr(participant, name) or "" for name in Participant.PRIVATE_FIELDS}

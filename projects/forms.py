@@ -10,13 +10,31 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["title", "summary", "status", "start_date", "end_date"]
+        fields = ["title", "summary", "status", "start_date", "end_date", "coordinators"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "start_date": DATE,
             "end_date": DATE,
+            "coordinators": forms.CheckboxSelectMultiple,
         }
         help_texts = {"end_date": "Leave empty if the project has no planned end."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisation = self.instance.organisation if self.instance.pk else None
+        self.set_coordinator_choices(organisation)
+
+    def set_coordinator_choices(self, organisation):
+        from coprod.accounts.models import User
+        from coprod.accounts.selectors import COORDINATING_ROLES
+
+        self.fields["coordinators"].queryset = User.objects.filter(
+            staff_memberships__organisation=organisation,
+            staff_memberships__role__in=COORDINATING_ROLES,
+        ).distinct()
+        self.fields[
+            "coordinators"
+        ].help_text = "They see members' private notes for this project, because they act on them."
 
     def clean(self):
         cleaned = super().clean()
@@ -39,6 +57,8 @@ class ProjectCreateForm(ProjectForm):
             # Most coordinators work for one organisation: do not ask.
             self.fields["organisation"].widget = forms.HiddenInput()
             self.fields["organisation"].initial = organisations.get().pk
+        # Coordinators are chosen once the project exists; its creator is the first.
+        del self.fields["coordinators"]
 
 
 class PurposeForm(forms.ModelForm):

@@ -39,6 +39,13 @@ class Project(models.Model):
         "projects.Phase", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     values_reviewed_on = models.DateField("values last reviewed", null=True, blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_projects",
+        verbose_name="coordinators of this project",
+        help_text="They see members' private notes, because they act on them.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

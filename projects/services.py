@@ -85,6 +85,8 @@ def project_create(
     )
     project.full_clean()
     project.save()
+    if by is not None and by.staff_memberships.filter(organisation=organisation).exists():
+        project.coordinators.add(by)
     return project
 
 
@@ -98,8 +100,9 @@ def project_update(
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
     status: str | None = None,
+    coordinators=None,
 ) -> Project:
-    """Change a project's title, summary, dates and status."""
+    """Change a project's title, summary, dates, status and (if given) its coordinators."""
     texts = _require(title=title, summary=summary)
     _check_dates(start_date, end_date)
     project.title, project.summary = texts["title"], texts["summary"]
@@ -109,6 +112,17 @@ def project_update(
     project.save(
         update_fields=["title", "summary", "start_date", "end_date", "status", "updated_at"]
     )
+    if coordinators is not None:
+        outsiders = [
+            u
+            for u in coordinators
+            if not u.staff_memberships.filter(
+                organisation=project.organisation, role__in=["admin", "coordinator"]
+            ).exists()
+        ]
+        if outsiders:
+            raise ValidationError({"coordinators": "Choose coordinators of this organisation."})
+        project.coordinators.set(coordinators)
     return project
 
 

@@ -9,6 +9,7 @@ from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
 from coprod.formerrors import add_service_errors, run_service
 from coprod.plainlanguage.selectors import check_fields
+from participants.selectors import memberships_for_staff
 from projects import services
 from projects.forms import (
     AgreedOnForm,
@@ -84,6 +85,9 @@ class ProjectDetailView(ProjectMixin, TemplateView):
             values=values_for_project(self.project, participant=participant),
             ladder=ladder_for_project(self.project),
             rungs=[(rung, RUNG_MEANINGS[rung]) for rung in Rung],
+            people=memberships_for_staff(self.project)
+            if user.has_perm("projects.view_personal_details", self.project)
+            else None,
             **kwargs,
         )
 

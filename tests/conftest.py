@@ -85,6 +85,7 @@ def build_world():
             project=project, role="co_lead", participant__preferred_name="Sam"
         ).participant.user,
     }
+    project.coordinators.add(users["coordinator"])
     agreed_value = value_propose(
         project=project,
         by=users["coordinator"],

@@ -68,6 +68,10 @@ def project_pk(world):
     return {"pk": world.project.pk}
 
 
+def member_profile(world):
+    return {"pk": world.membership.participant.pk}
+
+
 def agreed_value(world):
     return {"pk": world.project.pk, "value_pk": world.agreed_value.pk}
 
@@ -161,6 +165,33 @@ PAGES = [
         "participants:home",
         signed_in(403, member=200, co_lead=200),
         device=PHONE,
+    ),
+    # A member's own pages: anyone else's profile is simply not found.
+    Page(
+        "participants:about_me",
+        signed_in(404, member=200),
+        kwargs=member_profile,
+        device=PHONE,
+    ),
+    Page(
+        "participants:edit_private",
+        signed_in(404, member=200),
+        kwargs=member_profile,
+        device=PHONE,
+        edit=True,
+    ),
+    Page(
+        "participants:access_log",
+        signed_in(404, member=200),
+        kwargs=member_profile,
+        device=PHONE,
+    ),
+    # The person page: coordinators and admins of the organisation. Only the
+    # coordinators of the person's projects see private notes on it.
+    Page(
+        "participants:person",
+        signed_in(404, coordinator=200, admin=200),
+        kwargs=member_profile,
     ),
     Page(
         "reports:list",

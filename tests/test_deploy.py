@@ -13,7 +13,7 @@ def run_manage(*args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "COPROD_ENCRYPTION"))
     }
     environment.update(env)
     return subprocess.run(
@@ -31,6 +31,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "k3y-for-the-deploy-check-only-" + "x9Qz" * 10,
     "DJANGO_ALLOWED_HOSTS": "coprod.example.org",
+    "COPROD_ENCRYPTION_SALT": "salt-for-the-deploy-check-only",
 }
 
 
@@ -48,6 +49,15 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_encryption_salt():
+    settings = {**PRODUCTION, "COPROD_ENCRYPTION_SALT": ""}
+
+    result = run_manage("check", **settings)
+
+    assert result.returncode != 0
+    assert "COPROD_ENCRYPTION_SALT must be set" in result.stderr
 
 
 @pytest.mark.django_db

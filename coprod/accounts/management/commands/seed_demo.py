@@ -110,6 +110,7 @@ class Command(BaseCommand):
                 project = project_services.project_create(
                     organisation=organisation, by=coordinator, **spec
                 )
+            project.coordinators.add(coordinator)
             projects.append(project)
 
         for index, (local, name) in enumerate(MEMBERS):
