@@ -1,6 +1,6 @@
 from django import forms
 
-from participants.models import Participant
+from participants.models import CONTRIBUTE_AREAS, AssetTag, Participant
 
 
 class PrivateNotesForm(forms.ModelForm):
@@ -8,3 +8,106 @@ class PrivateNotesForm(forms.ModelForm):
         model = Participant
         fields = list(Participant.PRIVATE_FIELDS)
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in Participant.PRIVATE_FIELDS}
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = [
+            "preferred_name",
+            "pronouns",
+            "full_name",
+            "preferred_channel",
+            "email",
+            "phone",
+            "postal_address",
+            "best_times",
+        ]
+        widgets = {
+            "preferred_channel": forms.RadioSelect,
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.phone and not self.is_bound:
+            from participants.phones import phone_for_display
+
+            self.initial["phone"] = phone_for_display(self.instance.phone)
+
+
+class CommunicationForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = list(Participant.COMMUNICATION_FIELDS)
+        widgets = {"papers_days_ahead": forms.NumberInput(attrs={"min": 0, "max": 60})}
+
+    def clean_papers_days_ahead(self):
+        days = self.cleaned_data["papers_days_ahead"]
+        if days is not None and days > 60:
+            raise forms.ValidationError("Please choose 60 days or fewer.")
+        return days
+
+
+class CreditForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["credit_as", "self_description"]
+        widgets = {
+            "credit_as": forms.RadioSelect,
+            "self_description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class AssetsForm(forms.Form):
+    assets_in_own_words = forms.CharField(
+        label="What you bring, in your own words",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    contribute_areas = forms.MultipleChoiceField(
+        label="Where you would like to contribute",
+        choices=CONTRIBUTE_AREAS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = []
+        for kind in AssetTag.Kind:
+            choices = AssetTag.objects.filter(organisation=participant.organisation, kind=kind)
+            self.fields[f"tags_{kind}"] = forms.ModelMultipleChoiceField(
+                label=kind.label,
+                queryset=choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+            self.fields[f"new_{kind}"] = forms.CharField(
+                label=f"Add your own {kind.label.lower()}",
+                help_text="Separate them with commas. They join the list for everyone.",
+                max_length=300,
+                required=False,
+            )
+            self.kinds.append(kind)
+        if not self.is_bound:
+            mine = set(participant.assets.values_list("pk", flat=True))
+            for kind in AssetTag.Kind:
+                self.initial[f"tags_{kind}"] = [
+                    pk
+                    for pk in self.fields[f"tags_{kind}"].queryset.values_list("pk", flat=True)
+                    if pk in mine
+                ]
+            self.initial["assets_in_own_words"] = participant.assets_in_own_words
+            self.initial["contribute_areas"] = participant.contribute_areas
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {
+            "tags": [tag for kind in self.kinds for tag in data[f"tags_{kind}"]],
+            "new_tags": {kind.value: data[f"new_{kind}"] for kind in self.kinds},
+            "assets_in_own_words": data["assets_in_own_words"],
+            "contribute_areas": data["contribute_areas"],
+        }

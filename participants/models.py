@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from encrypted_fields.fields import EncryptedTextField
 
 
@@ -20,9 +21,95 @@ class Participant(models.Model):
         blank=True,
         related_name="participant_profiles",
     )
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+        PHONE_CALL = "phone_call", "A phone call from a coordinator"
+        POST = "post", "Post"
+        NONE = "none", "Please do not contact me"
+
+    class Credit(models.TextChoices):
+        FULL_NAME = "full_name", "My full name"
+        FIRST_NAME = "first_name", "My first name only"
+        INITIALS = "initials", "My initials"
+        ANONYMOUS = "anonymous", "Do not name me"
+
     preferred_name = models.CharField(
         "what we call you", max_length=100, help_text="The name you want us to use."
     )
+    full_name = models.CharField(
+        "your full name",
+        max_length=200,
+        blank=True,
+        help_text="Only needed to pay you. Leave it empty if you prefer.",
+    )
+    pronouns = models.CharField("your pronouns", max_length=50, blank=True)
+    email = models.EmailField("email address", blank=True)
+    phone = models.CharField(
+        "mobile phone number", max_length=20, blank=True, help_text="For text messages or calls."
+    )
+    postal_address = models.TextField("postal address", blank=True)
+    preferred_channel = models.CharField(
+        "how you like us to contact you",
+        max_length=20,
+        choices=Channel.choices,
+        default=Channel.EMAIL,
+    )
+    best_times = models.CharField(
+        "best times to contact you",
+        max_length=200,
+        blank=True,
+        help_text="For example: weekday mornings.",
+    )
+    credit_as = models.CharField(
+        "how you want to be named in anything we publish",
+        max_length=20,
+        choices=Credit.choices,
+        default=Credit.ANONYMOUS,
+    )
+    self_description = models.TextField(
+        "tell us about yourself in any way you choose",
+        blank=True,
+        help_text="Optional. Nobody reads this one by one: it is only ever counted, to see "
+        "who is taking part and who is missing.",
+    )
+
+    # Communication needs: coordinators of your projects act on these.
+    easy_read = models.BooleanField("easy read documents", default=False)
+    large_print = models.BooleanField("large print", default=False)
+    screen_reader_documents = models.BooleanField(
+        "documents that work with a screen reader", default=False
+    )
+    bsl_interpreter = models.BooleanField(
+        "a British Sign Language (BSL) interpreter", default=False
+    )
+    interpreter_language = models.CharField(
+        "an interpreter for another language",
+        max_length=100,
+        blank=True,
+        help_text="Which language? Leave empty if you do not need one.",
+    )
+    papers_days_ahead = models.PositiveSmallIntegerField(
+        "how many days before a meeting you need the papers",
+        null=True,
+        blank=True,
+        help_text="Leave empty if any time is fine.",
+    )
+    no_phone_calls = models.BooleanField("please do not phone me", default=False)
+    other_communication_needs = models.CharField(
+        "anything else about how we communicate", max_length=300, blank=True
+    )
+
+    # Assets: what people bring.
+    assets = models.ManyToManyField(
+        "participants.AssetTag", blank=True, related_name="participants"
+    )
+    assets_in_own_words = models.TextField("in your own words", blank=True)
+    contribute_areas = models.JSONField(
+        "where you would like to contribute", default=list, blank=True
+    )
+
     # Private: seen only by the member and the coordinators of their projects,
     # encrypted at rest, and every staff read is written to AccessLog. The
     # encrypted-fields library stores "" as NULL, hence null=True.
@@ -48,6 +135,16 @@ class Participant(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     PRIVATE_FIELDS = ("access_needs", "support_contact", "wellbeing_notes")
+    COMMUNICATION_FIELDS = (
+        "easy_read",
+        "large_print",
+        "screen_reader_documents",
+        "bsl_interpreter",
+        "interpreter_language",
+        "papers_days_ahead",
+        "no_phone_calls",
+        "other_communication_needs",
+    )
 
     class Meta:
         ordering = ["preferred_name", "pk"]
@@ -57,10 +154,87 @@ class Participant(models.Model):
                 condition=models.Q(user__isnull=False),
                 name="participants_one_profile_per_user_per_org",
             ),
+            models.CheckConstraint(
+                condition=models.Q(papers_days_ahead__isnull=True)
+                | models.Q(papers_days_ahead__lte=60),
+                name="participants_papers_days_ahead_sensible",
+            ),
         ]
 
     def __str__(self):
         return self.preferred_name
+
+    def credited_name(self) -> str:
+        """The name to show in anything published, as the person chose."""
+        full = (self.full_name or self.preferred_name).strip()
+        if self.credit_as == self.Credit.FULL_NAME:
+            return full
+        if self.credit_as == self.Credit.FIRST_NAME:
+            return (self.preferred_name or full).split()[0]
+        if self.credit_as == self.Credit.INITIALS:
+            return "".join(f"{part[0].upper()}." for part in full.split())
+        return "A member"
+
+    def communication_needs(self) -> list[str]:
+        """The needs someone must act on, in plain words, for coordinators' pages."""
+        needs = [
+            str(self._meta.get_field(name).verbose_name).capitalize()
+            for name in ("easy_read", "large_print", "screen_reader_documents", "bsl_interpreter")
+            if getattr(self, name)
+        ]
+        if self.interpreter_language:
+            needs.append(f"An interpreter for {self.interpreter_language}")
+        if self.papers_days_ahead:
+            needs.append(f"Papers at least {self.papers_days_ahead} days before meetings")
+        if self.no_phone_calls:
+            needs.append("No phone calls")
+        if self.other_communication_needs:
+            needs.append(self.other_communication_needs)
+        return needs
+
+
+class AssetTag(models.Model):
+    """A skill, interest, goal or experience in an organisation's shared vocabulary.
+
+    The list grows as people add their own words.
+    """
+
+    class Kind(models.TextChoices):
+        SKILL = "skill", "Skills"
+        INTEREST = "interest", "Interests"
+        GOAL = "goal", "Goals"
+        EXPERIENCE = "experience", "Experience"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="asset_tags"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", "kind", Lower("name"), name="participants_asset_tag_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+CONTRIBUTE_AREAS = [
+    ("interviewing", "Interviewing"),
+    ("design", "Design"),
+    ("speaking", "Speaking at events"),
+    ("writing", "Writing"),
+    ("art", "Art and creative work"),
+    ("peer_research", "Peer research"),
+    ("recruitment", "Recruitment panels"),
+    ("training", "Training staff"),
+]
 
 
 class ProjectMembership(models.Model):

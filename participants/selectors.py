@@ -60,3 +60,16 @@ def access_log_for(participant):
 def memberships_for_staff(project):
     """Return a project's people for its staff page, with their profiles."""
     return project.memberships.select_related("participant").order_by("participant__preferred_name")
+
+
+def profile_summary(participant) -> dict:
+    """Return the display pieces of a profile: phone as people write it, tags, areas."""
+    from participants.models import CONTRIBUTE_AREAS
+    from participants.phones import phone_for_display
+
+    labels = dict(CONTRIBUTE_AREAS)
+    return {
+        "phone": phone_for_display(participant.phone),
+        "assets": [tag.name for tag in participant.assets.all()],
+        "areas": [labels[key] for key in participant.contribute_areas if key in labels],
+    }

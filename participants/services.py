@@ -2,7 +2,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from coprod.accounts.models import Organisation, User
-from participants.models import AccessLog, Participant, ProjectMembership
+from participants.models import (
+    CONTRIBUTE_AREAS,
+    AccessLog,
+    AssetTag,
+    Participant,
+    ProjectMembership,
+)
+from participants.phones import phone_normalise
 from projects.models import Project
 
 
@@ -76,3 +83,125 @@ def private_notes_read(*, participant: Participant, viewer: User) -> dict[str, s
             what="your private notes (what helps you take part, support contact, wellbeing)",
         )
     return {name: getattr(participant, name) or "" for name in Participant.PRIVATE_FIELDS}
+
+
+@transaction.atomic
+def profile_update_contact(
+    *,
+    participant: Participant,
+    by: User | None,
+    preferred_name: str,
+    full_name: str = "",
+    pronouns: str = "",
+    email: str = "",
+    phone: str = "",
+    postal_address: str = "",
+    preferred_channel: str = Participant.Channel.EMAIL,
+    best_times: str = "",
+) -> Participant:
+    """Save how to address and reach someone; the chosen way must be reachable."""
+    errors = {}
+    preferred_name = (preferred_name or "").strip()
+    if not preferred_name:
+        errors["preferred_name"] = "Tell us what to call you."
+    try:
+        phone = phone_normalise(phone)
+    except ValidationError as error:
+        errors["phone"] = error.messages
+    email = (email or "").strip().lower()
+    postal_address = (postal_address or "").strip()
+    needs = {
+        Participant.Channel.EMAIL: ("email", email, "We need an email address to email you."),
+        Participant.Channel.SMS: ("phone", phone, "We need a mobile number to text you."),
+        Participant.Channel.PHONE_CALL: ("phone", phone, "We need a phone number to call you."),
+        Participant.Channel.POST: (
+            "postal_address",
+            postal_address,
+            "We need an address to post things to you.",
+        ),
+    }
+    if preferred_channel in needs:
+        field, value, message = needs[preferred_channel]
+        if not value and field not in errors:
+            errors[field] = message
+    if errors:
+        raise ValidationError(errors)
+    participant.preferred_name = preferred_name
+    participant.full_name = (full_name or "").strip()
+    participant.pronouns = (pronouns or "").strip()
+    participant.email, participant.phone = email, phone
+    participant.postal_address = postal_address
+    participant.preferred_channel = preferred_channel
+    participant.best_times = (best_times or "").strip()
+    participant.full_clean(exclude=["user", "organisation", "assets"])
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def profile_update_communication(
+    *, participant: Participant, by: User | None, **needs
+) -> Participant:
+    """Save the communication needs coordinators must act on."""
+    unknown = set(needs) - set(Participant.COMMUNICATION_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown communication needs: {sorted(unknown)}")
+    for name, value in needs.items():
+        setattr(participant, name, value.strip() if isinstance(value, str) else value)
+    participant.full_clean(exclude=["user", "organisation", "assets"])
+    participant.save(update_fields=[*needs, "updated_at"])
+    return participant
+
+
+@transaction.atomic
+def profile_update_credit(
+    *, participant: Participant, by: User | None, credit_as: str, self_description: str = ""
+) -> Participant:
+    """Save how someone wants to be named, and their optional self-description."""
+    if credit_as not in Participant.Credit.values:
+        raise ValidationError({"credit_as": "Choose one of the options."})
+    participant.credit_as = credit_as
+    participant.self_description = (self_description or "").strip()
+    participant.save(update_fields=["credit_as", "self_description", "updated_at"])
+    return participant
+
+
+@transaction.atomic
+def assets_update(
+    *,
+    participant: Participant,
+    by: User | None,
+    tags: list[AssetTag],
+    new_tags: dict[str, str],
+    assets_in_own_words: str = "",
+    contribute_areas: list[str] | None = None,
+) -> Participant:
+    """Save what someone brings; words they add join the organisation's list."""
+    foreign = [tag for tag in tags if tag.organisation_id != participant.organisation_id]
+    if foreign:
+        raise ValidationError("Choose from your own organisation's list.")
+    known = {key for key, _ in CONTRIBUTE_AREAS}
+    areas = list(dict.fromkeys(contribute_areas or []))
+    if set(areas) - known:
+        raise ValidationError({"contribute_areas": "Choose from the options shown."})
+    chosen = list(tags)
+    for kind, text in new_tags.items():
+        if kind not in AssetTag.Kind.values:
+            raise ValidationError(f"Unknown kind of asset: {kind}")
+        typed = [part.strip()[:80] for part in (text or "").split(",") if part.strip()]
+        # "Cooking, cooking" is one word: keep the first spelling typed.
+        for name in {word.casefold(): word for word in reversed(typed)}.values():
+            existing = AssetTag.objects.filter(
+                organisation=participant.organisation, kind=kind, name__iexact=name
+            ).first()
+            chosen.append(
+                existing
+                or AssetTag.objects.create(
+                    organisation=participant.organisation, kind=kind, name=name
+                )
+            )
+    participant.assets.set(chosen)
+    participant.assets_in_own_words = (assets_in_own_words or "").strip()
+    participant.contribute_areas = areas
+    participant.save(update_fields=["assets_in_own_words", "contribute_areas", "updated_at"])
+    return participant

@@ -9,5 +9,13 @@ urlpatterns = [
     path("me/about/<int:pk>/", views.AboutMeView.as_view(), name="about_me"),
     path("me/about/<int:pk>/private/", views.PrivateNotesEditView.as_view(), name="edit_private"),
     path("me/about/<int:pk>/who-looked/", views.AccessLogView.as_view(), name="access_log"),
+    path("me/about/<int:pk>/contact/", views.ContactEditView.as_view(), name="edit_contact"),
+    path(
+        "me/about/<int:pk>/communication/",
+        views.CommunicationEditView.as_view(),
+        name="edit_communication",
+    ),
+    path("me/about/<int:pk>/naming/", views.CreditEditView.as_view(), name="edit_credit"),
+    path("me/about/<int:pk>/what-i-bring/", views.AssetsEditView.as_view(), name="edit_assets"),
     path("people/<int:pk>/", views.PersonView.as_view(), name="person"),
 ]

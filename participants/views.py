@@ -4,7 +4,13 @@ from django.views.generic import FormView, TemplateView
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.formerrors import run_service
 from participants import services
-from participants.forms import PrivateNotesForm
+from participants.forms import (
+    AssetsForm,
+    CommunicationForm,
+    ContactForm,
+    CreditForm,
+    PrivateNotesForm,
+)
 from participants.selectors import (
     access_log_for,
     memberships_for_member_home,
@@ -12,6 +18,7 @@ from participants.selectors import (
     participant_get_own,
     participant_profiles_for,
     private_notes_readers,
+    profile_summary,
 )
 
 
@@ -53,7 +60,10 @@ class AboutMeView(OwnProfileMixin, TemplateView):
             participant=self.get_permission_object(), viewer=self.request.user
         )
         return super().get_context_data(
-            notes=notes, readers=private_notes_readers(self.participant), **kwargs
+            notes=notes,
+            readers=private_notes_readers(self.participant),
+            **profile_summary(self.participant),
+            **kwargs,
         )
 
 
@@ -78,6 +88,92 @@ class PrivateNotesEditView(OwnProfileMixin, FormView):
         ):
             return redirect("participants:about_me", pk=self.participant.pk)
         return self.form_invalid(form)
+
+
+class ProfileSectionView(OwnProfileMixin, FormView):
+    """One section of "About me", edited on its own page. Subclasses say which."""
+
+    template_name = "participants/profile_section.html"
+    heading = ""
+    intro = ""
+    who_can_see = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_permission_object()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.heading, intro=self.intro, who_can_see=self.who_can_see, **kwargs
+        )
+
+    def form_valid(self, form):
+        if run_service(self.request, form, lambda: self.save(form), "Saved."):
+            return redirect("participants:about_me", pk=self.participant.pk)
+        return self.form_invalid(form)
+
+    def save(self, form):
+        raise NotImplementedError
+
+
+class ContactEditView(ProfileSectionView):
+    form_class = ContactForm
+    heading = "Your name and how to reach you"
+    intro = "Tell us what to call you and the best way to get in touch."
+    who_can_see = (
+        "Coordinators at your organisation, so they can reach you. Your full name is "
+        "only used to pay you. Other members and funders never see these details."
+    )
+
+    def save(self, form):
+        services.profile_update_contact(
+            participant=self.participant, by=self.request.user, **form.cleaned_data
+        )
+
+
+class CommunicationEditView(ProfileSectionView):
+    form_class = CommunicationForm
+    heading = "How we communicate with you"
+    intro = "Tick what helps. We use this to send papers the right way and in good time."
+    who_can_see = "The coordinators of your projects, because they act on it. Nobody else."
+
+    def save(self, form):
+        services.profile_update_communication(
+            participant=self.participant, by=self.request.user, **form.cleaned_data
+        )
+
+
+class CreditEditView(ProfileSectionView):
+    form_class = CreditForm
+    heading = "How you are named, and about you"
+    intro = "Choose how your name appears in anything we publish, like reports or stories."
+    who_can_see = (
+        "Your choice applies everywhere we show names. What you write about yourself is "
+        "never shown to anyone: it is only counted."
+    )
+
+    def save(self, form):
+        services.profile_update_credit(
+            participant=self.participant, by=self.request.user, **form.cleaned_data
+        )
+
+
+class AssetsEditView(ProfileSectionView):
+    form_class = AssetsForm
+    heading = "What you bring"
+    intro = "Your skills, interests, goals and experience. Tick any, or add your own words."
+    who_can_see = (
+        "Coordinators at your organisation, to find roles you might enjoy. "
+        "Other members and funders do not see it."
+    )
+
+    def get_form_kwargs(self):
+        kwargs = FormView.get_form_kwargs(self)
+        return {**kwargs, "participant": self.get_permission_object()}
+
+    def save(self, form):
+        services.assets_update(
+            participant=self.participant, by=self.request.user, **form.service_arguments()
+        )
 
 
 class AccessLogView(OwnProfileMixin, TemplateView):
@@ -108,6 +204,9 @@ class PersonView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             participant=participant,
             notes=notes,
+            # Communication needs are for the same people as private notes, unlogged.
+            show_needs=notes is not None,
+            **profile_summary(participant),
             memberships=participant.memberships.select_related("project").order_by(
                 "project__title"
             ),

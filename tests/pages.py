@@ -180,6 +180,15 @@ PAGES = [
         device=PHONE,
         edit=True,
     ),
+    *[
+        Page(name, signed_in(404, member=200), kwargs=member_profile, device=PHONE, edit=True)
+        for name in (
+            "participants:edit_contact",
+            "participants:edit_communication",
+            "participants:edit_credit",
+            "participants:edit_assets",
+        )
+    ],
     Page(
         "participants:access_log",
         signed_in(404, member=200),
