@@ -111,3 +111,13 @@ class AssetsForm(forms.Form):
             "assets_in_own_words": data["assets_in_own_words"],
             "contribute_areas": data["contribute_areas"],
         }
+
+
+class BreakForm(forms.Form):
+    check_in_on = forms.DateField(
+        label="Check in with me after (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="We will not contact you about this project before then. "
+        "Leave it empty and we will wait for you.",
+    )

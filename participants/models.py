@@ -258,6 +258,13 @@ class ProjectMembership(models.Model):
         CO_LEAD = "co_lead", "Co-lead"
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
+    check_in_on = models.DateField(
+        "check in with me after",
+        null=True,
+        blank=True,
+        help_text="Optional. We will not contact you about this project before then.",
+    )
+    status_changed_on = models.DateField(null=True, blank=True)
     role = models.CharField(
         max_length=20,
         choices=Role.choices,

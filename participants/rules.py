@@ -39,7 +39,14 @@ def is_their_organisations_coordinator(user, participant):
     return participant is not None and is_org_coordinator(user, participant.organisation)
 
 
+@rules.predicate
+def is_own_membership(user, membership):
+    """Be the person whose place in the project this is."""
+    return membership is not None and membership.participant.user_id == user.pk
+
+
 rules.add_perm("participants.view_member_home", has_participant_profile)
+rules.add_perm("participants.change_own_membership", is_own_membership)
 rules.add_perm("participants.change_own_profile", is_self)
 rules.add_perm("participants.view_private_notes", is_self | coordinates_one_of_their_projects)
 rules.add_perm("participants.view_person", is_their_organisations_coordinator)

@@ -11,10 +11,9 @@ def participant_profiles_for(user) -> QuerySet[Participant]:
 
 
 def memberships_for_member_home(user) -> QuerySet[ProjectMembership]:
-    """Return the member's own project places, current ones first."""
+    """Return the member's own project places, including ones they left (to rejoin)."""
     return (
         ProjectMembership.objects.filter(participant__user=user)
-        .exclude(status=ProjectMembership.Status.LEFT)
         .select_related("project", "project__organisation", "participant")
         .order_by("project__title")
     )
@@ -73,3 +72,12 @@ def profile_summary(participant) -> dict:
         "assets": [tag.name for tag in participant.assets.all()],
         "areas": [labels[key] for key in participant.contribute_areas if key in labels],
     }
+
+
+def membership_get_own(user, pk) -> ProjectMembership:
+    """Return one of the person's own project places, or raise Http404."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        ProjectMembership.objects.filter(participant__user=user).select_related("project"), pk=pk
+    )

@@ -205,3 +205,38 @@ def assets_update(
     participant.contribute_areas = areas
     participant.save(update_fields=["assets_in_own_words", "contribute_areas", "updated_at"])
     return participant
+
+
+@transaction.atomic
+def membership_take_break(
+    *, membership: ProjectMembership, by: User | None, check_in_on=None
+) -> ProjectMembership:
+    """Step back from a project for a while: no penalty, nothing lost."""
+    from django.utils import timezone
+
+    membership = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status not in (ProjectMembership.Status.ACTIVE, ProjectMembership.Status.INVITED):
+        raise ValidationError("You can take a break from a project you are taking part in.")
+    today = timezone.localdate()
+    if check_in_on is not None and check_in_on <= today:
+        raise ValidationError({"check_in_on": "Choose a date after today, or leave it empty."})
+    membership.status = ProjectMembership.Status.ON_BREAK
+    membership.check_in_on = check_in_on
+    membership.status_changed_on = today
+    membership.save(update_fields=["status", "check_in_on", "status_changed_on", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_come_back(*, membership: ProjectMembership, by: User | None) -> ProjectMembership:
+    """Return from a break, or rejoin after leaving: one step, history kept."""
+    from django.utils import timezone
+
+    membership = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status not in (ProjectMembership.Status.ON_BREAK, ProjectMembership.Status.LEFT):
+        raise ValidationError("You are already taking part in this project.")
+    membership.status = ProjectMembership.Status.ACTIVE
+    membership.check_in_on = None
+    membership.status_changed_on = timezone.localdate()
+    membership.save(update_fields=["status", "check_in_on", "status_changed_on", "updated_at"])
+    return membership

@@ -1,11 +1,14 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.formerrors import run_service
 from participants import services
 from participants.forms import (
     AssetsForm,
+    BreakForm,
     CommunicationForm,
     ContactForm,
     CreditForm,
@@ -13,6 +16,7 @@ from participants.forms import (
 )
 from participants.selectors import (
     access_log_for,
+    membership_get_own,
     memberships_for_member_home,
     participant_get_for_staff,
     participant_get_own,
@@ -213,3 +217,47 @@ class PersonView(PermissionRequiredMixin, TemplateView):
             readers=private_notes_readers(participant),
             **kwargs,
         )
+
+
+class OwnMembershipMixin(PermissionRequiredMixin):
+    permission_required = "participants.change_own_membership"
+
+    def get_permission_object(self):
+        if not hasattr(self, "membership"):
+            self.membership = membership_get_own(self.request.user, self.kwargs["pk"])
+        return self.membership
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(membership=self.membership, **kwargs)
+
+
+class TakeBreakView(OwnMembershipMixin, FormView):
+    template_name = "participants/take_break.html"
+    form_class = BreakForm
+
+    def form_valid(self, form):
+        project = self.get_permission_object().project
+        if run_service(
+            self.request,
+            form,
+            lambda: services.membership_take_break(
+                membership=self.membership, by=self.request.user, **form.cleaned_data
+            ),
+            f"You are taking a break from {project}. Come back whenever you are ready.",
+        ):
+            return redirect("participants:home")
+        return self.form_invalid(form)
+
+
+class ComeBackView(OwnMembershipMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        membership = self.get_permission_object()
+        try:
+            services.membership_come_back(membership=membership, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Welcome back to {membership.project}.")
+        return redirect("participants:home")

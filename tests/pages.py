@@ -195,6 +195,20 @@ PAGES = [
         kwargs=member_profile,
         device=PHONE,
     ),
+    Page(
+        "participants:take_break",
+        signed_in(404, member=200),
+        kwargs=lambda world: {"pk": world.membership.pk},
+        device=PHONE,
+        edit=True,
+    ),
+    Page(
+        "participants:come_back",
+        signed_in(404, member=REDIRECT),
+        kwargs=lambda world: {"pk": world.membership.pk},
+        html=False,
+        method="post",
+    ),
     # The person page: coordinators and admins of the organisation. Only the
     # coordinators of the person's projects see private notes on it.
     Page(

@@ -6,7 +6,7 @@ from tests.factories import ProjectFactory, ProjectMembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_member_sees_their_projects_and_not_the_ones_they_left(world, client_for):
+def test_a_member_sees_their_projects_and_can_rejoin_ones_they_left(world, client_for):
     participant = world.membership.participant
     ProjectMembershipFactory(
         participant=participant,
@@ -25,4 +25,6 @@ def test_a_member_sees_their_projects_and_not_the_ones_they_left(world, client_f
     assert "Safe Nights" in html
     assert "Resting Project" in html
     assert "You are taking a break" in html
-    assert "Old Project" not in html
+    assert "I am ready to come back" in html
+    assert "Old Project" in html
+    assert "Rejoin" in html
