@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from participants.models import Participant, ProjectMembership
+from participants.models import ConsentWording, Participant, ProjectMembership
 
 
 class ProjectMembershipInline(admin.TabularInline):
@@ -13,3 +13,13 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_display = ["preferred_name", "organisation", "user"]
     list_filter = ["organisation"]
     inlines = [ProjectMembershipInline]
+
+
+@admin.register(ConsentWording)
+class ConsentWordingAdmin(admin.ModelAdmin):
+    """New words are a new version: existing versions cannot be changed."""
+
+    list_display = ["topic", "version", "valid_from"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)

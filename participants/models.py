@@ -316,3 +316,53 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.viewer_name} read {self.what} of {self.participant} at {self.created_at}"
+
+
+class ConsentTopic(models.TextChoices):
+    CONTACT = "contact", "Being contacted about projects"
+    DATA_KEPT = "data_kept", "Keeping your details on file"
+    PHOTOS = "photos", "Photos of you being used"
+    STORIES = "stories", "Your words or story being used"
+
+
+class ConsentWording(models.Model):
+    """The words someone agrees to. A change of words is a new version, never an edit."""
+
+    topic = models.CharField(max_length=20, choices=ConsentTopic.choices)
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    valid_from = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["topic", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "version"], name="participants_wording_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_topic_display()} (version {self.version})"
+
+
+class ConsentRecord(models.Model):
+    """Someone giving or withdrawing consent to one wording. Only ever added to."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    wording = models.ForeignKey(ConsentWording, on_delete=models.PROTECT, related_name="+")
+    given = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    on_behalf = models.BooleanField(
+        default=False,
+        help_text="Recorded by staff, with the person's agreement (for example by phone).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["participant", "-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.participant}: {'gave' if self.given else 'withdrew'} {self.wording}"

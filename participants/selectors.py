@@ -81,3 +81,54 @@ def membership_get_own(user, pk) -> ProjectMembership:
     return get_object_or_404(
         ProjectMembership.objects.filter(participant__user=user).select_related("project"), pk=pk
     )
+
+
+def current_wording(topic):
+    """Return the newest wording of a consent topic."""
+    from participants.models import ConsentWording
+
+    return ConsentWording.objects.filter(topic=topic).order_by("-version").first()
+
+
+def consent_states(participant) -> list[dict]:
+    """Return, per topic: the current wording, the latest record, and what it means now."""
+    from participants.models import ConsentRecord, ConsentTopic, ConsentWording
+
+    latest = {}
+    for record in ConsentRecord.objects.filter(participant=participant).select_related("wording"):
+        latest.setdefault(record.wording.topic, record)  # newest first
+    newest = {}
+    for wording in ConsentWording.objects.order_by("topic", "-version"):
+        newest.setdefault(wording.topic, wording)
+    states = []
+    for topic in ConsentTopic:
+        record = latest.get(topic.value)
+        wording = newest.get(topic.value)
+        states.append(
+            {
+                "topic": topic,
+                "wording": wording,
+                "record": record,
+                "given": bool(record and record.given),
+                "words_changed": bool(
+                    record and record.given and wording and record.wording_id != wording.pk
+                ),
+            }
+        )
+    return states
+
+
+def has_consent(participant, topic) -> bool:
+    """True only while the person's latest answer on this topic is yes.
+
+    Every feature that contacts people, keeps data or publishes photos or
+    words must ask this, so that withdrawing takes effect everywhere at once.
+    """
+    from participants.models import ConsentRecord
+
+    record = (
+        ConsentRecord.objects.filter(participant=participant, wording__topic=topic)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return bool(record and record.given)

@@ -6,6 +6,7 @@ from participants.models import (
     CONTRIBUTE_AREAS,
     AccessLog,
     AssetTag,
+    ConsentRecord,
     Participant,
     ProjectMembership,
 )
@@ -240,3 +241,20 @@ def membership_come_back(*, membership: ProjectMembership, by: User | None) -> P
     membership.status_changed_on = timezone.localdate()
     membership.save(update_fields=["status", "check_in_on", "status_changed_on", "updated_at"])
     return membership
+
+
+@transaction.atomic
+def consent_record(
+    *, participant: Participant, topic: str, given: bool, by: User | None, on_behalf: bool = False
+) -> ConsentRecord:
+    """Give or withdraw consent to the current wording of a topic: one step, kept for good."""
+    from participants.selectors import current_wording
+
+    wording = current_wording(topic)
+    if wording is None:
+        raise ValidationError("There is nothing to agree to on this topic yet.")
+    if on_behalf and by is not None and by.pk == participant.user_id:
+        on_behalf = False
+    return ConsentRecord.objects.create(
+        participant=participant, wording=wording, given=given, recorded_by=by, on_behalf=on_behalf
+    )

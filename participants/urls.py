@@ -17,6 +17,12 @@ urlpatterns = [
     ),
     path("me/about/<int:pk>/naming/", views.CreditEditView.as_view(), name="edit_credit"),
     path("me/about/<int:pk>/what-i-bring/", views.AssetsEditView.as_view(), name="edit_assets"),
+    path("me/about/<int:pk>/consent/", views.ConsentView.as_view(), name="consent"),
+    path(
+        "me/about/<int:pk>/consent/change/",
+        views.ConsentChangeView.as_view(),
+        name="consent_change",
+    ),
     path("me/projects/<int:pk>/break/", views.TakeBreakView.as_view(), name="take_break"),
     path("me/projects/<int:pk>/come-back/", views.ComeBackView.as_view(), name="come_back"),
     path("people/<int:pk>/", views.PersonView.as_view(), name="person"),

@@ -14,8 +14,11 @@ from participants.forms import (
     CreditForm,
     PrivateNotesForm,
 )
+from participants.models import ConsentTopic
 from participants.selectors import (
     access_log_for,
+    consent_states,
+    has_consent,
     membership_get_own,
     memberships_for_member_home,
     participant_get_for_staff,
@@ -210,6 +213,8 @@ class PersonView(PermissionRequiredMixin, TemplateView):
             notes=notes,
             # Communication needs are for the same people as private notes, unlogged.
             show_needs=notes is not None,
+            consents=consent_states(participant),
+            may_contact=has_consent(participant, ConsentTopic.CONTACT),
             **profile_summary(participant),
             memberships=participant.memberships.select_related("project").order_by(
                 "project__title"
@@ -261,3 +266,40 @@ class ComeBackView(OwnMembershipMixin, View):
         else:
             messages.success(request, f"Welcome back to {membership.project}.")
         return redirect("participants:home")
+
+
+class ConsentView(OwnProfileMixin, TemplateView):
+    """What the person has agreed to, each with one button to change it."""
+
+    template_name = "participants/consent.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            states=consent_states(self.get_permission_object()), **kwargs
+        )
+
+
+class ConsentChangeView(OwnProfileMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        participant = self.get_permission_object()
+        topic, answer = request.POST.get("topic", ""), request.POST.get("answer", "")
+        if topic not in ConsentTopic.values or answer not in ("yes", "no"):
+            messages.error(request, "Something went wrong. Please try again.")
+        else:
+            try:
+                services.consent_record(
+                    participant=participant, topic=topic, given=answer == "yes", by=request.user
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                label = ConsentTopic(topic).label.lower()
+                messages.success(
+                    request,
+                    f"Thank you. You agreed to {label}."
+                    if answer == "yes"
+                    else f"Done. You no longer agree to {label}. This applies everywhere now.",
+                )
+        return redirect("participants:consent", pk=participant.pk)

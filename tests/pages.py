@@ -195,6 +195,15 @@ PAGES = [
         kwargs=member_profile,
         device=PHONE,
     ),
+    Page("participants:consent", signed_in(404, member=200), kwargs=member_profile, device=PHONE),
+    Page(
+        "participants:consent_change",
+        signed_in(404, member=REDIRECT),
+        kwargs=member_profile,
+        html=False,
+        method="post",
+        data=lambda world: {"topic": "photos", "answer": "no"},
+    ),
     Page(
         "participants:take_break",
         signed_in(404, member=200),
