@@ -121,3 +121,10 @@ class BreakForm(forms.Form):
         help_text="We will not contact you about this project before then. "
         "Leave it empty and we will wait for you.",
     )
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand this cannot be undone",
+        error_messages={"required": "Tick the box to confirm."},
+    )

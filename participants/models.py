@@ -131,6 +131,10 @@ class Participant(models.Model):
         null=True,
         help_text="Only if you want to. You can change or remove this at any time.",
     )
+    # After erasure the row stays, anonymous, so counts and money records
+    # (kept by law) still add up; the pseudonym is their reference.
+    erased_at = models.DateTimeField(null=True, blank=True)
+    pseudonym = models.CharField(max_length=20, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -50,3 +50,6 @@ rules.add_perm("participants.change_own_membership", is_own_membership)
 rules.add_perm("participants.change_own_profile", is_self)
 rules.add_perm("participants.view_private_notes", is_self | coordinates_one_of_their_projects)
 rules.add_perm("participants.view_person", is_their_organisations_coordinator)
+# Data rights: the person, or a coordinator acting on their request.
+rules.add_perm("participants.export_data", is_self | is_their_organisations_coordinator)
+rules.add_perm("participants.erase_data", is_self | is_their_organisations_coordinator)

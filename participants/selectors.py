@@ -132,3 +132,22 @@ def has_consent(participant, topic) -> bool:
         .first()
     )
     return bool(record and record.given)
+
+
+def participant_get_for_data_rights(user, pk) -> Participant:
+    """The person themself, or someone in an organisation the user coordinates; else 404."""
+    from django.db.models import Q
+    from django.shortcuts import get_object_or_404
+
+    from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
+
+    if not getattr(user, "is_authenticated", False):
+        from django.http import Http404
+
+        raise Http404
+    people = Participant.objects.filter(
+        Q(user=user) | Q(organisation_id__in=organisation_ids_for(user, COORDINATING_ROLES))
+    )
+    return get_object_or_404(
+        people.select_related("organisation", "user"), pk=pk, erased_at__isnull=True
+    )

@@ -25,5 +25,8 @@ urlpatterns = [
     ),
     path("me/projects/<int:pk>/break/", views.TakeBreakView.as_view(), name="take_break"),
     path("me/projects/<int:pk>/come-back/", views.ComeBackView.as_view(), name="come_back"),
+    path("me/about/<int:pk>/my-data/", views.MyDataView.as_view(), name="my_data"),
     path("people/<int:pk>/", views.PersonView.as_view(), name="person"),
+    path("people/<int:pk>/data.<str:fmt>", views.DataExportView.as_view(), name="export"),
+    path("people/<int:pk>/erase/", views.EraseView.as_view(), name="erase"),
 ]

@@ -1,17 +1,21 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.generic import FormView, TemplateView, View
 
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.formerrors import run_service
 from participants import services
+from participants.data_rights import data_export_csv, data_export_json, participant_erase
 from participants.forms import (
     AssetsForm,
     BreakForm,
     CommunicationForm,
     ContactForm,
     CreditForm,
+    EraseForm,
     PrivateNotesForm,
 )
 from participants.models import ConsentTopic
@@ -21,6 +25,7 @@ from participants.selectors import (
     has_consent,
     membership_get_own,
     memberships_for_member_home,
+    participant_get_for_data_rights,
     participant_get_for_staff,
     participant_get_own,
     participant_profiles_for,
@@ -303,3 +308,57 @@ class ConsentChangeView(OwnProfileMixin, View):
                     else f"Done. You no longer agree to {label}. This applies everywhere now.",
                 )
         return redirect("participants:consent", pk=participant.pk)
+
+
+class MyDataView(OwnProfileMixin, TemplateView):
+    template_name = "participants/my_data.html"
+
+
+class DataRightsMixin(PermissionRequiredMixin):
+    def get_permission_object(self):
+        if not hasattr(self, "participant"):
+            self.participant = participant_get_for_data_rights(self.request.user, self.kwargs["pk"])
+        return self.participant
+
+
+class DataExportView(DataRightsMixin, View):
+    """Everything we hold about the person, as JSON or CSV, to keep or take elsewhere."""
+
+    permission_required = "participants.export_data"
+
+    def get(self, request, *args, **kwargs):
+        participant = self.get_permission_object()
+        fmt = kwargs["fmt"]
+        if fmt not in ("json", "csv"):
+            raise Http404
+        body = data_export_json(participant) if fmt == "json" else data_export_csv(participant)
+        content_type = "application/json" if fmt == "json" else "text/csv"
+        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="coprod-my-data.{fmt}"'
+        return response
+
+
+class EraseView(DataRightsMixin, FormView):
+    """Erase a person's data, at their request. Asks for a clear confirmation first."""
+
+    permission_required = "participants.erase_data"
+    template_name = "participants/erase_confirm.html"
+    form_class = EraseForm
+
+    def get_context_data(self, **kwargs):
+        participant = self.get_permission_object()
+        return super().get_context_data(
+            participant=participant, is_self=participant.user_id == self.request.user.pk, **kwargs
+        )
+
+    def form_valid(self, form):
+        participant = self.get_permission_object()
+        is_self = participant.user_id == self.request.user.pk
+        erased = participant_erase(participant=participant, by=self.request.user)
+        if is_self:
+            logout(self.request)
+            return render(self.request, "participants/erased.html", {"pseudonym": erased.pseudonym})
+        messages.success(
+            self.request, f"Erased. Their records now read “Former member” ({erased.pseudonym})."
+        )
+        return redirect("accounts:dashboard")

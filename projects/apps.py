@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "Projects, meetings and promises"
+
+    def ready(self):
+        # Register this app's part of a person's data (export and erasure).
+        from projects import data_rights  # noqa: F401

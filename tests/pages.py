@@ -218,6 +218,22 @@ PAGES = [
         html=False,
         method="post",
     ),
+    Page("participants:my_data", signed_in(404, member=200), kwargs=member_profile, device=PHONE),
+    # Data rights: the person, or their organisation's coordinators for them.
+    Page(
+        "participants:export",
+        signed_in(404, member=200, coordinator=200, admin=200),
+        kwargs=lambda world: {"pk": world.membership.participant.pk, "fmt": "json"},
+        html=False,
+    ),
+    Page(
+        "participants:erase",
+        signed_in(404, member=200, coordinator=200, admin=200),
+        kwargs=member_profile,
+        device=PHONE,
+        edit=True,
+        browser_role="member",
+    ),
     # The person page: coordinators and admins of the organisation. Only the
     # coordinators of the person's projects see private notes on it.
     Page(
