@@ -197,6 +197,8 @@ MFA_TOTP_ISSUER = "Coprod"
 globals().update(
     env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 )
+# The address people reach Coprod at, for links in emails and texts.
+COPROD_BASE_URL = env.str("COPROD_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Coprod <coprod@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -128,3 +128,92 @@ class EraseForm(forms.Form):
         label="I understand this cannot be undone",
         error_messages={"required": "Tick the box to confirm."},
     )
+
+
+class OrganisationProjectMixin:
+    """The organisation (asked only of people who coordinate several) and an optional project."""
+
+    def set_choices(self, organisations):
+        from projects.models import Project
+
+        self.fields["organisation"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["organisation"].widget = forms.HiddenInput()
+            self.fields["organisation"].initial = organisations.get().pk
+        self.fields["project"].queryset = Project.objects.filter(organisation__in=organisations)
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, project = cleaned.get("organisation"), cleaned.get("project")
+        if organisation and project and project.organisation_id != organisation.pk:
+            self.add_error("project", "Choose one of this organisation's projects.")
+        return cleaned
+
+
+class InviteForm(OrganisationProjectMixin, forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, empty_label=None)
+    preferred_name = forms.CharField(label="What they like to be called", max_length=100)
+    email = forms.EmailField(label="Their email address", required=False)
+    phone = forms.CharField(
+        label="Or their mobile number",
+        max_length=30,
+        required=False,
+        help_text="With no email, you tell them the code by phone.",
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    project = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="No project yet", label="Invite them to"
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_choices(organisations)
+
+
+class AddOnBehalfForm(OrganisationProjectMixin, forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, empty_label=None)
+    preferred_name = forms.CharField(label="What they like to be called", max_length=100)
+    phone = forms.CharField(
+        label="Phone number (optional)",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    postal_address = forms.CharField(
+        label="Postal address (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    project = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="No project yet", label="Add them to"
+    )
+    consented = forms.BooleanField(
+        label="They agreed that we keep their details and run their part on their behalf",
+        error_messages={"required": "Only add someone who has agreed to this."},
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_choices(organisations)
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Your 6-digit code",
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class AcceptForm(forms.Form):
+    preferred_name = forms.CharField(label="What should we call you?", max_length=100)
+    email = forms.EmailField(
+        label="Your email address",
+        required=False,
+        help_text="We email you a code each time you log in. No password needed.",
+    )
+
+    def __init__(self, *args, ask_email, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ask_email:
+            self.fields["email"].required = True
+        else:
+            del self.fields["email"]

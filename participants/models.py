@@ -370,3 +370,41 @@ class ConsentRecord(models.Model):
 
     def __str__(self):
         return f"{self.participant}: {'gave' if self.given else 'withdrew'} {self.wording}"
+
+
+class Invitation(models.Model):
+    """An invitation to take part, accepted through a link or a six-digit code.
+
+    Only a keyed hash of the code is stored. An invitation works once, until
+    it expires.
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="invitations"
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    token = models.CharField(max_length=64, unique=True)
+    code_digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.participant}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("participants:accept", kwargs={"token": self.token})

@@ -1,6 +1,7 @@
 import rules
 
 from coprod.accounts.rules import is_org_coordinator
+from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
 from participants.models import ProjectMembership
 from participants.selectors import participant_profiles_for
 
@@ -45,7 +46,14 @@ def is_own_membership(user, membership):
     return membership is not None and membership.participant.user_id == user.pk
 
 
+@rules.predicate
+def coordinates_anywhere(user):
+    """Coordinate (or administer) at least one organisation."""
+    return bool(organisation_ids_for(user, COORDINATING_ROLES))
+
+
 rules.add_perm("participants.view_member_home", has_participant_profile)
+rules.add_perm("participants.add_people", coordinates_anywhere)
 rules.add_perm("participants.change_own_membership", is_own_membership)
 rules.add_perm("participants.change_own_profile", is_self)
 rules.add_perm("participants.view_private_notes", is_self | coordinates_one_of_their_projects)

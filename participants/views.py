@@ -1,21 +1,27 @@
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.generic import FormView, TemplateView, View
 
 from coprod.accounts.permissions import PermissionRequiredMixin
-from coprod.formerrors import run_service
-from participants import services
+from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
+from coprod.formerrors import add_service_errors, run_service
+from participants import invitations, services
 from participants.data_rights import data_export_csv, data_export_json, participant_erase
 from participants.forms import (
+    AcceptForm,
+    AddOnBehalfForm,
     AssetsForm,
     BreakForm,
     CommunicationForm,
     ContactForm,
     CreditForm,
     EraseForm,
+    InviteForm,
+    JoinCodeForm,
     PrivateNotesForm,
 )
 from participants.models import ConsentTopic
@@ -362,3 +368,110 @@ class EraseView(DataRightsMixin, FormView):
             self.request, f"Erased. Their records now read “Former member” ({erased.pseudonym})."
         )
         return redirect("accounts:dashboard")
+
+
+class CoordinatorMixin(PermissionRequiredMixin):
+    permission_required = "participants.add_people"
+
+    def organisations(self):
+        return organisations_for(self.request.user, COORDINATING_ROLES)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisations": self.organisations()}
+
+
+class InviteView(CoordinatorMixin, FormView):
+    template_name = "participants/invite_form.html"
+    form_class = InviteForm
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            invitation, code = invitations.invitation_create(by=self.request.user, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        # The code exists only now: show it once, to read out by phone if needed.
+        return render(
+            self.request,
+            "participants/invitation_sent.html",
+            {
+                "invitation": invitation,
+                "code": code,
+                "link": settings.COPROD_BASE_URL + invitation.get_absolute_url(),
+            },
+        )
+
+
+class AddOnBehalfView(CoordinatorMixin, FormView):
+    template_name = "participants/add_on_behalf_form.html"
+    form_class = AddOnBehalfForm
+
+    def form_valid(self, form):
+        try:
+            participant = invitations.participant_add_on_behalf(
+                by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{participant.preferred_name} is added. You act for them.")
+        return redirect("participants:person", pk=participant.pk)
+
+
+class JoinView(FormView):
+    """Anyone with a code from an invitation starts here: no login needed."""
+
+    template_name = "participants/join.html"
+    form_class = JoinCodeForm
+
+    def form_valid(self, form):
+        try:
+            invitation = invitations.invitation_find(code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error.messages)
+            return self.form_invalid(form)
+        return redirect(invitation)
+
+
+class AcceptView(FormView):
+    """Say yes to an invitation: a login without a password, and a place in the project."""
+
+    template_name = "participants/accept.html"
+    form_class = AcceptForm
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.invitation = invitations.invitation_find(token=kwargs["token"])
+        except ValidationError as error:
+            return render(
+                request, "participants/invitation_problem.html", {"problem": error.messages[0]}
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        ask_email = not self.request.user.is_authenticated and not self.invitation.email
+        return {**super().get_form_kwargs(), "ask_email": ask_email}
+
+    def get_initial(self):
+        return {"preferred_name": self.invitation.participant.preferred_name}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(invitation=self.invitation, **kwargs)
+
+    def form_valid(self, form):
+        user = self.request.user if self.request.user.is_authenticated else None
+        try:
+            user, participant = invitations.invitation_accept(
+                invitation=self.invitation,
+                user=user,
+                email=form.cleaned_data.get("email", ""),
+                preferred_name=form.cleaned_data["preferred_name"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        if not self.request.user.is_authenticated:
+            login(self.request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        messages.success(self.request, f"Welcome, {participant.preferred_name}. You are in.")
+        return redirect("participants:about_me", pk=participant.pk)

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from coprod.accounts.models import StaffRole
+from participants.invitations import invitation_create
 from projects.services import value_agree, value_propose
 from tests.factories import (
     FunderGrantFactory,
@@ -107,7 +108,15 @@ def build_world():
     other_value = value_agree(
         value=other_value, by=users["other_coordinator"], agreed_on=timezone.localdate()
     )
+    invitation, _ = invitation_create(
+        organisation=org,
+        by=users["coordinator"],
+        preferred_name="Robin",
+        email="robin@example.org",
+        project=project,
+    )
     return SimpleNamespace(
+        invitation=invitation,
         org=org,
         other_org=other_org,
         project=project,

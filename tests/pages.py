@@ -234,6 +234,26 @@ PAGES = [
         edit=True,
         browser_role="member",
     ),
+    # Adding people: coordinators and admins of any organisation.
+    Page(
+        "participants:invite",
+        signed_in(403, coordinator=200, other_coordinator=200, admin=200),
+        edit=True,
+    ),
+    Page(
+        "participants:add_on_behalf",
+        signed_in(403, coordinator=200, other_coordinator=200, admin=200),
+        edit=True,
+    ),
+    # Accepting needs no login: the code or the link is the key.
+    Page("participants:join", answers(200), device=PHONE),
+    Page(
+        "participants:accept",
+        answers(200),
+        kwargs=lambda world: {"token": world.invitation.token},
+        device=PHONE,
+        browser_role="anonymous",
+    ),
     # The person page: coordinators and admins of the organisation. Only the
     # coordinators of the person's projects see private notes on it.
     Page(

@@ -99,12 +99,15 @@ def site(request, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
+        links = override_settings(COPROD_BASE_URL=server.url)  # links in emails
+        links.enable()
         mail.enable()
         try:
             world = build_world()
             yield SimpleNamespace(url=server.url, world=world, inbox=inbox)
         finally:
             mail.disable()
+            links.disable()
             server._live_server_modified_settings.disable()
             server.stop()
             controller.stop()

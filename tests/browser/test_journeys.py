@@ -201,3 +201,46 @@ def test_coordinator_creates_a_project_and_a_member_endorses_its_values(site, op
     assert_accessible(phone)
     phone.get_by_role("button", name="Take back my endorsement").click()
     expect(phone.get_by_text("0 members endorse this.")).to_be_visible()
+
+
+def test_coordinator_invites_and_member_accepts_on_a_phone_and_sets_their_needs(site, open_as):
+    # Given a coordinator invites someone to the project by email
+    page = open_as("coordinator")
+    page.goto(site.url + reverse("accounts:dashboard"))
+    page.get_by_role("link", name="Invite someone").click()
+    assert_accessible(page)
+    page.get_by_label("What they like to be called").fill("Kez")
+    page.get_by_label("Their email address").fill("kez@example.org")
+    page.get_by_label("Invite them to").select_option(label="Safe Nights")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Invitation ready for Kez")
+    assert_accessible(page)
+
+    # When Kez opens the link from the email on their phone and says yes
+    text = site.inbox.text_of(site.inbox.wait_for("kez@example.org"))
+    link = re.search(r"(http\S+/join/\S+/)", text).group(1)
+    phone = open_as("anonymous", "phone")
+    phone.goto(link)
+    expect(phone.get_by_role("heading", level=1)).to_have_text("You are invited")
+    phone.get_by_role("button", name="Yes, I would like to join").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("About me")
+
+    # Then they say what helps, privately, and how to communicate
+    phone.get_by_role("link", name="Change what helps me").click()
+    phone.get_by_label("What would help you take part").fill("A seat near the door.")
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.get_by_text("A seat near the door.")).to_be_visible()
+    phone.get_by_role("link", name="Change how we communicate").click()
+    phone.get_by_label("Large print").check()
+    phone.get_by_label("How many days before a meeting you need the papers").fill("5")
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.get_by_text("Papers at least 5 days before meetings")).to_be_visible()
+    assert_accessible(phone)
+
+    # And the project's coordinator sees what to act on
+    kez = Project.objects.get(title="Safe Nights").memberships.get(
+        participant__preferred_name="Kez"
+    )
+    page.goto(site.url + reverse("participants:person", kwargs={"pk": kez.participant_id}))
+    expect(page.get_by_text("A seat near the door.")).to_be_visible()
+    expect(page.get_by_text("Large print")).to_be_visible()

@@ -1,0 +1,247 @@
+"""Inviting people: create, send, find by link or code, accept, and add on someone's behalf."""
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from participants.models import ConsentTopic, Invitation, Participant, ProjectMembership
+from participants.phones import phone_normalise
+
+INVITATION_LIFETIME = datetime.timedelta(days=14)
+
+
+def code_digest(code: str) -> str:
+    """A keyed hash of a code, so a stolen database does not give working codes."""
+    normalised = "".join(ch for ch in code if ch.isdigit())
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"invitation:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def _new_code() -> tuple[str, str]:
+    for _ in range(20):
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        digest = code_digest(code)
+        if not Invitation.objects.filter(code_digest=digest).exists():
+            return code, digest
+    raise RuntimeError("Could not find a free invitation code.")
+
+
+def open_invitations():
+    now = timezone.now()
+    return Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *, organisation, by, preferred_name: str, email: str = "", phone: str = "", project=None
+) -> tuple[Invitation, str]:
+    """Invite someone by email or phone. Returns the invitation and its code (shown once)."""
+    errors = {}
+    preferred_name = (preferred_name or "").strip()
+    email = (email or "").strip().lower()
+    if not preferred_name:
+        errors["preferred_name"] = "Tell us what to call them."
+    try:
+        phone = phone_normalise(phone)
+    except ValidationError as error:
+        errors["phone"] = error.messages
+    if not email and not phone and "phone" not in errors:
+        errors["email"] = "Give an email address or a mobile number, so they can accept."
+    if project is not None and project.organisation_id != organisation.pk:
+        errors["project"] = "Choose one of your organisation's projects."
+    if errors:
+        raise ValidationError(errors)
+    same = Q(email=email) if email else Q(pk__in=[])
+    if phone:
+        same |= Q(phone=phone)
+    if open_invitations().filter(same, participant__organisation=organisation).exists():
+        raise ValidationError(
+            {
+                "email" if email else "phone": "This person already has an invitation waiting. "
+                "You can find it in the people list and send it again."
+            }
+        )
+    if (
+        email
+        and Participant.objects.filter(
+            organisation=organisation, user__email__iexact=email
+        ).exists()
+    ):
+        raise ValidationError(
+            {"email": "Someone with this email is already part of your organisation."}
+        )
+
+    participant = Participant.objects.create(
+        organisation=organisation,
+        preferred_name=preferred_name,
+        email=email,
+        phone=phone,
+        preferred_channel=Participant.Channel.EMAIL if email else Participant.Channel.SMS,
+    )
+    if project is not None:
+        ProjectMembership.objects.create(
+            participant=participant, project=project, status=ProjectMembership.Status.INVITED
+        )
+    code, digest = _new_code()
+    invitation = Invitation.objects.create(
+        participant=participant,
+        project=project,
+        email=email,
+        phone=phone,
+        token=secrets.token_urlsafe(32),
+        code_digest=digest,
+        created_by=by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    if email:
+        transaction.on_commit(lambda: _send_invitation_email(invitation, code))
+    return invitation, code
+
+
+def _send_invitation_email(invitation: Invitation, code: str) -> None:
+    context = {"invitation": invitation, "code": code, "base_url": settings.COPROD_BASE_URL}
+    send_mail(
+        subject=f"You are invited to take part with {invitation.participant.organisation.name}",
+        message=render_to_string("participants/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def invitation_find(*, token: str = "", code: str = "") -> Invitation:
+    """Find an invitation by its link or code, or say plainly why it cannot be used."""
+    invitation = None
+    if token:
+        invitation = Invitation.objects.filter(token=token).select_related("participant").first()
+    elif code:
+        invitation = (
+            Invitation.objects.filter(code_digest=code_digest(code))
+            .select_related("participant")
+            .first()
+        )
+    if invitation is None:
+        raise ValidationError(
+            "We cannot find that invitation. Check the code or link, or ask your coordinator."
+        )
+    if invitation.accepted_at:
+        raise ValidationError(
+            "This invitation has already been used. If that was you, log in instead."
+        )
+    if invitation.revoked_at:
+        raise ValidationError("This invitation was cancelled. Ask your coordinator for a new one.")
+    if invitation.expires_at <= timezone.now():
+        raise ValidationError(
+            "This invitation has run out. Ask your coordinator to send a new one."
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user=None, email: str = "", preferred_name: str = ""
+):
+    """Accept: link (or create) a login without a password, and join the project.
+
+    A logged-in person accepts with their own login. Otherwise a new login is
+    made for `email`; an email that already has a login must log in first.
+    """
+    from allauth.account.models import EmailAddress
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation_find(token=invitation.token)  # still open?
+    participant = invitation.participant
+    User = get_user_model()
+    email = (email or invitation.email or "").strip().lower()
+    if user is None or not user.is_authenticated:
+        if not email:
+            raise ValidationError({"email": "Give your email address: we send login codes to it."})
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                {
+                    "email": "This email already has a Coprod login. Log in first, then open "
+                    "your invitation again."
+                }
+            )
+        user = User.objects.create_user(
+            email=email, password=None, display_name=preferred_name or participant.preferred_name
+        )
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    if (
+        Participant.objects.filter(organisation=participant.organisation, user=user)
+        .exclude(pk=participant.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            "You are already part of this organisation. Log in to see your projects."
+        )
+    participant.user = user
+    if preferred_name.strip():
+        participant.preferred_name = preferred_name.strip()
+    participant.email = participant.email or email
+    participant.save(update_fields=["user", "preferred_name", "email", "updated_at"])
+    participant.memberships.filter(status=ProjectMembership.Status.INVITED).update(
+        status=ProjectMembership.Status.ACTIVE, status_changed_on=timezone.localdate()
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at", "updated_at"])
+    return user, participant
+
+
+@transaction.atomic
+def participant_add_on_behalf(
+    *,
+    organisation,
+    by,
+    preferred_name: str,
+    consented: bool,
+    phone: str = "",
+    postal_address: str = "",
+    project=None,
+) -> Participant:
+    """Add someone who will not log in; staff run their participation, with their consent."""
+    from participants.services import consent_record
+
+    if not consented:
+        raise ValidationError({"consented": "Only add someone who has agreed to this."})
+    preferred_name = (preferred_name or "").strip()
+    if not preferred_name:
+        raise ValidationError({"preferred_name": "Tell us what to call them."})
+    phone = phone_normalise(phone)
+    if project is not None and project.organisation_id != organisation.pk:
+        raise ValidationError({"project": "Choose one of your organisation's projects."})
+    channel = (
+        Participant.Channel.PHONE_CALL
+        if phone
+        else (Participant.Channel.POST if postal_address.strip() else Participant.Channel.NONE)
+    )
+    participant = Participant.objects.create(
+        organisation=organisation,
+        preferred_name=preferred_name,
+        phone=phone,
+        postal_address=postal_address.strip(),
+        preferred_channel=channel,
+    )
+    if project is not None:
+        ProjectMembership.objects.create(
+            participant=participant, project=project, status=ProjectMembership.Status.ACTIVE
+        )
+    consent_record(
+        participant=participant, topic=ConsentTopic.DATA_KEPT, given=True, by=by, on_behalf=True
+    )
+    if phone or postal_address.strip():
+        consent_record(
+            participant=participant, topic=ConsentTopic.CONTACT, given=True, by=by, on_behalf=True
+        )
+    return participant
