@@ -217,3 +217,25 @@ class AcceptForm(forms.Form):
             self.fields["email"].required = True
         else:
             del self.fields["email"]
+
+
+class PeopleFilterForm(forms.Form):
+    project = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any project")
+    status = forms.ChoiceField(required=False)
+    role = forms.ChoiceField(required=False)
+    skill = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Any", label="Skill, interest or experience"
+    )
+    needs_only = forms.BooleanField(
+        required=False, label="Only people with communication needs to act on (in my projects)"
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        from participants.models import ProjectMembership
+        from projects.models import Project
+
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.filter(organisation__in=organisations)
+        self.fields["status"].choices = [("", "Any"), *ProjectMembership.Status.choices]
+        self.fields["role"].choices = [("", "Any"), *ProjectMembership.Role.choices]
+        self.fields["skill"].queryset = AssetTag.objects.filter(organisation__in=organisations)

@@ -151,3 +151,44 @@ def participant_get_for_data_rights(user, pk) -> Participant:
     return get_object_or_404(
         people.select_related("organisation", "user"), pk=pk, erased_at__isnull=True
     )
+
+
+def people_for_staff(user, *, project=None, status="", role="", skill=None, needs_only=False):
+    """Return the people in organisations the user coordinates, filtered as asked.
+
+    "Needs to act on" only looks at people in projects the user coordinates,
+    so the filter cannot reveal anyone else's communication needs.
+    """
+    from django.db.models import Q
+
+    from coprod.accounts.selectors import COORDINATING_ROLES, scope_to_organisations
+
+    people = scope_to_organisations(
+        Participant.objects.filter(erased_at__isnull=True), user, roles=COORDINATING_ROLES
+    )
+    if project is not None:
+        people = people.filter(memberships__project=project)
+    if status:
+        people = people.filter(memberships__status=status)
+    if role:
+        people = people.filter(memberships__role=role)
+    if skill is not None:
+        people = people.filter(assets=skill)
+    if needs_only:
+        acts = (
+            Q(easy_read=True)
+            | Q(large_print=True)
+            | Q(screen_reader_documents=True)
+            | Q(bsl_interpreter=True)
+            | Q(no_phone_calls=True)
+            | ~Q(interpreter_language="")
+            | Q(papers_days_ahead__gt=0)
+            | ~Q(other_communication_needs="")
+        )
+        people = people.filter(acts, memberships__project__coordinators=user)
+    return (
+        people.distinct()
+        .select_related("organisation")
+        .prefetch_related("memberships__project")
+        .order_by("preferred_name", "pk")
+    )

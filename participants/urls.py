@@ -26,6 +26,7 @@ urlpatterns = [
     path("me/projects/<int:pk>/break/", views.TakeBreakView.as_view(), name="take_break"),
     path("me/projects/<int:pk>/come-back/", views.ComeBackView.as_view(), name="come_back"),
     path("me/about/<int:pk>/my-data/", views.MyDataView.as_view(), name="my_data"),
+    path("people/", views.PeopleListView.as_view(), name="people"),
     path("people/invite/", views.InviteView.as_view(), name="invite"),
     path("people/add/", views.AddOnBehalfView.as_view(), name="add_on_behalf"),
     path("join/", views.JoinView.as_view(), name="join"),

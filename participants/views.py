@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.generic import FormView, TemplateView, View
@@ -22,6 +23,7 @@ from participants.forms import (
     EraseForm,
     InviteForm,
     JoinCodeForm,
+    PeopleFilterForm,
     PrivateNotesForm,
 )
 from participants.models import ConsentTopic
@@ -35,6 +37,7 @@ from participants.selectors import (
     participant_get_for_staff,
     participant_get_own,
     participant_profiles_for,
+    people_for_staff,
     private_notes_readers,
     profile_summary,
 )
@@ -475,3 +478,19 @@ class AcceptView(FormView):
             login(self.request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
         messages.success(self.request, f"Welcome, {participant.preferred_name}. You are in.")
         return redirect("participants:about_me", pk=participant.pk)
+
+
+class PeopleListView(CoordinatorMixin, TemplateView):
+    """Everyone in the organisations the coordinator works for, filtered by what they need."""
+
+    template_name = "participants/people_list.html"
+    per_page = 50
+
+    def get_context_data(self, **kwargs):
+        form = PeopleFilterForm(self.request.GET or None, organisations=self.organisations())
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        people = people_for_staff(self.request.user, **{k: v for k, v in filters.items() if v})
+        page = Paginator(people, self.per_page).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(form=form, page=page, query=query.urlencode(), **kwargs)

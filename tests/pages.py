@@ -234,7 +234,8 @@ PAGES = [
         edit=True,
         browser_role="member",
     ),
-    # Adding people: coordinators and admins of any organisation.
+    # The people list and adding people: coordinators and admins of any organisation.
+    Page("participants:people", signed_in(403, coordinator=200, other_coordinator=200, admin=200)),
     Page(
         "participants:invite",
         signed_in(403, coordinator=200, other_coordinator=200, admin=200),
