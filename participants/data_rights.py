@@ -117,7 +117,7 @@ def export_memberships(participant):
         {
             "project": m.project.title,
             "status": m.get_status_display(),
-            "role": m.get_role_display(),
+            "roles": [role.name for role in m.roles.all()],
             "check_in_on": m.check_in_on,
             "since": m.created_at,
         }

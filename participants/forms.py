@@ -1,6 +1,6 @@
 from django import forms
 
-from participants.models import CONTRIBUTE_AREAS, AssetTag, Participant
+from participants.models import CONTRIBUTE_AREAS, AssetTag, Participant, ProjectRole
 
 
 class PrivateNotesForm(forms.ModelForm):
@@ -222,7 +222,7 @@ class AcceptForm(forms.Form):
 class PeopleFilterForm(forms.Form):
     project = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any project")
     status = forms.ChoiceField(required=False)
-    role = forms.ChoiceField(required=False)
+    role = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any")
     skill = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="Any", label="Skill, interest or experience"
     )
@@ -237,5 +237,48 @@ class PeopleFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.filter(organisation__in=organisations)
         self.fields["status"].choices = [("", "Any"), *ProjectMembership.Status.choices]
-        self.fields["role"].choices = [("", "Any"), *ProjectMembership.Role.choices]
+        self.fields["role"].queryset = ProjectRole.objects.filter(organisation__in=organisations)
         self.fields["skill"].queryset = AssetTag.objects.filter(organisation__in=organisations)
+
+
+class MembershipForm(forms.Form):
+    status = forms.ChoiceField(widget=forms.RadioSelect)
+    roles = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        from participants.models import ProjectMembership
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = ProjectMembership.Status.choices
+        self.fields["roles"].queryset = ProjectRole.objects.filter(
+            organisation_id=membership.project.organisation_id
+        )
+        self.fields["roles"].label_from_instance = lambda role: (
+            f"{role.name}: {role.description}" if role.description else role.name
+        )
+        if not self.is_bound:
+            self.initial = {"status": membership.status, "roles": list(membership.roles.all())}
+
+
+class RoleForm(forms.ModelForm):
+    organisation = forms.ModelChoiceField(queryset=None, empty_label=None)
+
+    class Meta:
+        model = ProjectRole
+        fields = [
+            "organisation",
+            "name",
+            "description",
+            "leads_project",
+            "edits_agendas",
+            "posts_updates",
+        ]
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if organisations.count() == 1:
+            self.fields["organisation"].widget = forms.HiddenInput()
+            self.fields["organisation"].initial = organisations.get().pk

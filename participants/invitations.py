@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from participants.models import ConsentTopic, Invitation, Participant, ProjectMembership
 from participants.phones import phone_normalise
+from participants.services import membership_add
 
 INVITATION_LIFETIME = datetime.timedelta(days=14)
 
@@ -91,8 +92,8 @@ def invitation_create(
         preferred_channel=Participant.Channel.EMAIL if email else Participant.Channel.SMS,
     )
     if project is not None:
-        ProjectMembership.objects.create(
-            participant=participant, project=project, status=ProjectMembership.Status.INVITED
+        membership_add(
+            participant=participant, project=project, by=by, status=ProjectMembership.Status.INVITED
         )
     code, digest = _new_code()
     invitation = Invitation.objects.create(
@@ -234,8 +235,8 @@ def participant_add_on_behalf(
         preferred_channel=channel,
     )
     if project is not None:
-        ProjectMembership.objects.create(
-            participant=participant, project=project, status=ProjectMembership.Status.ACTIVE
+        membership_add(
+            participant=participant, project=project, by=by, status=ProjectMembership.Status.ACTIVE
         )
     consent_record(
         participant=participant, topic=ConsentTopic.DATA_KEPT, given=True, by=by, on_behalf=True

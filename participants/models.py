@@ -241,6 +241,55 @@ CONTRIBUTE_AREAS = [
 ]
 
 
+class ProjectRole(models.Model):
+    """A role people can hold in a project, from the organisation's own catalogue.
+
+    Each role says which project powers it carries. Organisation admins add
+    roles; the starting catalogue is DEFAULT_ROLES.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="project_roles"
+    )
+    name = models.CharField(max_length=60)
+    description = models.CharField(max_length=300, blank=True)
+    leads_project = models.BooleanField(
+        "can run the project like a coordinator (not money or personal details)", default=False
+    )
+    edits_agendas = models.BooleanField("can edit meeting agendas", default=False)
+    posts_updates = models.BooleanField("can post updates", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint("organisation", Lower("name"), name="participants_role_once"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+DEFAULT_ROLES = [
+    # (name, description, leads_project, edits_agendas, posts_updates)
+    ("Member", "Takes part in the group.", False, False, False),
+    ("Co-lead", "Leads the project alongside staff.", True, True, True),
+    (
+        "Peer researcher",
+        "Does research with and for people with lived experience.",
+        False,
+        False,
+        True,
+    ),
+    ("Panel member", "Sits on interview or recruitment panels.", False, False, False),
+    ("Facilitator", "Runs sessions and keeps discussions fair.", False, True, False),
+    ("Note-taker", "Writes down what was said and agreed.", False, False, False),
+    ("Agenda-setter", "Decides with others what meetings talk about.", False, True, False),
+    ("Chair", "Chairs meetings.", False, True, False),
+]
+
+
 class ProjectMembership(models.Model):
     """A participant's place in one project."""
 
@@ -257,10 +306,6 @@ class ProjectMembership(models.Model):
         "projects.Project", on_delete=models.CASCADE, related_name="memberships"
     )
 
-    class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        CO_LEAD = "co_lead", "Co-lead"
-
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
     check_in_on = models.DateField(
         "check in with me after",
@@ -269,13 +314,7 @@ class ProjectMembership(models.Model):
         help_text="Optional. We will not contact you about this project before then.",
     )
     status_changed_on = models.DateField(null=True, blank=True)
-    role = models.CharField(
-        max_length=20,
-        choices=Role.choices,
-        default=Role.MEMBER,
-        help_text="A co-lead can do what a coordinator does in this project, except money "
-        "and personal details.",
-    )
+    roles = models.ManyToManyField(ProjectRole, blank=True, related_name="memberships")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -289,14 +328,14 @@ class ProjectMembership(models.Model):
                 condition=models.Q(status__in=["invited", "active", "on_break", "left"]),
                 name="participants_membership_status_valid",
             ),
-            models.CheckConstraint(
-                condition=models.Q(role__in=["member", "co_lead"]),
-                name="participants_membership_role_valid",
-            ),
         ]
 
     def __str__(self):
         return f"{self.participant} in {self.project} ({self.get_status_display()})"
+
+    def role_names(self) -> list[str]:
+        """Roles other than plain membership, for lists (uses prefetched roles)."""
+        return [role.name for role in self.roles.all() if role.name != "Member"]
 
 
 class AccessLog(models.Model):

@@ -1,5 +1,6 @@
 import rules
 
+from coprod.accounts.models import StaffRole
 from coprod.accounts.rules import is_org_coordinator
 from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
 from participants.models import ProjectMembership
@@ -54,6 +55,15 @@ def coordinates_anywhere(user):
 
 rules.add_perm("participants.view_member_home", has_participant_profile)
 rules.add_perm("participants.add_people", coordinates_anywhere)
+
+
+@rules.predicate
+def administers_anywhere(user):
+    """Hold the admin role in at least one organisation."""
+    return bool(organisation_ids_for(user, [StaffRole.ADMIN]))
+
+
+rules.add_perm("participants.manage_roles", administers_anywhere)
 rules.add_perm("participants.change_own_membership", is_own_membership)
 rules.add_perm("participants.change_own_profile", is_self)
 rules.add_perm("participants.view_private_notes", is_self | coordinates_one_of_their_projects)

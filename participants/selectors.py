@@ -153,7 +153,7 @@ def participant_get_for_data_rights(user, pk) -> Participant:
     )
 
 
-def people_for_staff(user, *, project=None, status="", role="", skill=None, needs_only=False):
+def people_for_staff(user, *, project=None, status="", role=None, skill=None, needs_only=False):
     """Return the people in organisations the user coordinates, filtered as asked.
 
     "Needs to act on" only looks at people in projects the user coordinates,
@@ -170,8 +170,8 @@ def people_for_staff(user, *, project=None, status="", role="", skill=None, need
         people = people.filter(memberships__project=project)
     if status:
         people = people.filter(memberships__status=status)
-    if role:
-        people = people.filter(memberships__role=role)
+    if role is not None:
+        people = people.filter(memberships__roles=role)
     if skill is not None:
         people = people.filter(assets=skill)
     if needs_only:
@@ -189,6 +189,18 @@ def people_for_staff(user, *, project=None, status="", role="", skill=None, need
     return (
         people.distinct()
         .select_related("organisation")
-        .prefetch_related("memberships__project")
+        .prefetch_related("memberships__project", "memberships__roles")
         .order_by("preferred_name", "pk")
     )
+
+
+def membership_get_for_staff(user, pk) -> ProjectMembership:
+    """A project place in an organisation the user coordinates, or raise Http404."""
+    from django.shortcuts import get_object_or_404
+
+    from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
+
+    places = ProjectMembership.objects.filter(
+        project__organisation_id__in=organisation_ids_for(user, COORDINATING_ROLES)
+    ).select_related("project", "project__organisation", "participant")
+    return get_object_or_404(places, pk=pk)

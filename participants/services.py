@@ -46,6 +46,9 @@ def membership_add(
     membership, created = ProjectMembership.objects.get_or_create(
         participant=participant, project=project, defaults={"status": status}
     )
+    if created:
+        role_catalogue_seed(organisation=project.organisation)
+        membership_add_role(membership=membership, name="Member")
     if not created and membership.status != status:
         membership.status = status
         membership.save(update_fields=["status", "updated_at"])
@@ -258,3 +261,82 @@ def consent_record(
     return ConsentRecord.objects.create(
         participant=participant, wording=wording, given=given, recorded_by=by, on_behalf=on_behalf
     )
+
+
+@transaction.atomic
+def role_catalogue_seed(*, organisation: Organisation) -> None:
+    """Give an organisation the starting roles (idempotent)."""
+    from participants.models import DEFAULT_ROLES, ProjectRole
+
+    for name, description, leads, agendas, updates in DEFAULT_ROLES:
+        ProjectRole.objects.get_or_create(
+            organisation=organisation,
+            name=name,
+            defaults={
+                "description": description,
+                "leads_project": leads,
+                "edits_agendas": agendas,
+                "posts_updates": updates,
+            },
+        )
+
+
+@transaction.atomic
+def role_create(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    name: str,
+    description: str = "",
+    leads_project: bool = False,
+    edits_agendas: bool = False,
+    posts_updates: bool = False,
+):
+    """Add a role to an organisation's catalogue."""
+    from participants.models import ProjectRole
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the role a name."})
+    if ProjectRole.objects.filter(organisation=organisation, name__iexact=name).exists():
+        raise ValidationError({"name": "Your organisation already has a role with this name."})
+    return ProjectRole.objects.create(
+        organisation=organisation,
+        name=name,
+        description=(description or "").strip(),
+        leads_project=leads_project,
+        edits_agendas=edits_agendas,
+        posts_updates=posts_updates,
+    )
+
+
+@transaction.atomic
+def membership_update(
+    *, membership: ProjectMembership, by: User | None, status: str, roles
+) -> ProjectMembership:
+    """Set someone's status and roles in a project; roles come from their organisation."""
+    from django.utils import timezone
+
+    roles = list(roles)
+    if any(role.organisation_id != membership.project.organisation_id for role in roles):
+        raise ValidationError({"roles": "Choose roles from this organisation's list."})
+    if status not in ProjectMembership.Status.values:
+        raise ValidationError({"status": "Choose one of the options."})
+    if status != membership.status:
+        membership.status = status
+        membership.status_changed_on = timezone.localdate()
+        if status != ProjectMembership.Status.ON_BREAK:
+            membership.check_in_on = None
+        membership.save(update_fields=["status", "status_changed_on", "check_in_on", "updated_at"])
+    membership.roles.set(roles)
+    return membership
+
+
+def membership_add_role(*, membership: ProjectMembership, name: str) -> None:
+    """Give someone a role from their organisation's catalogue, by name."""
+    from participants.models import ProjectRole
+
+    role = ProjectRole.objects.get(
+        organisation_id=membership.project.organisation_id, name__iexact=name
+    )
+    membership.roles.add(role)

@@ -28,6 +28,12 @@ urlpatterns = [
     path("me/about/<int:pk>/my-data/", views.MyDataView.as_view(), name="my_data"),
     path("people/", views.PeopleListView.as_view(), name="people"),
     path("people/invite/", views.InviteView.as_view(), name="invite"),
+    path("people/roles/", views.RoleCatalogueView.as_view(), name="roles"),
+    path(
+        "people/memberships/<int:pk>/",
+        views.MembershipEditView.as_view(),
+        name="membership_edit",
+    ),
     path("people/add/", views.AddOnBehalfView.as_view(), name="add_on_behalf"),
     path("join/", views.JoinView.as_view(), name="join"),
     path("join/<str:token>/", views.AcceptView.as_view(), name="accept"),

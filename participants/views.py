@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.generic import FormView, TemplateView, View
 
+from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
 from coprod.formerrors import add_service_errors, run_service
@@ -23,14 +24,17 @@ from participants.forms import (
     EraseForm,
     InviteForm,
     JoinCodeForm,
+    MembershipForm,
     PeopleFilterForm,
     PrivateNotesForm,
+    RoleForm,
 )
-from participants.models import ConsentTopic
+from participants.models import ConsentTopic, ProjectRole
 from participants.selectors import (
     access_log_for,
     consent_states,
     has_consent,
+    membership_get_for_staff,
     membership_get_own,
     memberships_for_member_home,
     participant_get_for_data_rights,
@@ -230,9 +234,9 @@ class PersonView(PermissionRequiredMixin, TemplateView):
             consents=consent_states(participant),
             may_contact=has_consent(participant, ConsentTopic.CONTACT),
             **profile_summary(participant),
-            memberships=participant.memberships.select_related("project").order_by(
-                "project__title"
-            ),
+            memberships=participant.memberships.select_related("project")
+            .prefetch_related("roles")
+            .order_by("project__title"),
             readers=private_notes_readers(participant),
             **kwargs,
         )
@@ -494,3 +498,65 @@ class PeopleListView(CoordinatorMixin, TemplateView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(form=form, page=page, query=query.urlencode(), **kwargs)
+
+
+class MembershipEditView(PermissionRequiredMixin, FormView):
+    """A coordinator sets someone's status and roles in one project."""
+
+    permission_required = "projects.change_project"
+    template_name = "participants/membership_form.html"
+    form_class = MembershipForm
+
+    def get_permission_object(self):
+        if not hasattr(self, "membership"):
+            self.membership = membership_get_for_staff(self.request.user, self.kwargs["pk"])
+        return self.membership.project
+
+    def get_form_kwargs(self):
+        self.get_permission_object()
+        return {**super().get_form_kwargs(), "membership": self.membership}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(membership=self.membership, **kwargs)
+
+    def form_valid(self, form):
+        if run_service(
+            self.request,
+            form,
+            lambda: services.membership_update(
+                membership=self.membership, by=self.request.user, **form.cleaned_data
+            ),
+            "Saved.",
+        ):
+            return redirect("participants:person", pk=self.membership.participant_id)
+        return self.form_invalid(form)
+
+
+class RoleCatalogueView(PermissionRequiredMixin, FormView):
+    """The organisation's roles, and adding a new one (organisation admins)."""
+
+    permission_required = "participants.manage_roles"
+    template_name = "participants/roles.html"
+    form_class = RoleForm
+
+    def organisations(self):
+        return organisations_for(self.request.user, [StaffRole.ADMIN])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisations": self.organisations()}
+
+    def get_context_data(self, **kwargs):
+        roles = ProjectRole.objects.filter(organisation__in=self.organisations()).select_related(
+            "organisation"
+        )
+        return super().get_context_data(roles=roles, **kwargs)
+
+    def form_valid(self, form):
+        if run_service(
+            self.request,
+            form,
+            lambda: services.role_create(by=self.request.user, **form.cleaned_data),
+            f"“{form.cleaned_data['name']}” added.",
+        ):
+            return redirect("participants:roles")
+        return self.form_invalid(form)

@@ -24,7 +24,10 @@ def _membership(user, project):
     cache = user.__dict__.setdefault("_coprod_memberships", {})
     if project.pk not in cache:
         cache[project.pk] = (
-            project.memberships.filter(participant__user=user).select_related("participant").first()
+            project.memberships.filter(participant__user=user)
+            .select_related("participant")
+            .prefetch_related("roles")
+            .first()
         )
     return cache[project.pk]
 
@@ -45,15 +48,22 @@ def is_active_project_member(user, project):
     )
 
 
-@rules.predicate
-def is_project_co_lead(user, project):
-    """Be an active member given the co-lead role in this project."""
-    membership = _membership(user, project)
-    return (
-        membership is not None
-        and membership.role == ProjectMembership.Role.CO_LEAD
-        and membership.status == ProjectMembership.Status.ACTIVE
-    )
+def _holds_power(power):
+    def check(user, project):
+        membership = _membership(user, project)
+        return (
+            membership is not None
+            and membership.status == ProjectMembership.Status.ACTIVE
+            and any(getattr(role, power) for role in membership.roles.all())
+        )
+
+    return check
+
+
+# Powers come from the roles the member holds in the organisation's catalogue.
+is_project_co_lead = rules.predicate(_holds_power("leads_project"), name="is_project_co_lead")
+edits_project_agendas = rules.predicate(_holds_power("edits_agendas"), name="edits_agendas")
+posts_project_updates = rules.predicate(_holds_power("posts_updates"), name="posts_updates")
 
 
 @rules.predicate
@@ -91,6 +101,9 @@ rules.add_perm("projects.view_ladder", is_project_staff | is_project_member)
 rules.add_perm(
     "projects.endorse_value", is_agreed_value & on_value_project(is_active_project_member)
 )
+# For the meetings and updates issues: roles that carry these powers.
+rules.add_perm("projects.edit_agenda", leads_project | edits_project_agendas)
+rules.add_perm("projects.post_update", leads_project | posts_project_updates)
 # Co-leads never reach these; payments and participant pages will check them.
 rules.add_perm("projects.manage_money", is_project_coordinator)
 rules.add_perm("projects.view_personal_details", is_project_coordinator)

@@ -83,7 +83,7 @@ def build_world():
         "funder": FunderGrantFactory(project=project, user=UserFactory()).user,
         "no_role": UserFactory(),
         "co_lead": ProjectMembershipFactory(
-            project=project, role="co_lead", participant__preferred_name="Sam"
+            project=project, roles=["Co-lead"], participant__preferred_name="Sam"
         ).participant.user,
     }
     project.coordinators.add(users["coordinator"])

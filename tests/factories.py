@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from coprod.accounts.models import Organisation, StaffMembership, StaffRole, User
 from participants.models import Participant, ProjectMembership
+from participants.services import membership_add_role, role_catalogue_seed
 from projects.models import FunderGrant, Project
 
 PASSWORD = "a-long-test-password-1"
@@ -29,9 +30,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
     slug = factory.Sequence(lambda n: f"organisation-{n}")
+
+    @factory.post_generation
+    def role_catalogue(obj, create, extracted, **kwargs):
+        if create:
+            role_catalogue_seed(organisation=obj)
 
 
 class StaffMembershipFactory(factory.django.DjangoModelFactory):
@@ -62,14 +69,23 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
 
 
 class ProjectMembershipFactory(factory.django.DjangoModelFactory):
+    """A place in a project; pass roles=["Co-lead"] for roles other than Member."""
+
     class Meta:
         model = ProjectMembership
+        skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
     participant = factory.SubFactory(
         ParticipantFactory, organisation=factory.SelfAttribute("..project.organisation")
     )
     status = ProjectMembership.Status.ACTIVE
+
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        if create:
+            for name in extracted or ["Member"]:
+                membership_add_role(membership=obj, name=name)
 
 
 class FunderGrantFactory(factory.django.DjangoModelFactory):

@@ -246,6 +246,13 @@ PAGES = [
         signed_in(403, coordinator=200, other_coordinator=200, admin=200),
         edit=True,
     ),
+    Page("participants:roles", signed_in(403, admin=200), edit=True),
+    Page(
+        "participants:membership_edit",
+        signed_in(404, coordinator=200, admin=200),
+        kwargs=lambda world: {"pk": world.membership.pk},
+        edit=True,
+    ),
     # Accepting needs no login: the code or the link is the key.
     Page("participants:join", answers(200), device=PHONE),
     Page(

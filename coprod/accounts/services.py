@@ -33,6 +33,9 @@ def organisation_create(
     organisation = Organisation(name=name, slug=slug, timezone=timezone)
     organisation.full_clean()
     organisation.save()
+    from participants.services import role_catalogue_seed
+
+    role_catalogue_seed(organisation=organisation)
     return organisation
 
 

@@ -139,8 +139,9 @@ class Command(BaseCommand):
         jo = Participant.objects.get(
             organisation=organisation, user__email=f"member1@{DEMO_DOMAIN}"
         )
-        ProjectMembership.objects.filter(participant=jo, project=projects[0]).update(
-            role=ProjectMembership.Role.CO_LEAD
+        participant_services.membership_add_role(
+            membership=ProjectMembership.objects.get(participant=jo, project=projects[0]),
+            name="Co-lead",
         )
 
         funder = self.login("funder", "Morgan Reed (funder)")
