@@ -67,7 +67,22 @@ rules.add_perm("participants.manage_roles", administers_anywhere)
 rules.add_perm("participants.change_own_membership", is_own_membership)
 rules.add_perm("participants.change_own_profile", is_self)
 rules.add_perm("participants.view_private_notes", is_self | coordinates_one_of_their_projects)
+
+
+@rules.predicate
+def never_logs_in(user, participant):
+    """The person has no login: staff keep their details for them."""
+    return participant is not None and participant.user_id is None
+
+
 rules.add_perm("participants.view_person", is_their_organisations_coordinator)
+# Acting for someone who does not use Coprod (with the consent recorded when
+# they were added). People who log in own their profile: staff cannot edit it.
+rules.add_perm("participants.act_for", is_their_organisations_coordinator & never_logs_in)
+rules.add_perm(
+    "participants.act_for_private_notes",
+    is_their_organisations_coordinator & never_logs_in & coordinates_one_of_their_projects,
+)
 # Data rights: the person, or a coordinator acting on their request.
 rules.add_perm("participants.export_data", is_self | is_their_organisations_coordinator)
 rules.add_perm("participants.erase_data", is_self | is_their_organisations_coordinator)

@@ -38,6 +38,20 @@ urlpatterns = [
     path("join/", views.JoinView.as_view(), name="join"),
     path("join/<str:token>/", views.AcceptView.as_view(), name="accept"),
     path("people/<int:pk>/", views.PersonView.as_view(), name="person"),
+    path("people/<int:pk>/for/contact/", views.ContactForView.as_view(), name="contact_for"),
+    path(
+        "people/<int:pk>/for/communication/",
+        views.CommunicationForView.as_view(),
+        name="communication_for",
+    ),
+    path("people/<int:pk>/for/what-they-bring/", views.AssetsForView.as_view(), name="assets_for"),
+    path("people/<int:pk>/for/private/", views.PrivateNotesForView.as_view(), name="private_for"),
+    path("people/<int:pk>/for/consent/", views.ConsentForView.as_view(), name="consent_for"),
+    path(
+        "people/<int:pk>/for/consent/change/",
+        views.ConsentChangeForView.as_view(),
+        name="consent_change_for",
+    ),
     path("people/<int:pk>/data.<str:fmt>", views.DataExportView.as_view(), name="export"),
     path("people/<int:pk>/erase/", views.EraseView.as_view(), name="erase"),
 ]

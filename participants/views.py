@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
 from coprod.accounts.models import StaffRole
@@ -111,8 +112,11 @@ class PrivateNotesEditView(OwnProfileMixin, FormView):
             ),
             "Saved. Only the people listed can see this.",
         ):
-            return redirect("participants:about_me", pk=self.participant.pk)
+            return redirect(self.done_url())
         return self.form_invalid(form)
+
+    def done_url(self):
+        return reverse("participants:about_me", kwargs={"pk": self.participant.pk})
 
 
 class ProfileSectionView(OwnProfileMixin, FormView):
@@ -133,8 +137,11 @@ class ProfileSectionView(OwnProfileMixin, FormView):
 
     def form_valid(self, form):
         if run_service(self.request, form, lambda: self.save(form), "Saved."):
-            return redirect("participants:about_me", pk=self.participant.pk)
+            return redirect(self.done_url())
         return self.form_invalid(form)
+
+    def done_url(self):
+        return reverse("participants:about_me", kwargs={"pk": self.participant.pk})
 
     def save(self, form):
         raise NotImplementedError
@@ -308,7 +315,11 @@ class ConsentChangeView(OwnProfileMixin, View):
         else:
             try:
                 services.consent_record(
-                    participant=participant, topic=topic, given=answer == "yes", by=request.user
+                    participant=participant,
+                    topic=topic,
+                    given=answer == "yes",
+                    by=request.user,
+                    on_behalf=self.on_behalf,
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
@@ -320,7 +331,12 @@ class ConsentChangeView(OwnProfileMixin, View):
                     if answer == "yes"
                     else f"Done. You no longer agree to {label}. This applies everywhere now.",
                 )
-        return redirect("participants:consent", pk=participant.pk)
+        return redirect(self.done_url())
+
+    on_behalf = False
+
+    def done_url(self):
+        return reverse("participants:consent", kwargs={"pk": self.participant.pk})
 
 
 class MyDataView(OwnProfileMixin, TemplateView):
@@ -560,3 +576,52 @@ class RoleCatalogueView(PermissionRequiredMixin, FormView):
         ):
             return redirect("participants:roles")
         return self.form_invalid(form)
+
+
+class OnBehalfMixin(PermissionRequiredMixin):
+    """The same pages, used by a coordinator for someone who does not log in."""
+
+    permission_required = "participants.act_for"
+    on_behalf = True
+
+    def get_permission_object(self):
+        if not hasattr(self, "participant"):
+            self.participant = participant_get_for_staff(self.request.user, self.kwargs["pk"])
+        return self.participant
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(on_behalf=True, **kwargs)
+
+    def done_url(self):
+        return reverse("participants:person", kwargs={"pk": self.participant.pk})
+
+
+class ContactForView(OnBehalfMixin, ContactEditView):
+    pass
+
+
+class CommunicationForView(OnBehalfMixin, CommunicationEditView):
+    pass
+
+
+class AssetsForView(OnBehalfMixin, AssetsEditView):
+    pass
+
+
+class PrivateNotesForView(OnBehalfMixin, PrivateNotesEditView):
+    permission_required = "participants.act_for_private_notes"
+
+    def get_form_kwargs(self):
+        # Showing the notes in the form is a read by staff: log it first.
+        services.private_notes_read(
+            participant=self.get_permission_object(), viewer=self.request.user
+        )
+        return super().get_form_kwargs()
+
+
+class ConsentForView(OnBehalfMixin, ConsentView):
+    pass
+
+
+class ConsentChangeForView(OnBehalfMixin, ConsentChangeView):
+    pass

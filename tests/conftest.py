@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from coprod.accounts.models import StaffRole
-from participants.invitations import invitation_create
+from participants.invitations import invitation_create, participant_add_on_behalf
 from projects.services import value_agree, value_propose
 from tests.factories import (
     FunderGrantFactory,
@@ -64,6 +64,23 @@ def _fresh_cache():
     cache.clear()
 
 
+# Data migrations that seed reference rows; their seed functions are idempotent.
+REFERENCE_DATA_MIGRATIONS = [
+    "coprod.plainlanguage.migrations.0002_seed_terms",
+    "participants.migrations.0007_seed_consent_wordings",
+]
+
+
+def reseed_reference_data():
+    """Put back the rows data migrations seed, after a transactional test flushed them."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)
+
+
 def build_world():
     """Two organisations, every role, and the objects they may or may not see."""
     org = OrganisationFactory(name="Riverside Trust")
@@ -115,7 +132,16 @@ def build_world():
         email="robin@example.org",
         project=project,
     )
+    offline = participant_add_on_behalf(
+        organisation=org,
+        by=users["coordinator"],
+        preferred_name="Lou",
+        phone="0161 496 0000",
+        project=project,
+        consented=True,
+    )
     return SimpleNamespace(
+        offline=offline,
         invitation=invitation,
         org=org,
         other_org=other_org,

@@ -72,6 +72,10 @@ def member_profile(world):
     return {"pk": world.membership.participant.pk}
 
 
+def offline_person(world):
+    return {"pk": world.offline.pk}
+
+
 def agreed_value(world):
     return {"pk": world.project.pk, "value_pk": world.agreed_value.pk}
 
@@ -247,6 +251,31 @@ PAGES = [
         edit=True,
     ),
     Page("participants:roles", signed_in(403, admin=200), edit=True),
+    # Recording for someone who does not log in (Lou): their organisation's
+    # coordinators; private notes only for the coordinators of Lou's projects.
+    *[
+        Page(name, signed_in(404, coordinator=200, admin=200), kwargs=offline_person, edit=True)
+        for name in (
+            "participants:contact_for",
+            "participants:communication_for",
+            "participants:assets_for",
+            "participants:consent_for",
+        )
+    ],
+    Page(
+        "participants:private_for",
+        signed_in(404, coordinator=200, admin=403),
+        kwargs=offline_person,
+        edit=True,
+    ),
+    Page(
+        "participants:consent_change_for",
+        signed_in(404, coordinator=REDIRECT, admin=REDIRECT),
+        kwargs=offline_person,
+        html=False,
+        method="post",
+        data=lambda world: {"topic": "photos", "answer": "no"},
+    ),
     Page(
         "participants:membership_edit",
         signed_in(404, coordinator=200, admin=200),

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
+from django.db import OperationalError, connection
 
 from coprod.accounts.models import Organisation
 from coprod.accounts.services import organisation_create
@@ -33,7 +33,9 @@ def test_the_suite_runs_on_the_services_the_environment_names():
     assert celery_app.connection_for_write().transport_cls == expected_transport
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test must give back the
+# rows that data migrations seeded (consent wordings, plain-language terms).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_runs_a_task_sent_through_the_broker():
     # The broker must answer: an unreachable one fails here, loudly.
     with celery_app.connection_for_write() as conn:
@@ -47,8 +49,11 @@ def test_a_real_worker_runs_a_task_sent_through_the_broker():
         create_organisation_task.apply_async(args=[name], queue=queue)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if Organisation.objects.filter(name=name).exists():
-                break
+            try:
+                if Organisation.objects.filter(name=name).exists():
+                    break
+            except OperationalError:
+                pass  # SQLite's shared in-memory test database locks while the worker writes
             time.sleep(0.2)
 
     assert Organisation.objects.filter(name=name).exists()

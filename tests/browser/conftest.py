@@ -15,11 +15,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test.utils import override_settings, setup_databases, teardown_databases
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
-from tests.conftest import ROLES, build_world
+from tests.conftest import ROLES, build_world, reseed_reference_data
 from tests.factories import PASSWORD
 from tests.mail import start_smtp_server
 
@@ -97,6 +98,11 @@ def site(request, django_db_setup, django_db_blocker):
         EMAIL_USE_SSL=False,
     )
     with django_db_blocker.unblock():
+        # A transactional test that ran earlier may have flushed the rows that
+        # data migrations seed (consent wordings, plain-language terms).
+        reseed_reference_data()
+        # Snapshot what is here now, and put it back after the flush below.
+        seeded = connection.creation.serialize_db_to_string()
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         links = override_settings(COPROD_BASE_URL=server.url)  # links in emails
@@ -111,7 +117,8 @@ def site(request, django_db_setup, django_db_blocker):
             server._live_server_modified_settings.disable()
             server.stop()
             controller.stop()
-            call_command("flush", interactive=False, verbosity=0)
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(seeded)
             if own_database:
                 teardown_databases(own_database, verbosity=0)
 

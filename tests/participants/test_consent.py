@@ -81,4 +81,4 @@ def test_a_member_cannot_change_someone_elses_consent(world, client_for):
         {"topic": "contact", "answer": "yes"},
     )
     assert response.status_code == 404
-    assert not ConsentRecord.objects.exists()
+    assert not ConsentRecord.objects.filter(participant=other).exists()
