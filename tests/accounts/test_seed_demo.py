@@ -43,6 +43,9 @@ def test_seed_demo_loads_the_demo_once_however_often_it_runs(settings, client):
     assert safe_nights.values.filter(status="agreed").count() == 2
     assert safe_nights.ladder.count() == 1
     assert safe_nights.memberships.filter(roles__name="Co-lead").count() == 1
+    from participants.selectors import has_consent
+
+    assert all(has_consent(p, "contact") for p in Participant.objects.all())
     printed = out.getvalue()
     for email in LOGINS:
         assert email in printed

@@ -8,7 +8,7 @@ from django.utils import timezone
 from coprod.accounts import services as account_services
 from coprod.accounts.models import Organisation, StaffRole, User
 from participants import services as participant_services
-from participants.models import Participant, ProjectMembership
+from participants.models import ConsentTopic, Participant, ProjectMembership
 from projects import services as project_services
 from projects.models import FunderGrant, Project, Rung
 
@@ -133,6 +133,11 @@ class Command(BaseCommand):
                     by=coordinator,
                     status=ProjectMembership.Status.ON_BREAK,
                 )
+            if not participant.consents.exists():
+                for topic in (ConsentTopic.CONTACT, ConsentTopic.DATA_KEPT):
+                    participant_services.consent_record(
+                        participant=participant, topic=topic, given=True, by=user
+                    )
             logins.append((user.email, "Member"))
 
         self.write_up_safe_nights(projects[0], coordinator)
