@@ -1,5 +1,6 @@
 from django import forms
 
+from coprod.accounts.forms import organisation_choice
 from participants.models import CONTRIBUTE_AREAS, AssetTag, Participant, ProjectRole
 
 
@@ -136,10 +137,7 @@ class OrganisationProjectMixin:
     def set_choices(self, organisations):
         from projects.models import Project
 
-        self.fields["organisation"].queryset = organisations
-        if organisations.count() == 1:
-            self.fields["organisation"].widget = forms.HiddenInput()
-            self.fields["organisation"].initial = organisations.get().pk
+        organisation_choice(self.fields["organisation"], organisations)
         self.fields["project"].queryset = Project.objects.filter(organisation__in=organisations)
 
     def clean(self):
@@ -278,7 +276,4 @@ class RoleForm(forms.ModelForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        if organisations.count() == 1:
-            self.fields["organisation"].widget = forms.HiddenInput()
-            self.fields["organisation"].initial = organisations.get().pk
+        organisation_choice(self.fields["organisation"], organisations)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from coprod.accounts.forms import organisation_choice
 from projects.models import RUNG_MEANINGS, Phase, Project, Rung, Value, ValueVersion
 from projects.services import PHASE_TEMPLATES
 
@@ -52,11 +53,7 @@ class ProjectCreateForm(ProjectForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        if organisations.count() == 1:
-            # Most coordinators work for one organisation: do not ask.
-            self.fields["organisation"].widget = forms.HiddenInput()
-            self.fields["organisation"].initial = organisations.get().pk
+        organisation_choice(self.fields["organisation"], organisations)
         # Coordinators are chosen once the project exists; its creator is the first.
         del self.fields["coordinators"]
 

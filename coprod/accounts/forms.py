@@ -1,6 +1,7 @@
 from allauth.account.forms import ConfirmLoginCodeForm as AllauthConfirmLoginCodeForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from django import forms
 
 
 class LoginForm(AllauthLoginForm):
@@ -33,3 +34,14 @@ class ConfirmLoginCodeForm(AllauthConfirmLoginCodeForm):
         field.widget.attrs.pop("placeholder", None)
         # A number pad on phones; pasting "123 456" still works (allauth strips spaces).
         field.widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+def organisation_choice(field, organisations) -> None:
+    """Offer `organisations` in a choice field, and do not ask when there is only one.
+
+    Most staff work for one organisation; asking them would be noise.
+    """
+    field.queryset = organisations
+    if organisations.count() == 1:
+        field.widget = forms.HiddenInput()
+        field.initial = organisations.get().pk
