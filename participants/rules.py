@@ -67,6 +67,8 @@ rules.add_perm("participants.manage_roles", administers_anywhere)
 rules.add_perm("participants.change_own_membership", is_own_membership)
 rules.add_perm("participants.change_own_profile", is_self)
 rules.add_perm("participants.view_private_notes", is_self | coordinates_one_of_their_projects)
+# Communication needs go to the same people, because they act on them; reads are not logged.
+rules.add_perm("participants.view_communication_needs", is_self | coordinates_one_of_their_projects)
 
 
 @rules.predicate

@@ -236,8 +236,9 @@ class PersonView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             participant=participant,
             notes=notes,
-            # Communication needs are for the same people as private notes, unlogged.
-            show_needs=notes is not None,
+            show_needs=self.request.user.has_perm(
+                "participants.view_communication_needs", participant
+            ),
             consents=consent_states(participant),
             may_contact=has_consent(participant, ConsentTopic.CONTACT),
             **profile_summary(participant),

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from coprod.accounts.models import Organisation, User
+from coprod.accounts.models import Organisation, StaffMembership, User
+from coprod.accounts.selectors import COORDINATING_ROLES
 from participants.models import Participant, ProjectMembership
 from projects.models import (
     Endorsement,
@@ -105,6 +106,17 @@ def project_update(
     """Change a project's title, summary, dates, status and (if given) its coordinators."""
     texts = _require(title=title, summary=summary)
     _check_dates(start_date, end_date)
+    if coordinators is not None:
+        coordinators = list(coordinators)
+        allowed = set(
+            StaffMembership.objects.filter(
+                organisation=project.organisation,
+                role__in=COORDINATING_ROLES,
+                user__in=coordinators,
+            ).values_list("user_id", flat=True)
+        )
+        if any(user.pk not in allowed for user in coordinators):
+            raise ValidationError({"coordinators": "Choose coordinators of this organisation."})
     project.title, project.summary = texts["title"], texts["summary"]
     project.start_date, project.end_date = start_date, end_date
     project.status = status or project.status
@@ -113,15 +125,6 @@ def project_update(
         update_fields=["title", "summary", "start_date", "end_date", "status", "updated_at"]
     )
     if coordinators is not None:
-        outsiders = [
-            u
-            for u in coordinators
-            if not u.staff_memberships.filter(
-                organisation=project.organisation, role__in=["admin", "coordinator"]
-            ).exists()
-        ]
-        if outsiders:
-            raise ValidationError({"coordinators": "Choose coordinators of this organisation."})
         project.coordinators.set(coordinators)
     return project
 

@@ -68,7 +68,9 @@ class EditStepMixin(ProjectMixin):
             (reverse(f"projects:{name}", kwargs={"pk": self.project.pk}), label, name == self.step)
             for name, label in EDIT_STEPS
         ]
-        return super().get_context_data(steps=steps, **kwargs)
+        # Each step's own title, so a screen reader tells the steps apart.
+        step_label = dict(EDIT_STEPS).get(self.step, "Set up")
+        return super().get_context_data(steps=steps, step_label=step_label, **kwargs)
 
 
 class ProjectDetailView(ProjectMixin, TemplateView):

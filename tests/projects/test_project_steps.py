@@ -104,3 +104,30 @@ def test_a_co_lead_cannot_reach_money_or_personal_details(world):
     assert co_lead.has_perm("projects.change_project", world.project)
     assert not co_lead.has_perm("projects.manage_money", world.project)
     assert not co_lead.has_perm("projects.view_personal_details", world.project)
+
+
+def test_each_step_has_its_own_page_title(world, client_for):
+    client = client_for(world, "coordinator")
+    titles = {
+        name: client.get(url(world, name)).content.decode().split("<title>")[1].split("</title>")[0]
+        for name in ("update", "edit_purpose", "edit_ways", "values", "phases")
+    }
+    assert titles["edit_purpose"].startswith("Purpose and scope")
+    assert len(set(titles.values())) == 5
+
+
+def test_only_the_organisations_coordinators_can_be_named_on_a_project(world):
+    from django.core.exceptions import ValidationError
+
+    from projects.services import project_update
+
+    with pytest.raises(ValidationError) as raised:
+        project_update(
+            project=world.project,
+            by=None,
+            title="Safe Nights",
+            summary="S.",
+            coordinators=[world.users["coordinator"], world.users["finance"]],
+        )
+    assert "coordinators" in raised.value.message_dict
+    assert list(world.project.coordinators.all()) == [world.users["coordinator"]]
