@@ -1,7 +1,13 @@
 from django import forms
 
 from coprod.accounts.forms import organisation_choice
-from participants.models import CONTRIBUTE_AREAS, AssetTag, Participant, ProjectRole
+from participants.models import (
+    CONTRIBUTE_AREAS,
+    AssetTag,
+    MeetingTime,
+    Participant,
+    ProjectRole,
+)
 
 
 class PrivateNotesForm(forms.ModelForm):
@@ -40,6 +46,15 @@ class ContactForm(forms.ModelForm):
 
 
 class CommunicationForm(forms.ModelForm):
+    meeting_times = forms.MultipleChoiceField(
+        label="When can you usually come to meetings?",
+        choices=MeetingTime.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick all that suit you. Leave them all empty if any time is fine. "
+        "We warn whoever plans a meeting at a time you did not tick.",
+    )
+
     class Meta:
         model = Participant
         fields = list(Participant.COMMUNICATION_FIELDS)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from participants.models import ConsentTopic, Invitation, Participant, ProjectMembership
 from participants.phones import phone_normalise
 from participants.services import membership_add
+from projects.meeting_services import project_invitees_sync
 
 INVITATION_LIFETIME = datetime.timedelta(days=14)
 
@@ -192,9 +193,11 @@ def invitation_accept(
         participant.preferred_name = preferred_name.strip()
     participant.email = participant.email or email
     participant.save(update_fields=["user", "preferred_name", "email", "updated_at"])
-    participant.memberships.filter(status=ProjectMembership.Status.INVITED).update(
-        status=ProjectMembership.Status.ACTIVE, status_changed_on=timezone.localdate()
-    )
+    joining = participant.memberships.filter(status=ProjectMembership.Status.INVITED)
+    project_ids = list(joining.values_list("project_id", flat=True))
+    joining.update(status=ProjectMembership.Status.ACTIVE, status_changed_on=timezone.localdate())
+    for project_id in project_ids:
+        project_invitees_sync(project_id=project_id)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
     return user, participant

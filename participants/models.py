@@ -4,6 +4,17 @@ from django.db.models.functions import Lower
 from encrypted_fields.fields import EncryptedTextField
 
 
+class MeetingTime(models.TextChoices):
+    """Parts of the week people say they can come to meetings, in local time."""
+
+    WEEKDAY_MORNING = "weekday_morning", "Weekday mornings (before 12 noon)"
+    WEEKDAY_AFTERNOON = "weekday_afternoon", "Weekday afternoons (12 noon to 5pm)"
+    WEEKDAY_EVENING = "weekday_evening", "Weekday evenings (after 5pm)"
+    WEEKEND_MORNING = "weekend_morning", "Weekend mornings"
+    WEEKEND_AFTERNOON = "weekend_afternoon", "Weekend afternoons"
+    WEEKEND_EVENING = "weekend_evening", "Weekend evenings"
+
+
 class Participant(models.Model):
     """A person with lived experience taking part in an organisation's projects.
 
@@ -96,6 +107,12 @@ class Participant(models.Model):
         blank=True,
         help_text="Leave empty if any time is fine.",
     )
+    meeting_times = models.JSONField(
+        "times you can usually come to meetings",
+        default=list,
+        blank=True,
+        help_text="Leave all unticked if any time is fine.",
+    )
     no_phone_calls = models.BooleanField("please do not phone me", default=False)
     other_communication_needs = models.CharField(
         "anything else about how we communicate", max_length=300, blank=True
@@ -146,6 +163,7 @@ class Participant(models.Model):
         "bsl_interpreter",
         "interpreter_language",
         "papers_days_ahead",
+        "meeting_times",
         "no_phone_calls",
         "other_communication_needs",
     )
@@ -190,6 +208,10 @@ class Participant(models.Model):
             needs.append(f"An interpreter for {self.interpreter_language}")
         if self.papers_days_ahead:
             needs.append(f"Papers at least {self.papers_days_ahead} days before meetings")
+        if self.meeting_times:
+            labels = dict(MeetingTime.choices)
+            times = ", ".join(labels[code].split(" (")[0].lower() for code in self.meeting_times)
+            needs.append(f"Meetings at these times: {times}")
         if self.no_phone_calls:
             needs.append("No phone calls")
         if self.other_communication_needs:

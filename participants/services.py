@@ -11,6 +11,7 @@ from participants.models import (
     ProjectMembership,
 )
 from participants.phones import phone_normalise
+from projects.meeting_services import project_invitees_sync
 from projects.models import Project
 
 
@@ -52,6 +53,7 @@ def membership_add(
     if not created and membership.status != status:
         membership.status = status
         membership.save(update_fields=["status", "updated_at"])
+    project_invitees_sync(project_id=project.pk)
     return membership
 
 
@@ -228,6 +230,7 @@ def membership_take_break(
     membership.check_in_on = check_in_on
     membership.status_changed_on = today
     membership.save(update_fields=["status", "check_in_on", "status_changed_on", "updated_at"])
+    project_invitees_sync(project_id=membership.project_id)
     return membership
 
 
@@ -243,6 +246,7 @@ def membership_come_back(*, membership: ProjectMembership, by: User | None) -> P
     membership.check_in_on = None
     membership.status_changed_on = timezone.localdate()
     membership.save(update_fields=["status", "check_in_on", "status_changed_on", "updated_at"])
+    project_invitees_sync(project_id=membership.project_id)
     return membership
 
 
@@ -328,6 +332,7 @@ def membership_update(
         if status != ProjectMembership.Status.ON_BREAK:
             membership.check_in_on = None
         membership.save(update_fields=["status", "status_changed_on", "check_in_on", "updated_at"])
+        project_invitees_sync(project_id=membership.project_id)
     membership.roles.set(roles)
     return membership
 

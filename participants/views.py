@@ -55,8 +55,14 @@ class MemberHomeView(PermissionRequiredMixin, TemplateView):
     template_name = "participants/member_home.html"
 
     def get_context_data(self, **kwargs):
+        from projects.meeting_selectors import next_meeting_for_member, open_actions_for
+
         profiles = list(participant_profiles_for(self.request.user))
+        next_meeting = next_meeting_for_member(self.request.user)
         return super().get_context_data(
+            next_meeting=next_meeting[0] if next_meeting else None,
+            next_invitee=next_meeting[1] if next_meeting else None,
+            actions=open_actions_for(self.request.user),
             preferred_name=profiles[0].preferred_name if profiles else "",
             profiles=profiles,
             memberships=memberships_for_member_home(self.request.user),

@@ -101,7 +101,6 @@ rules.add_perm("projects.view_ladder", is_project_staff | is_project_member)
 rules.add_perm(
     "projects.endorse_value", is_agreed_value & on_value_project(is_active_project_member)
 )
-# For the meetings and updates issues: roles that carry these powers.
 rules.add_perm("projects.edit_agenda", leads_project | edits_project_agendas)
 rules.add_perm("projects.post_update", leads_project | posts_project_updates)
 # Co-leads never reach these; payments and participant pages will check them.
@@ -109,3 +108,54 @@ rules.add_perm("projects.manage_money", is_project_coordinator)
 rules.add_perm("projects.view_personal_details", is_project_coordinator)
 # The object is the organisation the new project would belong to.
 rules.add_perm("projects.add_project", is_org_coordinator)
+
+
+# --- Meetings ---------------------------------------------------------------
+
+
+@rules.predicate
+def can_come_to_meetings(user, project):
+    """Have a place in the project that has not ended (a break still counts)."""
+    membership = _membership(user, project)
+    return membership is not None and membership.status != ProjectMembership.Status.LEFT
+
+
+@rules.predicate
+def is_named_project_coordinator(user, project):
+    """Be one of the coordinators named on the project (not just any org coordinator)."""
+    if project is None or not user.is_authenticated or not is_project_coordinator(user, project):
+        return False
+    return project.coordinators.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def owns_action(user, action):
+    """Be the person an action from a meeting belongs to."""
+    if action is None or not user.is_authenticated:
+        return False
+    if action.owner_user_id is not None:
+        return action.owner_user_id == user.pk
+    return action.owner_participant.user_id == user.pk
+
+
+def on_action_project(predicate):
+    """Lift a project predicate to one about an action of that project."""
+    return rules.predicate(
+        lambda user, action: action is not None and predicate(user, action.meeting.project),
+        name=f"action_{predicate.name}",
+    )
+
+
+# Meetings are seen by everyone who sees the project. Co-leads schedule with
+# coordinators; agenda-setters shape agendas and papers; attendance feeds pay,
+# so only staff record it; needs go only to the named coordinators who act on them.
+rules.add_perm("projects.schedule_meeting", leads_project)
+rules.add_perm("projects.rsvp_meeting", can_come_to_meetings)
+rules.add_perm("projects.take_rsvps", is_project_coordinator)
+rules.add_perm("projects.view_meeting_needs", is_named_project_coordinator)
+rules.add_perm("projects.record_attendance", is_project_coordinator)
+rules.add_perm("projects.record_notes", leads_project)
+# The object is a MeetingAction.
+rules.add_perm("projects.complete_action", owns_action | on_action_project(leads_project))
+# The object is an organisation.
+rules.add_perm("projects.manage_venues", is_org_coordinator)

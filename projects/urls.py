@@ -1,5 +1,6 @@
 from django.urls import path
 
+from projects import meeting_views as meetings
 from projects import views
 
 app_name = "projects"
@@ -34,4 +35,34 @@ urlpatterns = [
         name="value_endorse",
     ),
     path("<int:pk>/ladder/", views.LadderView.as_view(), name="ladder"),
+    # Meetings of a project.
+    path("<int:pk>/meetings/", meetings.ProjectMeetingsView.as_view(), name="meetings"),
+    path("<int:pk>/meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
+    path(
+        "<int:pk>/meetings/<int:meeting_pk>/", meetings.MeetingDetailView.as_view(), name="meeting"
+    ),
+    *[
+        path(f"<int:pk>/meetings/<int:meeting_pk>/{route}", view.as_view(), name=name)
+        for route, view, name in [
+            ("change/", meetings.MeetingUpdateView, "meeting_update"),
+            ("cancel/", meetings.MeetingCancelView, "meeting_cancel"),
+            ("agenda/", meetings.AgendaView, "meeting_agenda"),
+            ("papers/", meetings.PapersView, "meeting_papers"),
+            ("papers/ready/", meetings.PapersReadyView, "meeting_papers_ready"),
+            ("papers/<int:paper_pk>/", meetings.PaperDownloadView, "meeting_paper"),
+            ("papers/<int:paper_pk>/remove/", meetings.PaperRemoveView, "meeting_paper_remove"),
+            ("answer/", meetings.RsvpView, "meeting_rsvp"),
+            ("answers/", meetings.RepliesView, "meeting_replies"),
+            ("attendance/", meetings.AttendanceView, "meeting_attendance"),
+            ("notes/", meetings.NotesView, "meeting_notes"),
+            ("calendar.ics", meetings.MeetingIcsView, "meeting_ics"),
+        ]
+    ],
+    path("actions/<int:pk>/done/", meetings.ActionDoneView.as_view(), name="action_done"),
+    path("meetings/mine/", meetings.MyMeetingsView.as_view(), name="my_meetings"),
+    path("meetings/calendar/", meetings.CalendarLinkView.as_view(), name="calendar_link"),
+    path("meetings/calendar/<str:token>.ics", meetings.calendar_feed, name="calendar_feed"),
+    path("venues/", meetings.VenueListView.as_view(), name="venues"),
+    path("venues/new/", meetings.VenueCreateView.as_view(), name="venue_create"),
+    path("venues/<int:venue_pk>/", meetings.VenueUpdateView.as_view(), name="venue_update"),
 ]

@@ -25,6 +25,7 @@ from projects.forms import (
     ValuesReviewedForm,
     WaysOfWorkingForm,
 )
+from projects.meeting_selectors import next_meeting_for_project
 from projects.models import RUNG_MEANINGS, Rung, Value
 from projects.selectors import (
     ladder_for_project,
@@ -87,6 +88,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
             values=values_for_project(self.project, participant=participant),
             ladder=ladder_for_project(self.project),
             rungs=[(rung, RUNG_MEANINGS[rung]) for rung in Rung],
+            next_meeting=next_meeting_for_project(self.project),
             people=memberships_for_staff(self.project)
             if user.has_perm("projects.view_personal_details", self.project)
             else None,
@@ -371,32 +373,42 @@ class ValueReviseView(ValueMixin, FormView):
         return self.form_invalid(form)
 
 
-class ValueActionView(ValueMixin, View):
-    """POST-only actions on one value; each answers with a redirect and a message."""
+class PostActionView(View):
+    """A POST-only action: do it, say what happened (or what stopped it), go back."""
 
     http_method_names = ["post"]
-    back_to = "projects:values"
 
     def post(self, request, *args, **kwargs):
-        value = self.get_value()
         try:
-            message = self.act(value)
+            message = self.act()
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, message)
-        return redirect(reverse(self.back_to, kwargs={"pk": self.project.pk}) + self.anchor)
+        return redirect(self.done_url())
 
+    def act(self) -> str:
+        raise NotImplementedError
+
+    def done_url(self) -> str:
+        raise NotImplementedError
+
+
+class ValueActionView(ValueMixin, PostActionView):
+    """POST-only actions on one value; each answers with a redirect and a message."""
+
+    back_to = "projects:values"
     anchor = ""
 
-    def act(self, value):
-        raise NotImplementedError
+    def done_url(self):
+        return reverse(self.back_to, kwargs={"pk": self.project.pk}) + self.anchor
 
 
 class ValueAgreeView(ValueActionView):
     permission_required = "projects.manage_values"
 
-    def act(self, value):
+    def act(self):
+        value = self.get_value()
         form = AgreedOnForm(self.request.POST)
         if not form.is_valid():
             raise ValidationError("Give the date the group agreed it.")
@@ -409,7 +421,8 @@ class ValueAgreeView(ValueActionView):
 class ValueRetireView(ValueActionView):
     permission_required = "projects.manage_values"
 
-    def act(self, value):
+    def act(self):
+        value = self.get_value()
         services.value_retire(value=value, by=self.request.user)
         return f"“{value}” is no longer used. Its history is kept."
 
@@ -422,7 +435,8 @@ class ValueEndorseView(ValueActionView):
     def get_permission_object(self):
         return self.get_value()
 
-    def act(self, value):
+    def act(self):
+        value = self.get_value()
         participant = participant_in_project(self.request.user, self.project)
         if self.request.POST.get("action") == "withdraw":
             services.value_endorsement_withdraw(value=value, participant=participant)

@@ -140,7 +140,9 @@ def build_world():
         project=project,
         consented=True,
     )
+    meetings = build_meetings(org, project, users, membership)
     return SimpleNamespace(
+        **meetings,
         offline=offline,
         invitation=invitation,
         org=org,
@@ -153,6 +155,95 @@ def build_world():
         proposed_value=proposed_value,
         other_value=other_value,
     )
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def at_local(days_from_now: int, hour: int, minute: int = 0, zone="Europe/London"):
+    """An aware moment `days_from_now` days away at a local clock time."""
+    import datetime
+    import zoneinfo
+
+    day = timezone.localdate() + datetime.timedelta(days=days_from_now)
+    return datetime.datetime.combine(
+        day, datetime.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(zone)
+    )
+
+
+def build_meetings(org, project, users, membership):
+    """A venue, an upcoming meeting with a paper, a past one with an action, a calendar link."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from projects import meeting_services as meetings
+
+    coordinator = users["coordinator"]
+    venue = meetings.venue_save(
+        organisation=org,
+        by=coordinator,
+        name="Riverside Community Hall",
+        address="12 Mill Lane\nRiverside RS1 2AB",
+        getting_there="Bus 42 to Mill Lane, then 2 minutes on foot, all flat.",
+        step_free=True,
+        accessible_toilet=True,
+        hearing_loop=None,
+    )
+    details = {
+        "title": "Planning the winter shelter",
+        "purpose": "Decide what the shelter's house rules should be.",
+        "format": "in_person",
+        "venue": venue,
+        "refreshments": "Lunch, with vegan options.",
+        "travel_covered": True,
+    }
+    meeting = meetings.meeting_schedule(
+        project=project,
+        by=coordinator,
+        starts_at=at_local(10, 10),
+        ends_at=at_local(10, 12),
+        **details,
+    )
+    meetings.agenda_save(
+        meeting=meeting,
+        by=coordinator,
+        rows=[
+            {"title": "Welcome and how we work", "led_by": None},
+            {"title": "House rules: what would you change?", "led_by": membership.participant},
+        ],
+    )
+    paper = meetings.paper_add(
+        meeting=meeting,
+        by=coordinator,
+        upload=SimpleUploadedFile("house-rules.pdf", PDF_BYTES, "application/pdf"),
+        title="Draft house rules",
+        plain_summary="The rules the shelter uses now, for us to change.",
+    )
+    past_meeting = meetings.meeting_schedule(
+        project=project,
+        by=coordinator,
+        starts_at=at_local(-7, 14),
+        ends_at=at_local(-7, 16),
+        now=timezone.now() - datetime.timedelta(days=30),
+        **{**details, "title": "First get-together"},
+    )
+    action = meetings.action_add(
+        meeting=past_meeting,
+        by=coordinator,
+        description="Ask three friends what they think of the shelter rules",
+        due_on=timezone.localdate() + datetime.timedelta(days=5),
+        owner_participant=membership.participant,
+    )
+    _, feed_token = meetings.calendar_feed_create(user=users["member"])
+    return {
+        "venue": venue,
+        "meeting": meeting,
+        "paper": paper,
+        "past_meeting": past_meeting,
+        "action": action,
+        "feed_token": feed_token,
+    }
 
 
 @pytest.fixture

@@ -84,12 +84,31 @@ def proposed_value(world):
     return {"pk": world.project.pk, "value_pk": world.proposed_value.pk}
 
 
+def meeting(world):
+    return {"pk": world.project.pk, "meeting_pk": world.meeting.pk}
+
+
+def past_meeting(world):
+    return {"pk": world.project.pk, "meeting_pk": world.past_meeting.pk}
+
+
+def paper(world):
+    return {**meeting(world), "paper_pk": world.paper.pk}
+
+
 # Project pages: staff of another organisation, funders and strangers get 404,
 # exactly as for a project that does not exist.
 OUTSIDERS = {"other_coordinator": 404, "funder": 404, "no_role": 404}
 # Running the project: coordinators, admins and co-leads; not finance, not
 # ordinary members.
 LEADS_ONLY = {**OUTSIDERS, "member": 403, "finance": 403}
+# Staff work on a project (answers taken, attendance): its organisation's
+# coordinators and admins only; not co-leads, finance or members.
+COORDINATORS_ONLY = {**LEADS_ONLY, "co_lead": 403}
+# A member's own pages: people with a participant profile.
+MEMBERS_ONLY = {"member": 200, "co_lead": 200}
+# The venue library: anyone who coordinates an organisation.
+VENUE_KEEPERS = {"coordinator": 200, "other_coordinator": 200, "admin": 200}
 
 
 PAGES = [
@@ -164,6 +183,88 @@ PAGES = [
         kwargs=project_pk,
         device=PHONE,
         browser_role="member",
+    ),
+    # --- Meetings -------------------------------------------------------------
+    Page(
+        "projects:meetings",
+        signed_in(200, **OUTSIDERS),
+        kwargs=project_pk,
+        device=PHONE,
+        browser_role="member",
+    ),
+    Page("projects:meeting_create", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    Page(
+        "projects:meeting",
+        signed_in(200, **OUTSIDERS),
+        kwargs=meeting,
+        device=PHONE,
+        browser_role="member",
+    ),
+    Page("projects:meeting_update", signed_in(200, **LEADS_ONLY), kwargs=meeting, edit=True),
+    Page("projects:meeting_cancel", signed_in(200, **LEADS_ONLY), kwargs=meeting, edit=True),
+    Page("projects:meeting_agenda", signed_in(200, **LEADS_ONLY), kwargs=meeting, edit=True),
+    Page("projects:meeting_papers", signed_in(200, **LEADS_ONLY), kwargs=meeting, edit=True),
+    Page(
+        "projects:meeting_papers_ready",
+        signed_in(REDIRECT, **LEADS_ONLY),
+        kwargs=meeting,
+        html=False,
+        method="post",
+    ),
+    Page("projects:meeting_paper", signed_in(200, **OUTSIDERS), kwargs=paper, html=False),
+    Page(
+        "projects:meeting_paper_remove",
+        signed_in(REDIRECT, **LEADS_ONLY),
+        kwargs=paper,
+        html=False,
+        method="post",
+    ),
+    # Answering is for the project's own people; staff record answers for them.
+    Page(
+        "projects:meeting_rsvp",
+        signed_in(403, **OUTSIDERS, **MEMBERS_ONLY),
+        kwargs=meeting,
+        device=PHONE,
+        edit=True,
+    ),
+    Page(
+        "projects:meeting_replies",
+        signed_in(200, **COORDINATORS_ONLY),
+        kwargs=meeting,
+        edit=True,
+    ),
+    Page(
+        "projects:meeting_attendance",
+        signed_in(200, **COORDINATORS_ONLY),
+        kwargs=past_meeting,
+        edit=True,
+    ),
+    Page("projects:meeting_notes", signed_in(200, **LEADS_ONLY), kwargs=past_meeting, edit=True),
+    Page("projects:meeting_ics", signed_in(200, **OUTSIDERS), kwargs=meeting, html=False),
+    # The action belongs to the member; leads may mark it done too.
+    Page(
+        "projects:action_done",
+        signed_in(REDIRECT, **OUTSIDERS, finance=403),
+        kwargs=lambda world: {"pk": world.action.pk},
+        html=False,
+        method="post",
+    ),
+    Page("projects:my_meetings", signed_in(403, **MEMBERS_ONLY), device=PHONE),
+    Page("projects:calendar_link", signed_in(403, **MEMBERS_ONLY), device=PHONE, edit=True),
+    # The secret in the address is the key: no login, for calendar apps.
+    Page(
+        "projects:calendar_feed",
+        answers(200),
+        kwargs=lambda world: {"token": world.feed_token},
+        html=False,
+    ),
+    Page("projects:venues", signed_in(403, **VENUE_KEEPERS)),
+    Page("projects:venue_create", signed_in(403, **VENUE_KEEPERS), edit=True),
+    Page(
+        "projects:venue_update",
+        signed_in(403, **{**VENUE_KEEPERS, "other_coordinator": 404}),
+        kwargs=lambda world: {"venue_pk": world.venue.pk},
+        edit=True,
     ),
     Page(
         "participants:home",

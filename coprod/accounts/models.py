@@ -1,6 +1,9 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -68,13 +71,28 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or self.email
 
 
+def validate_timezone(name):
+    """Accept only zones the IANA database knows, such as Europe/London."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(f"{name!r} is not a time zone we know.") from error
+
+
 class Organisation(models.Model):
     """A tenant: a charity, trust, council or university running projects."""
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     timezone = models.CharField(
-        max_length=64, default="Europe/London", help_text="Used for meeting times and reminders."
+        max_length=64,
+        default="Europe/London",
+        validators=[validate_timezone],
+        help_text="Used for meeting times and reminders.",
+    )
+    papers_days_default = models.PositiveSmallIntegerField(
+        "send meeting papers this many days before, unless someone needs them earlier",
+        default=7,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -84,6 +102,10 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
 
 
 class StaffRole(models.TextChoices):

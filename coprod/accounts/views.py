@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for, places_for, staff_roles
+from projects.meeting_selectors import open_actions_for
 from projects.selectors import project_list_for_dashboard
 
 
@@ -47,6 +48,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             organisations=organisations,
             projects=project_list_for_dashboard(user),
+            actions=open_actions_for(user),
             can_add_project=bool(organisations_for(user, COORDINATING_ROLES).exists()),
             **kwargs,
         )

@@ -1,0 +1,627 @@
+"""Meeting pages: HTTP only. Rules decide who, services decide what is allowed."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView, View
+
+from coprod.accounts.models import User
+from coprod.accounts.permissions import PermissionRequiredMixin
+from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for, organisations_for
+from coprod.formerrors import run_service
+from projects import meeting_services as services
+from projects.calendar import calendar_for
+from projects.meeting_forms import (
+    ActionForm,
+    AgendaFormSet,
+    AttendanceForm,
+    CancelForm,
+    MeetingForm,
+    NotesForm,
+    OnBehalfRsvpForm,
+    PaperForm,
+    RsvpForm,
+    VenueForm,
+)
+from projects.meeting_selectors import (
+    attendance_people,
+    calendar_feed_live,
+    invitee_for,
+    late_papers,
+    meeting_get,
+    meetings_for_feed,
+    meetings_for_member,
+    meetings_for_project,
+    open_actions_for,
+    papers_due,
+    project_people_for_meetings,
+    rsvp_overview,
+    time_clashes,
+    venues_for,
+)
+from projects.models import CalendarFeed, MeetingAction, MeetingPaper, Venue
+from projects.selectors import participant_in_project, projects_visible_to
+from projects.views import PostActionView, ProjectMixin
+
+
+class MeetingMixin(ProjectMixin):
+    """A meeting of a project the person can see; any other meeting is simply not found."""
+
+    def get_meeting(self):
+        if not hasattr(self, "meeting"):
+            self.meeting = meeting_get(self.get_project(), self.kwargs["meeting_pk"])
+        return self.meeting
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.get_meeting(), **kwargs)
+
+    def has_started(self):
+        return self.get_meeting().starts_at <= timezone.now()
+
+
+def _venues_for_project(project):
+    return Venue.objects.filter(organisation_id=project.organisation_id)
+
+
+class ProjectMeetingsView(ProjectMixin, TemplateView):
+    """A project's meetings, coming up and past."""
+
+    permission_required = "projects.view_project"
+    template_name = "projects/meeting_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meetings=meetings_for_project(self.project), **kwargs)
+
+
+class MeetingFormMixin:
+    """Planner form with warnings (clashes with members' times) to read before saving."""
+
+    template_name = "projects/meeting_form.html"
+    form_class = MeetingForm
+    editing = False
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "project": self.get_project(),
+            "venues": _venues_for_project(self.get_project()),
+            "editing": self.editing,
+        }
+
+    def warnings_for(self, form):
+        data = form.cleaned_data
+        return time_clashes(self.project, data["starts_at"], data["ends_at"])
+
+    def form_valid(self, form):
+        warnings = self.warnings_for(form)
+        if warnings and not form.cleaned_data.get("go_ahead"):
+            form.show_warnings(warnings)
+            return self.form_invalid(form)
+        meeting = None
+
+        def call():
+            nonlocal meeting
+            meeting = self.save(form.service_arguments())
+
+        if run_service(self.request, form, call, self.success_message):
+            return redirect(meeting)
+        return self.form_invalid(form)
+
+
+class MeetingCreateView(MeetingFormMixin, ProjectMixin, FormView):
+    permission_required = "projects.schedule_meeting"
+    success_message = "Meeting scheduled. Next, add the agenda and papers."
+
+    def save(self, data):
+        return services.meeting_schedule(project=self.project, by=self.request.user, **data)
+
+
+class MeetingUpdateView(MeetingFormMixin, MeetingMixin, FormView):
+    permission_required = "projects.schedule_meeting"
+    success_message = "Meeting changed. The change is kept in its history."
+    editing = True
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_meeting()}
+
+    def save(self, data):
+        return services.meeting_update(meeting=self.meeting, by=self.request.user, **data)
+
+
+class MeetingDetailView(MeetingMixin, TemplateView):
+    """One meeting, for members on phones and for the people running it."""
+
+    permission_required = "projects.view_project"
+    template_name = "projects/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        meeting = self.get_meeting()
+        upcoming = not self.has_started() and not meeting.is_cancelled
+        invitee = invitee_for(user, meeting)
+        can_plan = user.has_perm("projects.schedule_meeting", self.project)
+        can_run = can_plan or user.has_perm("projects.take_rsvps", self.project)
+        context = {
+            "invitee": invitee,
+            "upcoming": upcoming,
+            "started": self.has_started(),
+            "can_rsvp": upcoming and user.has_perm("projects.rsvp_meeting", self.project),
+            "rsvp_form": RsvpForm(
+                initial={"answer": invitee.answer, "note": invitee.note, "needs": invitee.needs}
+                if invitee
+                else None
+            ),
+            "changes": list(meeting.changes.exclude(kind="scheduled").order_by("created_at")),
+            "actions": list(
+                meeting.actions.select_related("owner_participant", "owner_user").order_by("due_on")
+            ),
+        }
+        if can_run:
+            context["papers_due"] = papers_due(meeting)
+            context["late_for"] = late_papers(meeting) if upcoming else []
+            context["clashes"] = (
+                time_clashes(self.project, meeting.starts_at, meeting.ends_at) if upcoming else []
+            )
+            context["replies"] = rsvp_overview(meeting)["counts"]
+        return super().get_context_data(**context, **kwargs)
+
+
+class MeetingCancelView(MeetingMixin, FormView):
+    permission_required = "projects.schedule_meeting"
+    template_name = "projects/meeting_cancel.html"
+    form_class = CancelForm
+
+    def form_valid(self, form):
+        if run_service(
+            self.request,
+            form,
+            lambda: services.meeting_cancel(
+                meeting=self.get_meeting(), by=self.request.user, **form.cleaned_data
+            ),
+            "Meeting cancelled. It stays in the history, marked cancelled.",
+        ):
+            return redirect(self.meeting)
+        return self.form_invalid(form)
+
+
+class AgendaView(MeetingMixin, TemplateView):
+    permission_required = "projects.edit_agenda"
+    template_name = "projects/meeting_agenda.html"
+
+    def people(self):
+        return project_people_for_meetings(self.project)
+
+    def get_context_data(self, **kwargs):
+        if "formset" not in kwargs:
+            kwargs["formset"] = AgendaFormSet(
+                prefix="agenda",
+                people=self.people(),
+                initial=[
+                    {"title": item.title, "led_by": item.led_by}
+                    for item in self.get_meeting().agenda.all()
+                ],
+            )
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        formset = AgendaFormSet(request.POST, prefix="agenda", people=self.people())
+        if formset.is_valid():
+            try:
+                services.agenda_save(
+                    meeting=self.get_meeting(),
+                    by=request.user,
+                    rows=[form.cleaned_data for form in formset.forms if form.cleaned_data],
+                )
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            else:
+                messages.success(request, "Agenda saved.")
+                return redirect(self.meeting)
+        return self.render_to_response(self.get_context_data(formset=formset))
+
+
+class PapersView(MeetingMixin, FormView):
+    permission_required = "projects.edit_agenda"
+    template_name = "projects/meeting_papers.html"
+    form_class = PaperForm
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        return super().get_context_data(
+            papers=list(self.get_meeting().papers.all()),
+            removed=list(
+                MeetingPaper.objects.filter(meeting=self.meeting, removed_at__isnull=False)
+            ),
+            papers_due=papers_due(self.meeting),
+            max_mb=settings.COPROD_UPLOAD_MAX_MB,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        if run_service(
+            self.request,
+            form,
+            lambda: services.paper_add(
+                meeting=self.get_meeting(),
+                by=self.request.user,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                plain_summary=form.cleaned_data["plain_summary"],
+            ),
+            "Paper added.",
+        ):
+            return redirect(self.request.path)
+        return self.form_invalid(form)
+
+
+class PaperMixin(MeetingMixin):
+    def get_paper(self):
+        return get_object_or_404(
+            MeetingPaper, meeting=self.get_meeting(), pk=self.kwargs["paper_pk"]
+        )
+
+
+class PaperDownloadView(PaperMixin, View):
+    """Hand over a paper through the storage API, to people who can see the meeting."""
+
+    permission_required = "projects.view_project"
+
+    def get(self, request, *args, **kwargs):
+        paper = self.get_paper()
+        response = FileResponse(
+            paper.file.open("rb"),
+            as_attachment=True,
+            filename=paper.original_name,
+            content_type=paper.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class MeetingPostActionView(MeetingMixin, PostActionView):
+    def done_url(self):
+        return self.get_meeting().get_absolute_url()
+
+
+class PaperRemoveView(PaperMixin, MeetingPostActionView):
+    permission_required = "projects.edit_agenda"
+    # Removing twice says so, rather than "not found".
+    paper_filter = {}
+
+    def done_url(self):
+        return reverse(
+            "projects:meeting_papers", kwargs={"pk": self.project.pk, "meeting_pk": self.meeting.pk}
+        )
+
+    def act(self):
+        paper = self.get_paper()
+        services.paper_remove(paper=paper, by=self.request.user)
+        return f"“{paper.title}” removed."
+
+
+class PapersReadyView(MeetingPostActionView):
+    permission_required = "projects.edit_agenda"
+
+    def act(self):
+        services.papers_mark_ready(meeting=self.get_meeting(), by=self.request.user)
+        return "Papers marked as ready. Members can read them on the meeting page."
+
+
+class RsvpView(MeetingMixin, FormView):
+    """A member's own answer: yes, maybe or no, and what they need."""
+
+    permission_required = "projects.rsvp_meeting"
+    template_name = "projects/meeting_rsvp.html"
+    form_class = RsvpForm
+
+    def get_initial(self):
+        invitee = invitee_for(self.request.user, self.get_meeting())
+        if invitee is None:
+            return {}
+        return {"answer": invitee.answer, "note": invitee.note, "needs": invitee.needs}
+
+    def form_valid(self, form):
+        participant = participant_in_project(self.request.user, self.project)
+        # The quick buttons send only the answer: keep the note and needs given before.
+        data = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name == "answer" or name in self.request.POST
+        }
+        answer = data["answer"]
+        thanks = {
+            "yes": "Thank you. We look forward to seeing you.",
+            "maybe": "Thank you. Let us know when you are sure.",
+            "no": "Thank you for telling us. You will still get the notes.",
+        }[answer]
+        if run_service(
+            self.request,
+            form,
+            lambda: services.rsvp_record(
+                meeting=self.get_meeting(),
+                participant=participant,
+                by=self.request.user,
+                **data,
+            ),
+            thanks,
+        ):
+            return redirect(self.meeting.get_absolute_url() + "#your-answer")
+        return self.form_invalid(form)
+
+
+class RepliesView(MeetingMixin, FormView):
+    """Everyone's answers, and their meeting needs for the people who arrange it."""
+
+    permission_required = "projects.take_rsvps"
+    template_name = "projects/meeting_replies.html"
+    form_class = OnBehalfRsvpForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "people": project_people_for_meetings(self.project)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            overview=rsvp_overview(self.get_meeting()),
+            can_see_needs=self.request.user.has_perm("projects.view_meeting_needs", self.project),
+            upcoming=not self.has_started() and not self.meeting.is_cancelled,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        participant = data.pop("participant")
+        if run_service(
+            self.request,
+            form,
+            lambda: services.rsvp_record(
+                meeting=self.get_meeting(), participant=participant, by=self.request.user, **data
+            ),
+            f"{participant.preferred_name}'s answer is recorded, marked as taken by you.",
+        ):
+            return redirect(self.request.path)
+        return self.form_invalid(form)
+
+
+class AttendanceView(MeetingMixin, FormView):
+    permission_required = "projects.record_attendance"
+    template_name = "projects/meeting_attendance.html"
+    form_class = AttendanceForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "rows": attendance_people(self.get_meeting())}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(started=self.has_started(), **kwargs)
+
+    def form_valid(self, form):
+        if run_service(
+            self.request,
+            form,
+            lambda: services.attendance_record(
+                meeting=self.get_meeting(), by=self.request.user, rows=form.service_rows()
+            ),
+            "Attendance saved.",
+        ):
+            return redirect(self.request.path)
+        return self.form_invalid(form)
+
+
+class NotesView(MeetingMixin, TemplateView):
+    """Notes members read afterwards, and the actions agreed, each with an owner."""
+
+    permission_required = "projects.record_notes"
+    template_name = "projects/meeting_notes.html"
+
+    def action_form(self, data=None):
+        staff = User.objects.filter(
+            staff_memberships__organisation_id=self.project.organisation_id,
+            staff_memberships__role__in=COORDINATING_ROLES,
+        ).distinct()
+        return ActionForm(
+            data, people=project_people_for_meetings(self.project), staff=staff, prefix="action"
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("notes_form", NotesForm(instance=self.get_meeting(), prefix="notes"))
+        kwargs.setdefault("action_form", self.action_form())
+        return super().get_context_data(
+            started=self.has_started(),
+            actions=list(
+                self.meeting.actions.select_related("owner_participant", "owner_user").order_by(
+                    "due_on"
+                )
+            ),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        if "action-description" in request.POST:
+            form = self.action_form(request.POST)
+            if form.is_valid() and run_service(
+                request,
+                form,
+                lambda: services.action_add(
+                    meeting=meeting,
+                    by=request.user,
+                    description=form.cleaned_data["description"],
+                    due_on=form.cleaned_data["due_on"],
+                    **form.owner_arguments(),
+                ),
+                "Action added.",
+            ):
+                return redirect(request.path)
+            return self.render_to_response(self.get_context_data(action_form=form))
+        form = NotesForm(request.POST, instance=meeting, prefix="notes")
+        if form.is_valid() and run_service(
+            request,
+            form,
+            lambda: services.notes_post(
+                meeting=meeting, by=request.user, notes=form.cleaned_data["notes"]
+            ),
+            "Notes saved. Members can read them on the meeting page.",
+        ):
+            return redirect(request.path)
+        return self.render_to_response(self.get_context_data(notes_form=form))
+
+
+class ActionDoneView(PermissionRequiredMixin, PostActionView):
+    permission_required = "projects.complete_action"
+
+    def get_permission_object(self):
+        if not hasattr(self, "action"):
+            self.action = get_object_or_404(
+                MeetingAction.objects.select_related("meeting__project", "owner_participant"),
+                meeting__project__in=projects_visible_to(self.request.user),
+                pk=self.kwargs["pk"],
+            )
+        return self.action
+
+    def done_url(self):
+        back = self.request.POST.get("next", "")
+        return back if back.startswith("/") and not back.startswith("//") else "/"
+
+    def act(self):
+        action = services.action_complete(action=self.get_permission_object(), by=self.request.user)
+        return f"Done: {action.description}"
+
+
+class MeetingIcsView(MeetingMixin, View):
+    """The meeting as a calendar file, to add to a phone's calendar."""
+
+    permission_required = "projects.view_project"
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        response = HttpResponse(
+            calendar_for([meeting]), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+        return response
+
+
+# --- A member's own meetings and calendar -------------------------------------------
+
+
+class MyMeetingsView(PermissionRequiredMixin, TemplateView):
+    permission_required = "participants.view_member_home"
+    template_name = "projects/my_meetings.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            meetings=meetings_for_member(self.request.user),
+            actions=open_actions_for(self.request.user),
+            **kwargs,
+        )
+
+
+class CalendarLinkView(PermissionRequiredMixin, TemplateView):
+    """Make, show once, or stop the person's private calendar address."""
+
+    permission_required = "participants.view_member_home"
+    template_name = "projects/calendar_link.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(feed=calendar_feed_live(self.request.user), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "stop":
+            services.calendar_feed_revoke(user=request.user)
+            messages.success(
+                request, "Your calendar link is stopped. Calendars using it get nothing."
+            )
+            return redirect(request.path)
+        feed, token = services.calendar_feed_create(user=request.user)
+        url = request.build_absolute_uri(reverse("projects:calendar_feed", args=[token]))
+        # The address is shown this once: only its hash is kept.
+        return render(
+            request,
+            self.template_name,
+            self.get_context_data(feed=feed, new_url=url, webcal=url.split("://", 1)[1]),
+        )
+
+
+def calendar_feed(request, token):
+    """A private calendar feed: the secret in the address is the key, so no login."""
+    feed = (
+        CalendarFeed.objects.filter(
+            token_hash=services.feed_token_hash(token), revoked_at__isnull=True
+        )
+        .select_related("user")
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
+    body = calendar_for(meetings_for_feed(feed.user), name="My Coprod meetings")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- The venue library ---------------------------------------------------------------------
+
+
+class VenueLibraryMixin(PermissionRequiredMixin):
+    def organisations(self):
+        return organisations_for(self.request.user, COORDINATING_ROLES)
+
+    def has_permission(self):
+        return self.organisations().exists()
+
+
+class VenueListView(VenueLibraryMixin, TemplateView):
+    template_name = "projects/venue_list.html"
+
+    def get_context_data(self, **kwargs):
+        ids = organisation_ids_for(self.request.user, COORDINATING_ROLES)
+        return super().get_context_data(venues=venues_for(ids), **kwargs)
+
+
+class VenueFormView(VenueLibraryMixin, FormView):
+    template_name = "projects/venue_form.html"
+    form_class = VenueForm
+
+    def get_venue(self):
+        return None
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.get_venue(),
+            "organisations": self.organisations(),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(venue=self.get_venue(), **kwargs)
+
+    def form_valid(self, form):
+        venue = self.get_venue()
+        organisation = venue.organisation if venue else form.cleaned_data["organisation"]
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if run_service(
+            self.request,
+            form,
+            lambda: services.venue_save(
+                organisation=organisation, by=self.request.user, venue=venue, **data
+            ),
+            "Venue saved.",
+        ):
+            return redirect("projects:venues")
+        return self.form_invalid(form)
+
+
+class VenueCreateView(VenueFormView):
+    pass
+
+
+class VenueUpdateView(VenueFormView):
+    def get_venue(self):
+        if not hasattr(self, "venue"):
+            ids = organisation_ids_for(self.request.user, COORDINATING_ROLES)
+            self.venue = get_object_or_404(venues_for(ids), pk=self.kwargs["venue_pk"])
+        return self.venue
