@@ -1,7 +1,15 @@
 """What the projects app holds about a participant, for export and erasure."""
 
 from participants.data_rights import register
-from projects.models import Endorsement, LadderAssessment, ValueVersion
+from projects.models import (
+    AgendaItem,
+    Attendance,
+    Endorsement,
+    Invitee,
+    LadderAssessment,
+    MeetingAction,
+    ValueVersion,
+)
 
 REMOVED = "(removed at the person's request)"
 
@@ -42,3 +50,46 @@ def erase_contributions(participant):
 
 
 register(section="contributions", export=export_contributions, erase=erase_contributions)
+
+
+def export_meetings(participant):
+    invites = Invitee.objects.filter(participant=participant).select_related("meeting__project")
+    attended = Attendance.objects.filter(participant=participant).select_related("meeting__project")
+    actions = MeetingAction.objects.filter(owner_participant=participant).select_related(
+        "meeting__project"
+    )
+    return {
+        "answers": [
+            {
+                "meeting": f"{i.meeting.project.title}: {i.meeting.title}",
+                "starts": i.meeting.starts_at,
+                "answer": i.get_answer_display() if i.answer else "not answered",
+                "what_you_needed": i.needs or "",
+                "note": i.note,
+                "recorded_by_a_coordinator": i.answered_on_behalf,
+            }
+            for i in invites
+        ],
+        "attended": [
+            {
+                "meeting": f"{a.meeting.project.title}: {a.meeting.title}",
+                "starts": a.meeting.starts_at,
+                "minutes": a.minutes,
+                "preparation_minutes": a.preparation_minutes,
+            }
+            for a in attended
+        ],
+        "actions": [
+            {"what": a.description, "by": a.due_on, "done": a.done_at is not None} for a in actions
+        ],
+    }
+
+
+def erase_meetings(participant):
+    # What they needed and wrote goes; attendance stays (payments are built
+    # from it and money records are kept by law), tied to the pseudonym.
+    Invitee.objects.filter(participant=participant).update(needs=None, note="")
+    AgendaItem.objects.filter(led_by=participant).update(led_by=None)
+
+
+register(section="meetings", export=export_meetings, erase=erase_meetings)

@@ -167,6 +167,36 @@ def late_papers(meeting: Meeting, *, today: datetime.date | None = None) -> list
     return sorted(late)
 
 
+def papers_too_soon(project: Project, starts_at: datetime.datetime) -> list[str]:
+    """Return a warning per need that a meeting at this time leaves no time to meet.
+
+    Active members who said how many days before they need papers are named;
+    the organisation's usual notice covers everyone else.
+    """
+    zone = project.organisation.zone
+    today = timezone.localdate(timezone=zone)
+    days_left = (in_zone(starts_at, zone).date() - today).days
+    default = project.organisation.papers_days_default
+    lines = []
+    if days_left < default:
+        lines.append(
+            f"Papers usually go out {default} days before a meeting; "
+            f"this one is {days_left} day{'s' if days_left != 1 else ''} away."
+        )
+    needs = (
+        Participant.objects.filter(
+            memberships__project=project,
+            memberships__status=ProjectMembership.Status.ACTIVE,
+            papers_days_ahead__gt=days_left,
+        )
+        .order_by("preferred_name")
+        .values_list("preferred_name", "papers_days_ahead")
+    )
+    for name, days in needs:
+        lines.append(f"{name} needs papers {days} days before, so they would get them late.")
+    return lines
+
+
 # --- Clashes with the times people said suit them ------------------------------------------
 
 

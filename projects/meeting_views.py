@@ -37,6 +37,7 @@ from projects.meeting_selectors import (
     meetings_for_project,
     open_actions_for,
     papers_due,
+    papers_too_soon,
     project_people_for_meetings,
     rsvp_overview,
     time_clashes,
@@ -93,7 +94,12 @@ class MeetingFormMixin:
 
     def warnings_for(self, form):
         data = form.cleaned_data
-        return time_clashes(self.project, data["starts_at"], data["ends_at"])
+        if data["starts_at"] <= timezone.now():
+            return []  # the service refuses a past time with its own message
+        return [
+            *time_clashes(self.project, data["starts_at"], data["ends_at"]),
+            *papers_too_soon(self.project, data["starts_at"]),
+        ]
 
     def form_valid(self, form):
         warnings = self.warnings_for(form)
@@ -526,7 +532,8 @@ class CalendarLinkView(PermissionRequiredMixin, TemplateView):
     template_name = "projects/calendar_link.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(feed=calendar_feed_live(self.request.user), **kwargs)
+        kwargs.setdefault("feed", calendar_feed_live(self.request.user))
+        return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("action") == "stop":

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -413,8 +415,14 @@ class Meeting(models.Model):
 
     @property
     def minutes(self) -> int:
-        """Length in real minutes (UTC difference, so right across a clock change)."""
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        """Length in real minutes, right across a clock change.
+
+        Python subtracts two times in the same zone by their clock faces, so
+        both are turned into UTC first.
+        """
+        utc = datetime.UTC
+        length = self.ends_at.astimezone(utc) - self.starts_at.astimezone(utc)
+        return int(length.total_seconds() // 60)
 
     @property
     def is_cancelled(self):

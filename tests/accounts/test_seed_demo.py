@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from coprod.accounts.models import Organisation, User
 from participants.models import Participant
-from projects.models import FunderGrant, Project
+from projects.models import FunderGrant, Meeting, Project, Venue
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,13 @@ def test_seed_demo_loads_the_demo_once_however_often_it_runs(settings, client):
     assert Project.objects.count() == 2
     assert Participant.objects.count() == 3
     assert FunderGrant.objects.count() == 1
+    # One venue, next week's meeting (with agenda and paper) and last week's, once.
+    assert Venue.objects.count() == 1
+    upcoming = Meeting.objects.get(title="House rules workshop")
+    assert upcoming.agenda.count() == 3
+    assert upcoming.papers.get().content_type == "application/pdf"
+    assert upcoming.invitees.count() == 3
+    assert Meeting.objects.get(title="Getting started").actions.count() == 1
     safe_nights = Project.objects.get(title="Safe Nights")
     assert safe_nights.purpose
     assert safe_nights.phases.count() == 4

@@ -5,15 +5,19 @@ also reach the pages that only exist in the middle of something (typing an
 emailed code, the two-step login prompt), which tests/pages.py names here.
 """
 
+import datetime
 import re
+from pathlib import Path
 
 from django.test.utils import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from projects.models import Project
+from projects.models import Meeting, Project
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import log_in_through_the_form
+from tests.conftest import PDF_BYTES
 from tests.factories import PASSWORD, ProjectMembershipFactory, StaffMembershipFactory
 from tests.pages import PAGES
 
@@ -244,3 +248,79 @@ def test_coordinator_invites_and_member_accepts_on_a_phone_and_sets_their_needs(
     page.goto(site.url + reverse("participants:person", kwargs={"pk": kez.participant_id}))
     expect(page.get_by_text("A seat near the door.")).to_be_visible()
     expect(page.get_by_text("Large print")).to_be_visible()
+
+
+def test_member_rsvps_on_a_phone_and_adds_the_meeting_to_their_calendar(site, open_as):
+    world = site.world
+    day = timezone.localdate() + datetime.timedelta(days=3)
+
+    # Given a coordinator plans an in-person meeting at a venue, with a paper
+    page = open_as("coordinator")
+    page.goto(site.url + reverse("projects:meetings", kwargs={"pk": world.project.pk}))
+    page.get_by_role("link", name="Plan a meeting").click()
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Open evening plans")
+    page.get_by_label("What this meeting is for, in one line").fill("Plan the open evening.")
+    page.get_by_label("Date").fill(day.isoformat())
+    page.get_by_label("Starts at").fill("10:00")
+    page.get_by_label("Ends at").fill("12:00")
+    page.get_by_label("In person", exact=True).check()
+    page.get_by_label("Venue").select_option(label="Riverside Community Hall")
+    page.get_by_role("button", name="Save").click()
+    # Three days is short notice for papers: the planner says so before saving.
+    expect(page.get_by_text("this one is 3 days away")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("I have read the warnings and want to go ahead").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open evening plans")
+    page.get_by_role("link", name="Add or change papers").click()
+    page.get_by_label("Title").fill("Draft running order")
+    page.get_by_label("Plain-language summary").fill("What happens when, on the night.")
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "order.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+    )
+    page.get_by_role("button", name="Add the paper").click()
+    expect(page.get_by_text("Paper added.")).to_be_visible()
+    assert_accessible(page)
+
+    # When a member opens Coprod on their phone, says "maybe", then yes with a need
+    phone = open_as("member", "phone")
+    phone.goto(site.url + "/")
+    card = phone.get_by_role("region", name="Open evening plans")
+    expect(card.get_by_text("Bus 42 to Mill Lane")).to_be_visible()
+    expect(card.get_by_role("link", name="Draft running order")).to_be_visible()
+    assert_accessible(phone)
+    card.get_by_role("button", name="Maybe").click()
+    expect(phone.get_by_text("Let us know when you are sure.")).to_be_visible()
+    phone.get_by_label("Yes, I will come").check()
+    phone.get_by_label("What do you need for this meeting?").fill("A lift from the bus stop")
+    phone.get_by_role("button", name="Send my answer").click()
+    expect(phone.get_by_text("We look forward to seeing you.")).to_be_visible()
+    assert_accessible(phone)
+
+    # And adds it to their calendar
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="Add to my calendar").first.click()
+    ics = Path(download.value.path()).read_text()
+    assert "SUMMARY:Open evening plans (Safe Nights)" in ics
+    assert f"DTSTART;TZID=Europe/London:{day:%Y%m%d}T100000" in ics
+
+    # Then the coordinator sees the answer and the need, and records who came last time
+    meeting = Meeting.objects.get(title="Open evening plans")
+    page.goto(
+        site.url
+        + reverse(
+            "projects:meeting_replies", kwargs={"pk": world.project.pk, "meeting_pk": meeting.pk}
+        )
+    )
+    row = page.get_by_role("row", name=re.compile("^Jo"))
+    expect(row).to_contain_text("Yes, I will come")
+    expect(row).to_contain_text("A lift from the bus stop")
+    page.goto(site.url + world.past_meeting.get_absolute_url())
+    page.get_by_role("link", name="Record who came").click()
+    page.get_by_label("Jo was there").check()
+    page.get_by_label("Minutes at the meeting for Jo").fill("90")
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.get_by_text("Attendance saved.")).to_be_visible()
+    assert_accessible(page)
+    assert world.past_meeting.attendance.get(participant__preferred_name="Jo").minutes == 90

@@ -67,6 +67,30 @@ PROJECTS = [
 ]
 
 
+DEMO_VENUE = {
+    "name": "Riverside Community Hall",
+    "address": "12 Mill Lane\nRiverside\nRS1 2AB",
+    "getting_there": "Bus 42 or 43 to Mill Lane. The hall is two minutes' walk, all flat.",
+    "step_free": True,
+    "accessible_toilet": True,
+    "hearing_loop": True,
+    "quiet_room": True,
+    "parking": False,
+    "childcare": None,
+    "notes": "Ring the bell by the blue door. Someone will meet you.",
+}
+# A one-page PDF that says "Draft house rules", small enough to keep here.
+DEMO_PAPER = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 52>>stream\nBT /F1 24 Tf 72 760 Td (Draft house rules) Tj ET\n"
+    b"endstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
 class Command(BaseCommand):
     help = "Load the demo organisation, people and projects. Safe to run more than once."
 
@@ -149,6 +173,8 @@ class Command(BaseCommand):
             name="Co-lead",
         )
 
+        self.plan_meetings(projects[0], coordinator, jo)
+
         funder = self.login("funder", "Morgan Reed (funder)")
         if not FunderGrant.objects.filter(
             project=projects[0], user=funder, revoked_at__isnull=True
@@ -186,6 +212,83 @@ class Command(BaseCommand):
             by=coordinator,
             rung=Rung.CO_DESIGNING,
             reason="Members shape the plans, but the trust still signs them off.",
+        )
+
+    def plan_meetings(self, project, coordinator, jo):
+        """A venue, next week's meeting with an agenda and a paper, and last week's notes, once."""
+        from django.core.files.base import ContentFile
+
+        from projects import meeting_services as meetings
+
+        if project.meetings.exists():
+            return
+        venue = meetings.venue_save(
+            organisation=project.organisation,
+            by=coordinator,
+            **DEMO_VENUE,
+        )
+        zone = project.organisation.zone
+
+        def at(days, hour):
+            day = timezone.localdate() + datetime.timedelta(days=days)
+            return datetime.datetime.combine(day, datetime.time(hour, 30), tzinfo=zone)
+
+        details = {
+            "purpose": "Agree the shelter's house rules with the people who will stay there.",
+            "format": "hybrid",
+            "venue": venue,
+            "online_link": "https://meet.example.org/safe-nights",
+            "dial_in": "0161 496 0123",
+            "joining_help": "Text Alex on 07911 123456 if the link does not work.",
+            "refreshments": "Lunch, with vegan and halal options.",
+            "travel_covered": True,
+            "childcare_covered": True,
+        }
+        upcoming = meetings.meeting_schedule(
+            project=project,
+            by=coordinator,
+            starts_at=at(6, 10),
+            ends_at=at(6, 12),
+            title="House rules workshop",
+            **details,
+        )
+        meetings.agenda_save(
+            meeting=upcoming,
+            by=coordinator,
+            rows=[
+                {"title": "Welcome, and how we work together", "led_by": None},
+                {"title": "The rules now: what gets in the way?", "led_by": jo},
+                {"title": "Our draft: agree, change or drop each rule", "led_by": None},
+            ],
+        )
+        meetings.paper_add(
+            meeting=upcoming,
+            by=coordinator,
+            upload=ContentFile(DEMO_PAPER, name="draft-house-rules.pdf"),
+            title="Draft house rules",
+            plain_summary="The shelter's rules as they are now, so we can change them together.",
+        )
+        past = meetings.meeting_schedule(
+            project=project,
+            by=coordinator,
+            starts_at=at(-8, 14),
+            ends_at=at(-8, 16),
+            now=timezone.now() - datetime.timedelta(days=30),
+            title="Getting started",
+            **{**details, "purpose": "Meet each other and agree how we will work."},
+        )
+        meetings.notes_post(
+            meeting=past,
+            by=coordinator,
+            notes="We met for the first time. We agreed to meet every two weeks, "
+            "and to start with the house rules.",
+        )
+        meetings.action_add(
+            meeting=past,
+            by=coordinator,
+            description="Bring a copy of the current house rules",
+            due_on=timezone.localdate() + datetime.timedelta(days=5),
+            owner_participant=jo,
         )
 
     def login(self, local, name):
