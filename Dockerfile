@@ -16,6 +16,7 @@ COPY . .
 RUN DJANGO_SECRET_KEY=only-for-collectstatic COPROD_ENCRYPTION_SALT=only-for-collectstatic \
     python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 coprod \
+    && mkdir -p /app/var/media \
     && chown -R coprod /app/var
 USER coprod
 EXPOSE 8000

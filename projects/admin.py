@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from projects.models import FunderGrant, Project
+from projects.models import FunderGrant, Meeting, Project, Venue
 
 
 @admin.register(Project)
@@ -14,3 +14,20 @@ class ProjectAdmin(admin.ModelAdmin):
 class FunderGrantAdmin(admin.ModelAdmin):
     list_display = ["user", "project", "expires_on", "revoked_at"]
     list_filter = ["project__organisation"]
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "step_free", "accessible_toilet"]
+    list_filter = ["organisation"]
+    search_fields = ["name"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    """For the people who run the installation. Answers and needs are not shown here."""
+
+    list_display = ["title", "project", "starts_at", "status"]
+    list_filter = ["status", "project__organisation"]
+    search_fields = ["title"]
+    readonly_fields = ["papers_ready_at", "notes_posted_at", "created_by"]

@@ -37,3 +37,12 @@ def test_the_app_waits_for_healthy_postgres_and_redis():
         assert depends["postgres"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"
     assert "healthz" in str(COMPOSE["services"]["web"]["healthcheck"]["test"])
+
+
+def test_uploaded_papers_live_on_a_volume_every_app_service_shares():
+    for name in ("web", "worker", "beat"):
+        assert "media:/app/var/media" in COMPOSE["services"][name]["volumes"], name
+    assert "media" in COMPOSE["volumes"]
+    # The image makes the folder, owned by the user the app runs as, so the
+    # new volume starts out writable.
+    assert "mkdir -p /app/var/media" in (ROOT / "Dockerfile").read_text()
