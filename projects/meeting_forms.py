@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from coprod.accounts.forms import organisation_choice
 from coprod.uploads import DOCUMENTS
 from projects.forms import DATE
+from projects.meeting_services import MEETING_DETAIL_FIELDS
 from projects.meeting_times import in_zone, local_datetime
 from projects.models import Invitee, Meeting, MeetingPaper, Venue
 
@@ -62,20 +63,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "title",
-            "purpose",
-            "format",
-            "venue",
-            "online_link",
-            "dial_in",
-            "joining_help",
-            "interpreters",
-            "bsl_interpreter",
-            "refreshments",
-            "travel_covered",
-            "childcare_covered",
-        ]
+        fields = list(MEETING_DETAIL_FIELDS)
         widgets = {"format": forms.RadioSelect, "joining_help": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"venue": "Add places in the venue library."}
 

@@ -17,6 +17,7 @@ from coprod.accounts.models import Organisation, StaffMembership, User
 from coprod.accounts.selectors import COORDINATING_ROLES
 from coprod.uploads import check_upload
 from participants.models import Participant, ProjectMembership
+from projects.meeting_selectors import project_people_for_meetings
 from projects.models import (
     AgendaItem,
     Attendance,
@@ -151,7 +152,12 @@ def meeting_schedule(
 
 
 def _lock(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("project", "venue").get(pk=meeting.pk)
+    # Lock only the meeting row: PostgreSQL cannot lock the nullable side of the venue join.
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("project__organisation", "venue")
+        .get(pk=meeting.pk)
+    )
 
 
 @transaction.atomic
@@ -256,19 +262,13 @@ def project_invitees_sync(*, project_id: int, now=None) -> None:
 # --- Agenda and papers ----------------------------------------------------------
 
 
-def _project_people(project: Project):
-    return Participant.objects.filter(memberships__project=project, erased_at__isnull=True).exclude(
-        memberships__status=ProjectMembership.Status.LEFT
-    )
-
-
 @transaction.atomic
 def agenda_save(*, meeting: Meeting, by: User | None, rows: list[dict]) -> list[AgendaItem]:
     """Replace the agenda with these items, in this order; each may be led by a member."""
     meeting = _lock(meeting)
     if meeting.is_cancelled:
         raise ValidationError("This meeting was cancelled.")
-    allowed = set(_project_people(meeting.project).values_list("pk", flat=True))
+    allowed = set(project_people_for_meetings(meeting.project).values_list("pk", flat=True))
     items = []
     for row in rows:
         title = (row.get("title") or "").strip()
@@ -415,7 +415,7 @@ def attendance_record(
         raise ValidationError("This meeting was cancelled, so nobody attended it.")
     if meeting.starts_at > _now(now):
         raise ValidationError("This meeting has not happened yet. Record attendance afterwards.")
-    allowed = set(_project_people(meeting.project).values_list("pk", flat=True)) | set(
+    allowed = set(project_people_for_meetings(meeting.project).values_list("pk", flat=True)) | set(
         meeting.attendance.values_list("participant_id", flat=True)
     )
     kept = []
@@ -481,7 +481,7 @@ def action_add(
         raise ValidationError({"owner": "Choose one person to own this action."})
     project = meeting.project
     if owner_participant is not None and not (
-        _project_people(project).filter(pk=owner_participant.pk).exists()
+        project_people_for_meetings(project).filter(pk=owner_participant.pk).exists()
     ):
         raise ValidationError({"owner": "Choose someone in this project."})
     if (

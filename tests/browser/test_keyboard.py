@@ -17,7 +17,11 @@ MARK_CONTROLS = """() => {
     return onScreen || el.classList.contains('skip-link');
   });
   controls.forEach((el, i) => { el.dataset.kb = String(i); });
-  return controls.map(el => (el.innerText || el.value || el.name || el.id || el.tagName).trim());
+  return controls.map(el => ({
+    label: (el.innerText || el.value || el.name || el.id || el.tagName).trim(),
+    // Tab enters a group of radio buttons once; arrow keys move inside it.
+    group: el.type === 'radio' ? el.name : null,
+  }));
 }"""
 
 FOCUSED = """() => {
@@ -55,7 +59,12 @@ def tab_through(page):
 def assert_keyboard_works(page):
     labels, seen = tab_through(page)
     reached = {int(f["kb"]) for f in seen}
-    missed = [label for index, label in enumerate(labels) if index not in reached]
+    groups = {labels[index]["group"] for index in reached} - {None}
+    missed = [
+        control["label"]
+        for index, control in enumerate(labels)
+        if index not in reached and control["group"] not in groups
+    ]
     assert not missed, f"Tab never reaches: {missed}"
     unringed = [f["text"] for f in seen if f["outline"] < 2 and not f["shadow"]]
     assert not unringed, f"No visible focus ring on: {unringed}"
@@ -87,3 +96,24 @@ def test_the_skip_link_is_first_visible_and_jumps_to_the_content(site, open_as):
     assert page.evaluate(FOCUSED)["id"] == "main"
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED)["inMain"], "after the skip link, Tab continues inside <main>"
+
+
+def test_the_meeting_page_and_home_card_work_by_keyboard_alone_on_a_phone(site, open_as):
+    page = open_as("member", "phone")
+    page.goto(site.url + site.world.meeting.get_absolute_url())
+    assert_keyboard_works(page)
+    page.goto(site.url + reverse("participants:home"))
+    assert_keyboard_works(page)
+
+
+def test_the_attendance_form_works_by_keyboard_alone(site, open_as):
+    page = open_as("coordinator")
+    meeting = site.world.past_meeting
+    page.goto(
+        site.url
+        + reverse(
+            "projects:meeting_attendance",
+            kwargs={"pk": meeting.project_id, "meeting_pk": meeting.pk},
+        )
+    )
+    assert_keyboard_works(page)
