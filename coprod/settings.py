@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "coprod.accounts",
     "coprod.plainlanguage",
     "coprod.reports",
+    "coprod.notifications",
     "projects",
     "participants",
     "payments",
@@ -139,6 +140,31 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A worker that dies mid-task gives the task back to the broker.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+
+# --- Notifications (the outbox) ----------------------------------------------
+# Beat asks for a dispatch this often; dispatch sends every message that is due.
+COPROD_DISPATCH_EVERY_SECONDS = env.float("COPROD_DISPATCH_EVERY_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE = {
+    "send-due-messages": {
+        "task": "notifications.enqueue_dispatch",
+        "schedule": COPROD_DISPATCH_EVERY_SECONDS,
+    },
+}
+# A dispatcher's claim on a message lasts this long; after it, another may take it.
+COPROD_NOTIFY_LEASE_SECONDS = env.int("COPROD_NOTIFY_LEASE_SECONDS", default=300)
+# Failures wait 1, 2, 4, 8... times this before the next try, up to the limit.
+COPROD_NOTIFY_BACKOFF_SECONDS = env.int("COPROD_NOTIFY_BACKOFF_SECONDS", default=60)
+COPROD_NOTIFY_MAX_ATTEMPTS = env.int("COPROD_NOTIFY_MAX_ATTEMPTS", default=6)
+# No text messages in these local hours: they wait until the end of them.
+COPROD_SMS_QUIET_HOURS = (21, 8)
+# "file" (writes each text to var/sms/outbox.jsonl), "console" or "twilio".
+COPROD_SMS_BACKEND = env.str("COPROD_SMS_BACKEND", default="file")
+COPROD_SMS_FILE = Path(env.str("COPROD_SMS_FILE", default=str(VAR_DIR / "sms" / "outbox.jsonl")))
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:

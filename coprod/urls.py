@@ -14,6 +14,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("", include("participants.urls")),
     path("reports/", include("coprod.reports.urls")),
+    path("", include("coprod.notifications.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

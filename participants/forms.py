@@ -4,6 +4,7 @@ from coprod.accounts.forms import organisation_choice
 from participants.models import (
     CONTRIBUTE_AREAS,
     AssetTag,
+    ContactTime,
     MeetingTime,
     Participant,
     ProjectRole,
@@ -55,10 +56,30 @@ class CommunicationForm(forms.ModelForm):
         "We warn whoever plans a meeting at a time you did not tick.",
     )
 
+    contact_times = forms.MultipleChoiceField(
+        label="When may we text you?",
+        choices=ContactTime.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick all that suit you. Leave them all empty if any time from 8am to 9pm "
+        "is fine. We never text between 9pm and 8am.",
+    )
+
     class Meta:
         model = Participant
         fields = list(Participant.COMMUNICATION_FIELDS)
-        widgets = {"papers_days_ahead": forms.NumberInput(attrs={"min": 0, "max": 60})}
+        widgets = {
+            "papers_days_ahead": forms.NumberInput(attrs={"min": 0, "max": 60}),
+            "reminders": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form sent without this choice (an older page, say) keeps every reminder.
+        self.fields["reminders"].required = False
+
+    def clean_reminders(self):
+        return self.cleaned_data["reminders"] or Participant.Reminders.ALL
 
     def clean_papers_days_ahead(self):
         days = self.cleaned_data["papers_days_ahead"]

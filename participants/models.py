@@ -15,6 +15,17 @@ class MeetingTime(models.TextChoices):
     WEEKEND_EVENING = "weekend_evening", "Weekend evenings"
 
 
+class ContactTime(models.TextChoices):
+    """Parts of the day someone is happy to get a text or a call, in local time."""
+
+    MORNING = "morning", "Mornings (8am to 12 noon)"
+    AFTERNOON = "afternoon", "Afternoons (12 noon to 5pm)"
+    EVENING = "evening", "Evenings (5pm to 9pm)"
+
+
+CONTACT_TIME_HOURS = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 21)}
+
+
 class Participant(models.Model):
     """A person with lived experience taking part in an organisation's projects.
 
@@ -114,6 +125,25 @@ class Participant(models.Model):
         help_text="Leave all unticked if any time is fine.",
     )
     no_phone_calls = models.BooleanField("please do not phone me", default=False)
+
+    class Reminders(models.TextChoices):
+        ALL = "all", "Every reminder"
+        FEWER = "fewer", "Just one reminder, close to the meeting"
+        NONE = "none", "No reminders"
+
+    reminders = models.CharField(
+        "reminders about meetings",
+        max_length=10,
+        choices=Reminders.choices,
+        default=Reminders.ALL,
+        help_text="You always hear when a meeting moves or is cancelled.",
+    )
+    contact_times = models.JSONField(
+        "when we may text you",
+        default=list,
+        blank=True,
+        help_text="Leave all unticked if any time from 8am to 9pm is fine.",
+    )
     other_communication_needs = models.CharField(
         "anything else about how we communicate", max_length=300, blank=True
     )
@@ -164,6 +194,8 @@ class Participant(models.Model):
         "interpreter_language",
         "papers_days_ahead",
         "meeting_times",
+        "reminders",
+        "contact_times",
         "no_phone_calls",
         "other_communication_needs",
     )

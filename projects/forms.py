@@ -79,8 +79,14 @@ class PurposeForm(forms.ModelForm):
 class WaysOfWorkingForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["problems", "payment_approach", "confidentiality", "support"]
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+        fields = [
+            "problems",
+            "payment_approach",
+            "confidentiality",
+            "support",
+            "contact_for_members",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields[:4]}
         help_texts = {
             "problems": "How can someone raise a worry or complaint, and who deals with it?",
             "payment_approach": "How and when people are paid for their time, and expenses.",

@@ -11,10 +11,12 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from coprod.accounts.models import Organisation, StaffMembership, User
 from coprod.accounts.selectors import COORDINATING_ROLES
+from coprod.notifications import meetings as announce
 from coprod.uploads import check_upload
 from participants.models import Participant, ProjectMembership
 from projects.meeting_selectors import project_people_for_meetings
@@ -42,6 +44,7 @@ MEETING_DETAIL_FIELDS = (
     "interpreters",
     "bsl_interpreter",
     "refreshments",
+    "what_to_bring",
     "travel_covered",
     "childcare_covered",
 )
@@ -148,6 +151,7 @@ def meeting_schedule(
         by=by,
     )
     invitees_sync(meeting=meeting, now=now)
+    announce.meeting_scheduled(meeting, now=now)
     return meeting
 
 
@@ -187,7 +191,7 @@ def meeting_update(
     if not moved and not changed:
         return meeting
     meeting.save()
-    MeetingChange.objects.create(
+    change = MeetingChange.objects.create(
         meeting=meeting,
         kind=MeetingChange.Kind.RESCHEDULED if moved else MeetingChange.Kind.DETAILS_CHANGED,
         old_starts_at=old_starts,
@@ -198,6 +202,8 @@ def meeting_update(
         reason=(reason or "").strip()[:300],
         by=by,
     )
+    if moved:
+        announce.meeting_moved(change, now=now)
     return meeting
 
 
@@ -215,7 +221,7 @@ def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str, now=None) 
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancelled_reason = reason[:300]
     meeting.save(update_fields=["status", "cancelled_reason", "updated_at"])
-    MeetingChange.objects.create(
+    change = MeetingChange.objects.create(
         meeting=meeting,
         kind=MeetingChange.Kind.CANCELLED,
         old_starts_at=meeting.starts_at,
@@ -223,17 +229,18 @@ def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str, now=None) 
         reason=meeting.cancelled_reason,
         by=by,
     )
+    announce.meeting_cancelled(change, now=now)
     return meeting
 
 
-def invitees_sync(*, meeting: Meeting, now=None) -> None:
+def invitees_sync(*, meeting: Meeting, now=None) -> tuple[list[Invitee], list[int]]:
     """Invite active members to an upcoming meeting; drop those who left or never answered.
 
     Someone taking a break is not invited, but keeps an answer they gave
     themselves. Past and cancelled meetings keep the list they had.
     """
     if meeting.is_cancelled or meeting.starts_at <= _now(now):
-        return
+        return [], []
     memberships = ProjectMembership.objects.filter(project_id=meeting.project_id)
     active = set(
         memberships.filter(status=ProjectMembership.Status.ACTIVE).values_list(
@@ -245,9 +252,16 @@ def invitees_sync(*, meeting: Meeting, now=None) -> None:
         [Invitee(meeting=meeting, participant_id=pk) for pk in sorted(active - already)],
         ignore_conflicts=True,
     )
+    added = list(
+        meeting.invitees.filter(participant_id__in=active - already).select_related("participant")
+    )
     gone = memberships.filter(status=ProjectMembership.Status.LEFT).values("participant_id")
-    meeting.invitees.filter(participant_id__in=gone).delete()
-    meeting.invitees.filter(answer="").exclude(participant_id__in=active).delete()
+    leaving = meeting.invitees.filter(
+        Q(participant_id__in=gone) | (Q(answer="") & ~Q(participant_id__in=active))
+    )
+    removed = list(leaving.values_list("participant_id", flat=True))
+    leaving.delete()
+    return added, removed
 
 
 def project_invitees_sync(*, project_id: int, now=None) -> None:
@@ -255,8 +269,11 @@ def project_invitees_sync(*, project_id: int, now=None) -> None:
     upcoming = Meeting.objects.filter(
         project_id=project_id, status=Meeting.Status.SCHEDULED, starts_at__gt=_now(now)
     )
-    for meeting in upcoming:
-        invitees_sync(meeting=meeting, now=now)
+    for meeting in upcoming.select_related("project__organisation"):
+        added, removed = invitees_sync(meeting=meeting, now=now)
+        announce.invitees_added(meeting, added, now=now)
+        for participant in Participant.objects.filter(pk__in=removed):
+            announce.invitee_leaving(meeting, participant)
 
 
 # --- Agenda and papers ----------------------------------------------------------
@@ -349,6 +366,7 @@ def papers_mark_ready(*, meeting: Meeting, by: User | None, now=None) -> Meeting
     meeting.papers_ready_at = _now(now)
     meeting.save(update_fields=["papers_ready_at", "updated_at"])
     MeetingChange.objects.create(meeting=meeting, kind=MeetingChange.Kind.PAPERS_READY, by=by)
+    announce.papers_ready(meeting, now=now)
     return meeting
 
 
@@ -383,9 +401,10 @@ def rsvp_record(
     ).first()
     if membership is None or membership.status == ProjectMembership.Status.LEFT:
         raise ValidationError("Only people in this project can answer for this meeting.")
-    invitee, _ = Invitee.objects.select_for_update().get_or_create(
+    invitee, created = Invitee.objects.select_for_update().get_or_create(
         meeting=meeting, participant=participant
     )
+    changed = created or invitee.answer != answer
     invitee.answer = answer
     if note is not None:
         invitee.note = note.strip()[:300]
@@ -395,6 +414,9 @@ def rsvp_record(
     invitee.answered_by = by
     invitee.answered_on_behalf = by is None or by.pk != participant.user_id
     invitee.save()
+    if changed:
+        invitee.meeting = Meeting.objects.select_related("project__organisation").get(pk=meeting.pk)
+        announce.answer_changed(invitee, now=now)
     return invitee
 
 
@@ -460,6 +482,7 @@ def notes_post(*, meeting: Meeting, by: User | None, notes: str, now=None) -> Me
     meeting.save(update_fields=["notes", "notes_posted_at", "updated_at"])
     if first_time:
         MeetingChange.objects.create(meeting=meeting, kind=MeetingChange.Kind.NOTES_POSTED, by=by)
+        announce.notes_posted(meeting, now=now)
     return meeting
 
 
@@ -472,6 +495,7 @@ def action_add(
     due_on: datetime.date,
     owner_participant: Participant | None = None,
     owner_user: User | None = None,
+    now=None,
 ) -> MeetingAction:
     """Record an action from the meeting with one owner, a member or a member of staff."""
     description = (description or "").strip()
@@ -493,7 +517,7 @@ def action_add(
         raise ValidationError({"owner": "Choose a coordinator of this organisation."})
     if due_on < meeting.starts_at.date():
         raise ValidationError({"due_on": "The date is before the meeting."})
-    return MeetingAction.objects.create(
+    action = MeetingAction.objects.create(
         meeting=meeting,
         description=description[:300],
         due_on=due_on,
@@ -501,6 +525,8 @@ def action_add(
         owner_user=owner_user,
         created_by=by,
     )
+    announce.action_added(action, now=now)
+    return action
 
 
 @transaction.atomic

@@ -159,3 +159,8 @@ rules.add_perm("projects.record_notes", leads_project)
 rules.add_perm("projects.complete_action", owns_action | on_action_project(leads_project))
 # The object is an organisation.
 rules.add_perm("projects.manage_venues", is_org_coordinator)
+
+# Promises: leads write down what members said; the organisation (its
+# coordinators) answers; co-leads and peer researchers may post updates.
+rules.add_perm("projects.record_contribution", leads_project)
+rules.add_perm("projects.respond_contribution", is_project_coordinator)

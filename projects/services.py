@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from coprod.accounts.models import Organisation, StaffMembership, User
 from coprod.accounts.selectors import COORDINATING_ROLES
+from coprod.notifications.meetings import reminder_rules_seed
 from participants.models import Participant, ProjectMembership
 from projects.models import (
     Endorsement,
@@ -88,6 +89,7 @@ def project_create(
     project.save()
     if by is not None and by.staff_memberships.filter(organisation=organisation).exists():
         project.coordinators.add(by)
+    reminder_rules_seed(project=project)
     return project
 
 
@@ -150,18 +152,21 @@ def project_update_ways_of_working(
     payment_approach: str = "",
     confidentiality: str = "",
     support: str = "",
+    contact_for_members: str = "",
 ) -> Project:
     """Record how the group works; how to raise a problem must always be said."""
     project.problems = _require(problems=problems)["problems"]
     project.payment_approach = _clean(payment_approach)
     project.confidentiality = _clean(confidentiality)
     project.support = _clean(support)
+    project.contact_for_members = _clean(contact_for_members)[:200]
     project.save(
         update_fields=[
             "problems",
             "payment_approach",
             "confidentiality",
             "support",
+            "contact_for_members",
             "updated_at",
         ]
     )

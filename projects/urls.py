@@ -1,6 +1,7 @@
 from django.urls import path
 
 from projects import meeting_views as meetings
+from projects import promise_views as promises
 from projects import views
 
 app_name = "projects"
@@ -62,6 +63,22 @@ urlpatterns = [
     path("meetings/mine/", meetings.MyMeetingsView.as_view(), name="my_meetings"),
     path("meetings/calendar/", meetings.CalendarLinkView.as_view(), name="calendar_link"),
     path("meetings/calendar/<str:token>.ics", meetings.calendar_feed, name="calendar_feed"),
+    # You said, we did.
+    path("<int:pk>/you-said/", promises.PromiseListView.as_view(), name="promises"),
+    path("<int:pk>/you-said/new/", promises.PromiseCreateView.as_view(), name="promise_create"),
+    path(
+        "<int:pk>/you-said/<int:promise_pk>/", promises.PromiseDetailView.as_view(), name="promise"
+    ),
+    path(
+        "<int:pk>/you-said/<int:promise_pk>/answer/",
+        promises.PromiseRespondView.as_view(),
+        name="promise_respond",
+    ),
+    path(
+        "<int:pk>/you-said/<int:promise_pk>/update/",
+        promises.PromiseUpdateView.as_view(),
+        name="promise_update",
+    ),
     path("venues/", meetings.VenueListView.as_view(), name="venues"),
     path("venues/new/", meetings.VenueCreateView.as_view(), name="venue_create"),
     path("venues/<int:venue_pk>/", meetings.VenueUpdateView.as_view(), name="venue_update"),

@@ -27,6 +27,7 @@ from projects.forms import (
 )
 from projects.meeting_selectors import next_meeting_for_project
 from projects.models import RUNG_MEANINGS, Rung, Value
+from projects.promise_selectors import contributions_for_project, with_states
 from projects.selectors import (
     ladder_for_project,
     participant_in_project,
@@ -89,6 +90,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
             ladder=ladder_for_project(self.project),
             rungs=[(rung, RUNG_MEANINGS[rung]) for rung in Rung],
             next_meeting=next_meeting_for_project(self.project),
+            promises=with_states(contributions_for_project(self.project)[:3]),
             people=memberships_for_staff(self.project)
             if user.has_perm("projects.view_personal_details", self.project)
             else None,

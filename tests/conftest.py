@@ -177,7 +177,9 @@ def build_meetings(org, project, users, membership):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from coprod.notifications.models import Notification
     from projects import meeting_services as meetings
+    from projects import promise_services as promises
 
     coordinator = users["coordinator"]
     venue = meetings.venue_save(
@@ -236,7 +238,26 @@ def build_meetings(org, project, users, membership):
         owner_participant=membership.participant,
     )
     _, feed_token = meetings.calendar_feed_create(user=users["member"])
+    contribution = promises.contribution_record(
+        project=project,
+        by=coordinator,
+        said="Members asked for the shelter to open at 8pm, not 10pm.",
+        meeting=past_meeting,
+    )
+    contribution = promises.contribution_respond(
+        contribution=contribution,
+        by=coordinator,
+        response="accepted",
+        promised_update_on=timezone.localdate() + datetime.timedelta(days=14),
+    )
+    # A message that could not be sent, for coordinators to act on.
+    failed = Notification.objects.filter(project=project, channel="email").first()
+    Notification.objects.filter(pk=failed.pk).update(
+        status=Notification.Status.FAILED, last_error="SMTP 550: mailbox unavailable"
+    )
     return {
+        "contribution": contribution,
+        "failed_message": failed,
         "venue": venue,
         "meeting": meeting,
         "paper": paper,

@@ -92,6 +92,10 @@ def past_meeting(world):
     return {"pk": world.project.pk, "meeting_pk": world.past_meeting.pk}
 
 
+def promise(world):
+    return {"pk": world.project.pk, "promise_pk": world.contribution.pk}
+
+
 def paper(world):
     return {**meeting(world), "paper_pk": world.paper.pk}
 
@@ -258,6 +262,44 @@ PAGES = [
         kwargs=lambda world: {"token": world.feed_token},
         html=False,
     ),
+    # --- You said, we did ------------------------------------------------------
+    Page(
+        "projects:promises",
+        signed_in(200, **OUTSIDERS),
+        kwargs=project_pk,
+        device=PHONE,
+        browser_role="member",
+    ),
+    Page("projects:promise_create", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    Page(
+        "projects:promise",
+        signed_in(200, **OUTSIDERS),
+        kwargs=promise,
+        device=PHONE,
+        browser_role="member",
+    ),
+    # The organisation answers (its coordinators); co-leads and members with
+    # the "posts updates" power report back.
+    Page(
+        "projects:promise_respond",
+        signed_in(200, **COORDINATORS_ONLY),
+        kwargs=promise,
+        edit=True,
+    ),
+    Page("projects:promise_update", signed_in(200, **LEADS_ONLY), kwargs=promise, edit=True),
+    # --- Messages (the outbox) ----------------------------------------------
+    Page("notifications:outbox", signed_in(200, **COORDINATORS_ONLY), kwargs=project_pk),
+    Page("notifications:rules", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    *[
+        Page(
+            name,
+            signed_in(404, coordinator=REDIRECT, admin=REDIRECT),
+            kwargs=lambda world: {"pk": world.failed_message.pk},
+            html=False,
+            method="post",
+        )
+        for name in ("notifications:retry", "notifications:told")
+    ],
     Page("projects:venues", signed_in(403, **VENUE_KEEPERS)),
     Page("projects:venue_create", signed_in(403, **VENUE_KEEPERS), edit=True),
     Page(

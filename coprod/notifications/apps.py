@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "coprod.notifications"
+    label = "notifications"
+    verbose_name = "Messages to people (the outbox)"

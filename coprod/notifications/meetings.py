@@ -1,0 +1,231 @@
+"""The messages a meeting causes: invitations, reminders, changes, papers, notes, actions.
+
+Meeting services call these inside their own transaction. Reminder times come
+from the project's rules, computed in the organisation's time zone; a
+reminder whose moment has passed (beyond the rule's window) is never made.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from coprod.notifications.models import DEFAULT_RULES, Kind, ReminderRule
+from coprod.notifications.services import cancel_pending, channel_for, notify
+from coprod.notifications.timing import at_local_time, reminder_moment
+from participants.models import Participant
+
+# Nudges to coordinators, in days after the meeting ends, at 10:00 local time.
+NOTES_NUDGE_DAYS = (3, 7)
+NUDGE_HOUR = 10
+MEETING_KINDS = [Kind.REMINDER, Kind.PAPERS_LATE, Kind.NOTES_MISSING, Kind.PAPERS_READY]
+
+
+def rules_for(project) -> list[ReminderRule]:
+    """Return the project's active reminder rules, earliest first (the defaults if it has none)."""
+    if not ReminderRule.objects.filter(project=project).exists():
+        reminder_rules_seed(project=project)
+    return list(ReminderRule.objects.filter(project=project, active=True))
+
+
+def reminder_rules_seed(*, project) -> None:
+    """Give a project the default reminder rules, once."""
+    for label, minutes, window, sms_only in DEFAULT_RULES:
+        ReminderRule.objects.get_or_create(
+            project=project,
+            minutes_before=minutes,
+            sms_only=sms_only,
+            defaults={"label": label, "window_minutes": window},
+        )
+
+
+def _coordinators(project):
+    named = list(project.coordinators.filter(is_active=True))
+    if named:
+        return named
+    from coprod.accounts.models import User
+    from coprod.accounts.selectors import COORDINATING_ROLES
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            staff_memberships__organisation_id=project.organisation_id,
+            staff_memberships__role__in=COORDINATING_ROLES,
+        ).distinct()
+    )
+
+
+def _invitees(meeting, *, coming=False):
+    rows = meeting.invitees.select_related("participant")
+    if coming:
+        rows = rows.exclude(answer="no")
+    return list(rows)
+
+
+def plan_reminders(meeting, invitees, *, now=None) -> None:
+    """Plan each invitee's reminders, by the rules, their channel and their choice."""
+    now = now or timezone.now()
+    if meeting.is_cancelled or meeting.starts_at <= now:
+        return
+    zone = meeting.project.organisation.zone
+    rules = rules_for(meeting.project)
+    for invitee in invitees:
+        person = invitee.participant
+        if invitee.answer == "no" or person.reminders == Participant.Reminders.NONE:
+            continue
+        channel, _, _ = channel_for(person)
+        applicable = [rule for rule in rules if not rule.sms_only or channel == "sms"]
+        if person.reminders == Participant.Reminders.FEWER:
+            applicable = applicable[-1:]  # only the one closest to the meeting
+        for rule in applicable:
+            moment = reminder_moment(meeting.starts_at, rule.minutes_before, zone)
+            if now > moment + datetime.timedelta(minutes=rule.window_minutes):
+                continue  # its moment has passed: never send a reminder late
+            notify(
+                kind=Kind.REMINDER,
+                about=meeting,
+                recipient=person,
+                project=meeting.project,
+                due_at=max(moment, now),
+                label=rule.label,
+                expires_at=meeting.starts_at,
+                key_moment=meeting.starts_at,
+            )
+
+
+def _plan_nudges(meeting, *, now):
+    """Coordinators hear if papers are not ready by their date, or notes are missing after."""
+    from projects.meeting_selectors import papers_due
+
+    zone = meeting.project.organisation.zone
+    project = meeting.project
+    moments = []
+    if meeting.papers_ready_at is None:
+        moments.append((Kind.PAPERS_LATE, at_local_time(papers_due(meeting).out_by, 9, zone)))
+    end_day = meeting.ends_at.astimezone(zone).date()
+    for days in NOTES_NUDGE_DAYS:
+        moment = at_local_time(end_day + datetime.timedelta(days=days), NUDGE_HOUR, zone)
+        moments.append((Kind.NOTES_MISSING, moment))
+    for kind, moment in moments:
+        if moment < now:
+            continue
+        for user in _coordinators(project):
+            notify(
+                kind=kind,
+                about=meeting,
+                recipient=user,
+                project=project,
+                due_at=moment,
+                key_moment=moment,
+            )
+
+
+def _tell_invitees(meeting, kind, about, *, now, coming=False):
+    for invitee in _invitees(meeting, coming=coming):
+        notify(
+            kind=kind,
+            about=about,
+            recipient=invitee.participant,
+            project=meeting.project,
+            due_at=now,
+            key_moment=meeting.starts_at,
+        )
+
+
+def meeting_scheduled(meeting, *, now=None) -> None:
+    """Invite everyone, and plan their reminders and the coordinators' nudges."""
+    now = now or timezone.now()
+    if meeting.starts_at <= now:
+        return  # entered after it happened: nobody is told anything
+    _tell_invitees(meeting, Kind.MEETING_SCHEDULED, meeting, now=now)
+    plan_reminders(meeting, _invitees(meeting), now=now)
+    _plan_nudges(meeting, now=now)
+
+
+def invitees_added(meeting, invitees, *, now=None) -> None:
+    """People invited after scheduling (new members, or a break ended) hear about it too."""
+    now = now or timezone.now()
+    if meeting.is_cancelled or meeting.starts_at <= now:
+        return
+    for invitee in invitees:
+        notify(
+            kind=Kind.MEETING_SCHEDULED,
+            about=meeting,
+            recipient=invitee.participant,
+            project=meeting.project,
+            due_at=now,
+            key_moment=meeting.starts_at,
+        )
+    plan_reminders(meeting, invitees, now=now)
+
+
+def invitee_leaving(meeting, participant) -> None:
+    cancel_pending(about=meeting, recipient=participant, reason="They are no longer invited.")
+
+
+def answer_changed(invitee, *, now=None) -> None:
+    """Someone who says no gets no reminders; someone who changes to yes gets them again."""
+    meeting = invitee.meeting
+    if invitee.answer == "no":
+        cancel_pending(
+            about=meeting,
+            kinds=[Kind.REMINDER],
+            recipient=invitee.participant,
+            reason="They said they cannot come.",
+        )
+    else:
+        plan_reminders(meeting, [invitee], now=now)
+
+
+def meeting_moved(change, *, now=None) -> None:
+    """Old reminders are called off, everyone hears it has moved, new reminders are planned."""
+    now = now or timezone.now()
+    meeting = change.meeting
+    cancel_pending(about=meeting, kinds=MEETING_KINDS, reason="The meeting moved.")
+    _tell_invitees(meeting, Kind.MEETING_MOVED, change, now=now)
+    plan_reminders(meeting, _invitees(meeting), now=now)
+    _plan_nudges(meeting, now=now)
+
+
+def meeting_cancelled(change, *, now=None) -> None:
+    now = now or timezone.now()
+    meeting = change.meeting
+    cancel_pending(about=meeting, kinds=MEETING_KINDS, reason="The meeting was cancelled.")
+    _tell_invitees(meeting, Kind.MEETING_CANCELLED, change, now=now)
+
+
+def papers_ready(meeting, *, now=None) -> None:
+    now = now or timezone.now()
+    cancel_pending(about=meeting, kinds=[Kind.PAPERS_LATE], reason="The papers are ready.")
+    _tell_invitees(meeting, Kind.PAPERS_READY, meeting, now=now, coming=True)
+
+
+def notes_posted(meeting, *, now=None) -> None:
+    now = now or timezone.now()
+    cancel_pending(about=meeting, kinds=[Kind.NOTES_MISSING], reason="The notes are posted.")
+    for invitee in _invitees(meeting):
+        notify(
+            kind=Kind.NOTES_POSTED,
+            about=meeting,
+            recipient=invitee.participant,
+            project=meeting.project,
+            due_at=now,
+            key_moment=meeting.starts_at,
+        )
+
+
+def action_added(action, *, now=None) -> None:
+    """Remind the owner the day before it is due, at 10:00 (not if that has passed)."""
+    now = now or timezone.now()
+    project = action.meeting.project
+    zone = project.organisation.zone
+    moment = at_local_time(action.due_on - datetime.timedelta(days=1), NUDGE_HOUR, zone)
+    if moment < now:
+        return
+    notify(
+        kind=Kind.ACTION_DUE,
+        about=action,
+        recipient=action.owner_participant or action.owner_user,
+        project=project,
+        due_at=moment,
+        expires_at=at_local_time(action.due_on + datetime.timedelta(days=1), 0, zone),
+    )

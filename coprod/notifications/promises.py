@@ -1,0 +1,72 @@
+"""The messages promises cause: reminders to the responsible coordinator, and updates to members."""
+
+import datetime
+
+from django.utils import timezone
+
+from coprod.notifications.meetings import _coordinators
+from coprod.notifications.models import Kind
+from coprod.notifications.services import cancel_pending, notify
+from coprod.notifications.timing import at_local_time
+from participants.models import Participant, ProjectMembership
+
+DUE_DAYS_BEFORE = 3
+PROMISE_HOUR = 9
+
+
+def promise_made(contribution, *, now=None) -> None:
+    """Remind whoever is responsible 3 days before the promised date, and the day after it."""
+    now = now or timezone.now()
+    cancel_pending(
+        about=contribution,
+        kinds=[Kind.PROMISE_DUE, Kind.PROMISE_OVERDUE],
+        reason="The promise changed.",
+    )
+    day = contribution.promised_update_on
+    if day is None:
+        return
+    project = contribution.project
+    zone = project.organisation.zone
+    people = [contribution.responsible] if contribution.responsible else _coordinators(project)
+    moments = [
+        (
+            Kind.PROMISE_DUE,
+            at_local_time(day - datetime.timedelta(days=DUE_DAYS_BEFORE), PROMISE_HOUR, zone),
+        ),
+        (Kind.PROMISE_OVERDUE, at_local_time(day + datetime.timedelta(days=1), PROMISE_HOUR, zone)),
+    ]
+    for kind, moment in moments:
+        if moment < now:
+            continue
+        for user in people:
+            notify(
+                kind=kind,
+                about=contribution,
+                recipient=user,
+                project=project,
+                due_at=moment,
+                key_moment=moment,
+            )
+
+
+def update_posted(event, *, now=None) -> None:
+    """The promise to report back is kept: call off its reminders and tell every member."""
+    now = now or timezone.now()
+    contribution = event.contribution
+    cancel_pending(
+        about=contribution,
+        kinds=[Kind.PROMISE_DUE, Kind.PROMISE_OVERDUE],
+        reason="An update was posted.",
+    )
+    members = Participant.objects.filter(
+        memberships__project=contribution.project,
+        memberships__status=ProjectMembership.Status.ACTIVE,
+    ).distinct()
+    for person in members:
+        notify(
+            kind=Kind.UPDATE_POSTED,
+            about=event,
+            recipient=person,
+            project=contribution.project,
+            due_at=now,
+        )

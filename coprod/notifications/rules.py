@@ -1,0 +1,22 @@
+import rules
+
+from projects.rules import is_project_coordinator, leads_project
+
+
+def on_notification_project(predicate):
+    """Lift a project predicate to one about a message of that project."""
+    return rules.predicate(
+        lambda user, notification: (
+            notification is not None
+            and notification.project is not None
+            and predicate(user, notification.project)
+        ),
+        name=f"notification_{predicate.name}",
+    )
+
+
+# The outbox shows who was told what: staff who coordinate the project.
+rules.add_perm("notifications.view_outbox", is_project_coordinator)
+rules.add_perm("notifications.change_reminder_rules", leads_project)
+# The object is a Notification.
+rules.add_perm("notifications.act_on", on_notification_project(is_project_coordinator))

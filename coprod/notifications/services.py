@@ -1,0 +1,206 @@
+"""Writing to the outbox: every message to a person starts as a row here.
+
+Callers write rows inside the transaction that makes the change, so a message
+exists exactly when the change does. Nothing is sent here: the dispatcher
+(dispatch.py) sends rows once they are due. Planning is idempotent: the same
+message planned twice is one row (its idempotency key is unique).
+"""
+
+import datetime
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coprod.accounts.models import User
+from coprod.notifications.models import Channel, Notification
+from coprod.notifications.timing import text_moment
+from participants.models import ConsentTopic, Participant
+from participants.selectors import has_consent
+
+logger = logging.getLogger(__name__)
+
+TOLD_BY_PHONE = "told by phone"
+
+
+def channel_for(participant: Participant) -> tuple[str, str, str]:
+    """Return (channel, address, reason it is not sent) for a person, from their choices.
+
+    People who asked to be phoned or written to, or whom we cannot reach
+    their chosen way, become a task for a coordinator.
+    """
+    wanted = participant.preferred_channel
+    if wanted == Participant.Channel.NONE:
+        return Channel.COORDINATOR, "", "They asked not to be contacted."
+    if wanted == Participant.Channel.EMAIL and participant.email:
+        return Channel.EMAIL, participant.email, ""
+    if wanted == Participant.Channel.SMS and participant.phone:
+        return Channel.SMS, participant.phone, ""
+    return Channel.COORDINATOR, "", ""
+
+
+def _key(kind, about, recipient, label, moment) -> str:
+    who = f"p{recipient.pk}" if isinstance(recipient, Participant) else f"u{recipient.pk}"
+    about_type = ContentType.objects.get_for_model(about)
+    return f"{kind}:{about_type.pk}:{about.pk}:{who}:{label}:{moment:%Y%m%dT%H%M%S}"
+
+
+def notify(
+    *,
+    kind: str,
+    about,
+    recipient: Participant | User,
+    project,
+    due_at: datetime.datetime,
+    label: str = "",
+    expires_at: datetime.datetime | None = None,
+    key_moment: datetime.datetime | None = None,
+) -> Notification:
+    """Plan one message to one person (once: planning it again returns the same row).
+
+    `key_moment` names this message among others of the same kind (a
+    reminder's meeting start), so a moved meeting's reminders are new rows.
+    """
+    key = _key(kind, about, recipient, label, key_moment or due_at)
+    fields = {
+        "organisation_id": project.organisation_id,
+        "project": project,
+        "kind": kind,
+        "about_type": ContentType.objects.get_for_model(about),
+        "about_id": about.pk,
+        "label": label,
+        "due_at": due_at,
+        "expires_at": expires_at,
+        "idempotency_key": key,
+        "status": Notification.Status.PENDING,
+        "last_error": "",
+    }
+    if isinstance(recipient, Participant):
+        channel, address, refusal = channel_for(recipient)
+        if recipient.erased_at is not None:
+            refusal = "Their details were erased."
+        elif not has_consent(recipient, ConsentTopic.CONTACT):
+            refusal = "They have not agreed to be contacted."
+        elif channel == Channel.SMS:
+            fields["due_at"] = text_moment(
+                due_at,
+                contact_times=recipient.contact_times,
+                zone=project.organisation.zone,
+                expires_at=expires_at,
+            )
+        fields.update(recipient_participant=recipient, channel=channel, address=address)
+        if refusal:
+            fields.update(status=Notification.Status.CANCELLED, last_error=refusal)
+    else:
+        fields.update(recipient_user=recipient, channel=Channel.EMAIL, address=recipient.email)
+    notification, created = Notification.objects.get_or_create(idempotency_key=key, defaults=fields)
+    revive = (
+        not created
+        and notification.status == Notification.Status.CANCELLED
+        and fields["status"] == Notification.Status.PENDING
+    )
+    if revive:
+        # Planned again after being called off (a "no" changed back to "yes").
+        for name in ("due_at", "expires_at", "channel", "address", "status", "last_error"):
+            setattr(notification, name, fields[name])
+        notification.save()
+    due_now = notification.due_at <= timezone.now() + datetime.timedelta(seconds=30)
+    if notification.status == Notification.Status.PENDING and due_now:
+        transaction.on_commit(dispatch_soon)
+    return notification
+
+
+def cancel_pending(*, about, kinds=None, recipient=None, reason: str) -> int:
+    """Call off messages not yet sent about something (a moved meeting's old reminders)."""
+    rows = Notification.objects.filter(
+        about_type=ContentType.objects.get_for_model(about),
+        about_id=about.pk,
+        status=Notification.Status.PENDING,
+    )
+    if kinds:
+        rows = rows.filter(kind__in=kinds)
+    if isinstance(recipient, Participant):
+        rows = rows.filter(recipient_participant=recipient)
+    elif recipient is not None:
+        rows = rows.filter(recipient_user=recipient)
+    return rows.update(status=Notification.Status.CANCELLED, last_error=reason[:500])
+
+
+def dispatch_soon() -> None:
+    """Ask a worker to send what is due now, without waiting for beat.
+
+    If the broker cannot be reached the message still goes: beat's next
+    tick finds it in the outbox. So a broker problem never fails a request.
+    """
+    from coprod.notifications.tasks import dispatch_task
+
+    try:
+        dispatch_task.apply_async(retry=False)
+    except Exception:  # the broker is down; beat will pick the row up
+        logger.warning("Could not reach the broker; beat will send the message", exc_info=True)
+
+
+# --- Coordinators acting on the outbox ---------------------------------------------
+
+
+@transaction.atomic
+def notification_retry(*, notification: Notification, by: User) -> Notification:
+    """Try a failed message again now, with a fresh count of attempts."""
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.status != Notification.Status.FAILED:
+        return notification
+    notification.status = Notification.Status.PENDING
+    notification.attempts = 0
+    notification.due_at = timezone.now()
+    notification.expires_at = None
+    notification.send_started_at = None
+    notification.claim = ""
+    notification.handled_by = by
+    notification.save()
+    transaction.on_commit(dispatch_soon)
+    return notification
+
+
+@transaction.atomic
+def notification_mark_told(*, notification: Notification, by: User) -> Notification:
+    """Record that a coordinator told the person themself (a phone call, a letter)."""
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.status not in (Notification.Status.FAILED, Notification.Status.WAITING):
+        return notification
+    notification.status = Notification.Status.SENT
+    notification.sent_at = timezone.now()
+    notification.provider_message_id = f"{TOLD_BY_PHONE} by {by}"[:200]
+    notification.handled_by = by
+    notification.save()
+    return notification
+
+
+def window_for(minutes_before: int) -> int:
+    """How late a reminder may still go: a quarter of its notice, from 15 minutes to 6 hours."""
+    return min(6 * 60, max(15, minutes_before // 4))
+
+
+@transaction.atomic
+def reminder_rules_save(*, project, by: User | None, rows: list[dict]) -> None:
+    """Save a project's reminder rules: change, switch off, or add (by hours before)."""
+    from coprod.notifications.models import ReminderRule
+
+    seen = set()
+    for row in rows:
+        rule, hours = row.get("rule"), row.get("hours_before")
+        if hours is None:
+            continue
+        minutes = int(hours * 60)
+        key = (minutes, bool(row.get("sms_only")))
+        if key in seen:
+            raise ValidationError("Two reminders are set for the same time. Change or remove one.")
+        seen.add(key)
+        label = (row.get("label") or "").strip() or f"{hours:g} hours before"
+        rule = rule or ReminderRule(project=project)
+        rule.label, rule.minutes_before = label[:60], minutes
+        rule.window_minutes = window_for(minutes)
+        rule.sms_only, rule.active = bool(row.get("sms_only")), bool(row.get("active"))
+        rule.full_clean(exclude=["project"], validate_unique=False)
+        rule.save()

@@ -1,0 +1,17 @@
+"""Celery tasks: thin wrappers around dispatch. Safe to run twice, or side by side."""
+
+from celery import shared_task
+
+from coprod.notifications.dispatch import dispatch_due
+
+
+@shared_task(name="notifications.enqueue_dispatch", ignore_result=True)
+def enqueue_dispatch_task():
+    """Beat's tick: ask a worker to send what is due."""
+    dispatch_task.apply_async()
+
+
+@shared_task(name="notifications.dispatch", acks_late=True, ignore_result=True)
+def dispatch_task():
+    """Send every message that is due (claims make a second copy of this task harmless)."""
+    return dispatch_due()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from coprod.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("projects/<int:pk>/outbox/", views.OutboxView.as_view(), name="outbox"),
+    path("projects/<int:pk>/reminders/", views.ReminderRulesView.as_view(), name="rules"),
+    path("messages/<int:pk>/retry/", views.NotificationRetryView.as_view(), name="retry"),
+    path("messages/<int:pk>/told/", views.NotificationToldView.as_view(), name="told"),
+]

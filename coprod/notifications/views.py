@@ -1,0 +1,104 @@
+"""The outbox page, reminder rules, and coordinators' actions on a message."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.views.generic import TemplateView
+
+from coprod.accounts.permissions import PermissionRequiredMixin
+from coprod.notifications import services
+from coprod.notifications.forms import ReminderRuleFormSet
+from coprod.notifications.meetings import rules_for
+from coprod.notifications.selectors import (
+    notification_get_for_staff,
+    outbox_for_project,
+    rules_for_page,
+)
+from projects.views import PostActionView, ProjectMixin
+
+
+class OutboxView(ProjectMixin, TemplateView):
+    """What was sent to whom, when and how, and what failed."""
+
+    permission_required = "notifications.view_outbox"
+    template_name = "notifications/outbox.html"
+
+    def get_context_data(self, **kwargs):
+        only_problems = self.request.GET.get("show") == "problems"
+        page = Paginator(
+            outbox_for_project(self.project, only_problems=only_problems), 50
+        ).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page=page, only_problems=only_problems, **kwargs)
+
+
+class ReminderRulesView(ProjectMixin, TemplateView):
+    permission_required = "notifications.change_reminder_rules"
+    template_name = "notifications/reminder_rules.html"
+
+    def get_context_data(self, **kwargs):
+        if "formset" not in kwargs:
+            rules_for(self.project)  # the defaults, the first time
+            kwargs["formset"] = ReminderRuleFormSet(
+                prefix="rules",
+                initial=[
+                    {
+                        "rule": rule.pk,
+                        "label": rule.label,
+                        "hours_before": rule.minutes_before / 60,
+                        "sms_only": rule.sms_only,
+                        "active": rule.active,
+                    }
+                    for rule in rules_for_page(self.project)
+                ],
+            )
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        formset = ReminderRuleFormSet(request.POST, prefix="rules")
+        if formset.is_valid():
+            own = {rule.pk: rule for rule in rules_for_page(self.project)}
+            rows = []
+            for form in formset.forms:
+                data = dict(form.cleaned_data)
+                if not data:
+                    continue
+                data["rule"] = own.get(int(data["rule"])) if data.get("rule") else None
+                rows.append(data)
+            try:
+                services.reminder_rules_save(project=self.project, by=request.user, rows=rows)
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            else:
+                messages.success(
+                    request, "Reminders saved. They apply to meetings planned from now."
+                )
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(formset=formset))
+
+
+class NotificationActionView(PermissionRequiredMixin, PostActionView):
+    permission_required = "notifications.act_on"
+
+    def get_permission_object(self):
+        if not hasattr(self, "notification"):
+            self.notification = notification_get_for_staff(self.request.user, self.kwargs["pk"])
+        return self.notification
+
+    def done_url(self):
+        back = self.request.POST.get("next", "")
+        return back if back.startswith("/") and not back.startswith("//") else "/"
+
+
+class NotificationRetryView(NotificationActionView):
+    def act(self):
+        services.notification_retry(notification=self.get_permission_object(), by=self.request.user)
+        return "Trying again now."
+
+
+class NotificationToldView(NotificationActionView):
+    def act(self):
+        notification = services.notification_mark_told(
+            notification=self.get_permission_object(), by=self.request.user
+        )
+        return f"Recorded: {notification.recipient_name} was told."

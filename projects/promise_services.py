@@ -1,0 +1,107 @@
+"""Every write about promises: what members said, the answer, and the updates."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coprod.accounts.models import StaffMembership, User
+from coprod.accounts.selectors import COORDINATING_ROLES
+from coprod.notifications import promises as announce
+from projects.models import Contribution, ContributionEvent, Meeting, Project
+
+NEEDS_A_DATE = (Contribution.Response.ACCEPTED, Contribution.Response.IN_PROGRESS)
+
+
+def _event(contribution, kind, by, text="") -> ContributionEvent:
+    return ContributionEvent.objects.create(
+        contribution=contribution,
+        kind=kind,
+        response=contribution.response,
+        promised_update_on=contribution.promised_update_on,
+        text=text,
+        by=by,
+        by_name=str(by) if by else "",
+    )
+
+
+@transaction.atomic
+def contribution_record(
+    *, project: Project, by: User | None, said: str, meeting: Meeting | None = None
+) -> Contribution:
+    """Write down what members said, recommended or asked for, in their words."""
+    said = (said or "").strip()
+    if not said:
+        raise ValidationError({"said": "Write down what members said."})
+    if meeting is not None and meeting.project_id != project.pk:
+        raise ValidationError({"meeting": "Choose a meeting of this project."})
+    contribution = Contribution.objects.create(
+        project=project, meeting=meeting, said=said, created_by=by
+    )
+    _event(contribution, ContributionEvent.Kind.RECORDED, by, said)
+    return contribution
+
+
+@transaction.atomic
+def contribution_respond(
+    *,
+    contribution: Contribution,
+    by: User | None,
+    response: str,
+    reason: str = "",
+    promised_update_on: datetime.date | None = None,
+    responsible: User | None = None,
+    now=None,
+) -> Contribution:
+    """Give the organisation's answer, with an honest reason and a date to report back."""
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    reason = (reason or "").strip()
+    errors = {}
+    if response not in Contribution.Response.values or response == Contribution.Response.WAITING:
+        errors["response"] = "Choose an answer."
+    if response == Contribution.Response.NOT_POSSIBLE and not reason:
+        errors["reason"] = "Say honestly why it is not possible."
+    today = timezone.localdate(now) if now else timezone.localdate()
+    if response in NEEDS_A_DATE and promised_update_on is None:
+        errors["promised_update_on"] = "Say when you will report back."
+    if promised_update_on is not None and promised_update_on < today:
+        errors["promised_update_on"] = "This date has passed. Choose today or later."
+    if (
+        responsible is not None
+        and not StaffMembership.objects.filter(
+            user=responsible,
+            organisation_id=contribution.project.organisation_id,
+            role__in=COORDINATING_ROLES,
+        ).exists()
+    ):
+        errors["responsible"] = "Choose a coordinator of this organisation."
+    if errors:
+        raise ValidationError(errors)
+    contribution.response = response
+    contribution.reason = reason
+    contribution.promised_update_on = promised_update_on
+    contribution.responsible = responsible or contribution.responsible or by
+    contribution.save()
+    _event(contribution, ContributionEvent.Kind.RESPONDED, by, reason)
+    announce.promise_made(contribution, now=now)
+    return contribution
+
+
+@transaction.atomic
+def update_post(
+    *, contribution: Contribution, by: User | None, text: str, now=None
+) -> ContributionEvent:
+    """Report back on a contribution; every member of the project is told."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Write the update."})
+    contribution = (
+        Contribution.objects.select_for_update(of=("self",))
+        .select_related("project__organisation")
+        .get(pk=contribution.pk)
+    )
+    event = _event(contribution, ContributionEvent.Kind.UPDATE, by, text)
+    event.contribution = contribution
+    announce.update_posted(event, now=now)
+    return event

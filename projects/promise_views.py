@@ -1,0 +1,147 @@
+"""Promise pages ("you said, we did"): HTTP only."""
+
+from django.shortcuts import redirect
+from django.views.generic import FormView, TemplateView
+
+from coprod.accounts.models import User
+from coprod.accounts.selectors import COORDINATING_ROLES
+from coprod.formerrors import run_service
+from projects import promise_services as services
+from projects.promise_forms import ContributionForm, ResponseForm, UpdateForm
+from projects.promise_selectors import (
+    contribution_get,
+    contributions_for_project,
+    promise_state,
+    trail,
+    with_states,
+)
+from projects.views import ProjectMixin
+
+
+def _staff(project):
+    return User.objects.filter(
+        is_active=True,
+        staff_memberships__organisation_id=project.organisation_id,
+        staff_memberships__role__in=COORDINATING_ROLES,
+    ).distinct()
+
+
+class PromiseListView(ProjectMixin, TemplateView):
+    """You said, we did: everything members said and what came of it."""
+
+    permission_required = "projects.view_project"
+    template_name = "projects/promise_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            contributions=with_states(contributions_for_project(self.project)), **kwargs
+        )
+
+
+class PromiseCreateView(ProjectMixin, FormView):
+    permission_required = "projects.record_contribution"
+    template_name = "projects/promise_form.html"
+    form_class = ContributionForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "meetings": self.get_project().meetings.order_by("-starts_at"),
+        }
+
+    def form_valid(self, form):
+        created = {}
+
+        def call():
+            created["row"] = services.contribution_record(
+                project=self.project, by=self.request.user, **form.cleaned_data
+            )
+
+        if run_service(self.request, form, call, "Written down. Next, give the answer."):
+            return redirect(created["row"])
+        return self.form_invalid(form)
+
+
+class PromiseMixin(ProjectMixin):
+    """One contribution of a project the person can see, and its page's parts."""
+
+    template_name = "projects/promise_detail.html"
+
+    def get_contribution(self):
+        if not hasattr(self, "contribution"):
+            self.contribution = contribution_get(self.get_project(), self.kwargs["promise_pk"])
+        return self.contribution
+
+    def page_context(self, *, response_form=None, update_form=None) -> dict:
+        contribution = self.get_contribution()
+        user = self.request.user
+        if response_form is None and user.has_perm("projects.respond_contribution", self.project):
+            response_form = ResponseForm(
+                staff=_staff(self.project),
+                initial={
+                    "response": contribution.response,
+                    "reason": contribution.reason,
+                    "promised_update_on": contribution.promised_update_on,
+                },
+            )
+        if update_form is None and user.has_perm("projects.post_update", self.project):
+            update_form = UpdateForm()
+        return {
+            "contribution": contribution,
+            "state": promise_state(contribution),
+            "trail": trail(contribution),
+            "response_form": response_form,
+            "update_form": update_form,
+        }
+
+
+class PromiseDetailView(PromiseMixin, TemplateView):
+    permission_required = "projects.view_project"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.page_context(), **kwargs)
+
+
+class PromiseRespondView(PromiseMixin, FormView):
+    permission_required = "projects.respond_contribution"
+    form_class = ResponseForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "staff": _staff(self.get_project())}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, **self.page_context(response_form=context["form"])}
+
+    def form_valid(self, form):
+        if run_service(
+            self.request,
+            form,
+            lambda: services.contribution_respond(
+                contribution=self.get_contribution(), by=self.request.user, **form.cleaned_data
+            ),
+            "Answer saved. Members can see it.",
+        ):
+            return redirect(self.contribution)
+        return self.form_invalid(form)
+
+
+class PromiseUpdateView(PromiseMixin, FormView):
+    permission_required = "projects.post_update"
+    form_class = UpdateForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {**context, **self.page_context(update_form=context["form"])}
+
+    def form_valid(self, form):
+        if run_service(
+            self.request,
+            form,
+            lambda: services.update_post(
+                contribution=self.get_contribution(), by=self.request.user, **form.cleaned_data
+            ),
+            "Update posted. Every member of the project is being told.",
+        ):
+            return redirect(self.contribution)
+        return self.form_invalid(form)

@@ -1,0 +1,299 @@
+"""Sending from the outbox through a real SMTP server and the text-message file: once each."""
+
+import datetime
+import json
+import logging
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from coprod.notifications import dispatch
+from coprod.notifications.models import Kind, Notification
+from coprod.notifications.sms import FileSmsBackend
+from participants.services import private_notes_update
+from projects import meeting_services
+from tests.factories import ProjectFactory
+from tests.notifications.helpers import a_coordinator, meeting_at, reachable
+from tests.notifications.test_reminders import in_days, local
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def texts(settings, tmp_path):
+    settings.COPROD_SMS_BACKEND = "file"
+    settings.COPROD_SMS_FILE = tmp_path / "sms.jsonl"
+    return FileSmsBackend(settings.COPROD_SMS_FILE)
+
+
+@pytest.fixture
+def project():
+    project = ProjectFactory(contact_for_members="Alex on 07911 123456")
+    a_coordinator(project)
+    return project
+
+
+def send_all(at):
+    return dispatch.dispatch_due(now=at)
+
+
+def test_each_message_arrives_once_at_its_time(project, smtp_inbox, texts):
+    # Given a member who reads email and one who chose texts
+    ann = reachable(project, "Ann", "email")
+    tom = reachable(project, "Tom", "sms")
+    private_notes_update(participant=ann, by=None, access_needs="A ramp at the side door")
+    starts = local(in_days(10), 14)
+    meeting = meeting_at(project, starts, what_to_bring="Your bus ticket")
+    meeting_services.rsvp_record(
+        meeting=meeting, participant=ann, by=ann.user, answer="yes", needs="A quiet room"
+    )
+
+    # When the dispatcher runs now, and again at each reminder's time (twice each)
+    for moment in (timezone.now(), local(in_days(8), 14), local(in_days(10), 12)):
+        send_all(moment)
+        send_all(moment + datetime.timedelta(seconds=30))
+
+    # Then Ann has the invitation and the 2-days email, once each, with a calendar file
+    subjects = [m["Subject"] for m in smtp_inbox.messages if "ann@" in m["To"]]
+    assert sorted(subjects) == sorted(
+        [
+            f"You are invited: Planning day, {_when(starts)}",
+            f"Reminder: Planning day, {_when(starts)}",
+        ]
+    )
+    reminder = next(m for m in smtp_inbox.messages if m["Subject"].startswith("Reminder"))
+    text = smtp_inbox.text_of(reminder)
+    assert "Where: " in text
+    assert "How to get there: Bus 42" in text
+    assert "Bring: Your bus ticket" in text
+    assert "Questions? Call or text Alex on 07911 123456." in text
+    assert reminder.get_body(preferencelist=("html",)) is not None
+    calendar = [part for part in reminder.iter_attachments() if part.get_filename()]
+    assert calendar[0].get_filename() == f"meeting-{meeting.pk}.ics"
+    # And nothing private is in any message
+    for message in smtp_inbox.messages:
+        assert "ramp" not in message.as_string()
+        assert "quiet room" not in message.as_string()
+
+    # And Tom has the invitation and both reminders by text, once each
+    sent = texts.read()
+    assert sorted(r["body"].split(":")[0] for r in sent if r["to"] == tom.phone) == sorted(
+        ["Reminder", "Reminder", project.title]
+    )
+    assert len({r["reference"] for r in sent}) == len(sent)
+
+
+def _when(starts):
+    from django.utils.formats import date_format
+
+    local_start = starts.astimezone(starts.tzinfo)
+    return f"{date_format(local_start, 'l j F')} at {date_format(local_start, 'g:i a')}"
+
+
+def test_a_refusing_mail_server_means_retries_then_a_visible_failure(project, settings, client):
+    from tests.mail import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.COPROD_NOTIFY_MAX_ATTEMPTS = 3
+    settings.COPROD_NOTIFY_BACKOFF_SECONDS = 60
+    ann = reachable(project, "Ann", "email")
+    meeting_at(project, local(in_days(10), 14))
+    invitation = Notification.objects.get(recipient_participant=ann, kind=Kind.MEETING_SCHEDULED)
+
+    now = timezone.now()
+    send_all(now)
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == ("pending", 1)
+    assert invitation.due_at == now + datetime.timedelta(seconds=60)
+    assert "ConnectionRefusedError" in invitation.last_error
+
+    send_all(now + datetime.timedelta(seconds=61))
+    invitation.refresh_from_db()
+    assert invitation.due_at == now + datetime.timedelta(seconds=61 + 120)
+    send_all(now + datetime.timedelta(seconds=61 + 121))
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == ("failed", 3)
+
+    # The coordinator sees it on their dashboard, and can say they phoned.
+    coordinator = project.coordinators.get()
+    client.force_login(coordinator)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "could not be sent" in page
+    assert "ConnectionRefusedError" in page
+    response = client.post(
+        reverse("notifications:told", args=[invitation.pk]), {"next": "/dashboard/"}
+    )
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.status == "sent"
+    assert invitation.handled_by == coordinator
+
+
+def test_retry_sends_a_failed_message_once_the_server_works(project, smtp_inbox, client):
+    ann = reachable(project, "Ann", "email")
+    meeting_at(project, local(in_days(10), 14))
+    row = Notification.objects.get(recipient_participant=ann, kind=Kind.MEETING_SCHEDULED)
+    Notification.objects.filter(pk=row.pk).update(status="failed", attempts=6, last_error="x")
+
+    client.force_login(project.coordinators.get())
+    client.post(reverse("notifications:retry", args=[row.pk]))
+    send_all(timezone.now() + datetime.timedelta(seconds=1))
+
+    row.refresh_from_db()
+    assert row.status == "sent"
+    assert len([m for m in smtp_inbox.messages if "ann@" in m["To"]]) == 1
+
+
+def test_people_who_asked_for_a_call_become_a_task_for_a_coordinator(project, client):
+    lou = reachable(project, "Lou", "phone_call")
+    meeting_at(project, local(in_days(10), 14))
+    send_all(timezone.now())
+
+    task = Notification.objects.get(recipient_participant=lou, kind=Kind.MEETING_SCHEDULED)
+    assert task.status == "waiting"
+    client.force_login(project.coordinators.get())
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "Please phone or write to them" in page
+    assert "Planning day" in page
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_up_after_its_lease(project, smtp_inbox, settings):
+    settings.COPROD_NOTIFY_LEASE_SECONDS = 60
+    reachable(project, "Ann", "email")
+    meeting_at(project, local(in_days(10), 14))
+    now = timezone.now()
+    # A worker claimed the row, then died.
+    token, ids = dispatch.claim_due(now=now)
+    assert ids
+    # Another dispatcher finds nothing while the lease lasts...
+    assert dispatch.claim_due(now=now + datetime.timedelta(seconds=30))[1] == []
+    # ...and takes it up once the lease has ended.
+    send_all(now + datetime.timedelta(seconds=61))
+    assert len([m for m in smtp_inbox.messages if "ann@" in m["To"]]) == 1
+    # The dead worker's claim is no longer good: it cannot send it again.
+    assert dispatch.deliver(ids[0], token, now=now) == "not ours"
+
+
+def test_a_text_that_went_out_before_the_worker_died_is_not_sent_again(project, texts, settings):
+    settings.COPROD_NOTIFY_LEASE_SECONDS = 60
+    tom = reachable(project, "Tom", "sms")
+    meeting_at(project, local(in_days(10), 14))
+    row = Notification.objects.get(recipient_participant=tom, kind=Kind.MEETING_SCHEDULED)
+    now = local(in_days(1), 12)  # midday: texts may go
+    # The worker started sending, the provider took the text, and the worker died.
+    _token, _ = dispatch.claim_due(now=now)
+    texts.send(to=tom.phone, body="the text", reference=row.idempotency_key)
+    Notification.objects.filter(pk=row.pk).update(send_started_at=now, body="the text", attempts=1)
+
+    send_all(now + datetime.timedelta(seconds=61))
+
+    row.refresh_from_db()
+    assert row.status == "sent"
+    assert row.provider_message_id == f"file-{row.idempotency_key}"
+    assert len([r for r in texts.read() if r["reference"] == row.idempotency_key]) == 1
+
+
+def test_a_reminder_too_late_to_help_is_not_sent(project, smtp_inbox):
+    ann = reachable(project, "Ann", "email")
+    meeting = meeting_at(project, local(in_days(10), 14))
+    # The workers were down until after the meeting started.
+    send_all(meeting.starts_at + datetime.timedelta(minutes=5))
+    reminder = Notification.objects.get(recipient_participant=ann, kind=Kind.REMINDER)
+    assert reminder.status == "cancelled"
+    assert reminder.last_error == "Too late to be of use."
+    assert not [m for m in smtp_inbox.messages if m["Subject"].startswith("Reminder")]
+
+
+def test_a_text_due_at_night_waits_for_the_morning(project, texts):
+    tom = reachable(project, "Tom", "sms")
+    meeting_at(project, local(in_days(10), 14))
+    row = Notification.objects.get(recipient_participant=tom, kind=Kind.MEETING_SCHEDULED)
+    night = local(in_days(1), 23)
+    Notification.objects.filter(pk=row.pk).update(due_at=night)
+
+    send_all(night)
+
+    row.refresh_from_db()
+    assert (row.status, row.due_at) == ("pending", local(in_days(2), 8))
+    assert texts.read() == []
+
+
+def test_updates_on_promises_reach_members_and_promises_remind_the_coordinator(project, smtp_inbox):
+    from projects import promise_services
+
+    reachable(project, "Ann", "email")
+    coordinator = project.coordinators.get()
+    contribution = promise_services.contribution_record(
+        project=project, by=coordinator, said="Open the drop-in on Sundays."
+    )
+    promise_services.contribution_respond(
+        contribution=contribution,
+        by=coordinator,
+        response="accepted",
+        promised_update_on=in_days(20),
+    )
+    due, overdue = Notification.objects.filter(
+        recipient_user=coordinator, kind__in=[Kind.PROMISE_DUE, Kind.PROMISE_OVERDUE]
+    ).order_by("due_at")
+    assert (due.due_at, overdue.due_at) == (local(in_days(17), 9), local(in_days(21), 9))
+
+    send_all(local(in_days(17), 9))
+    assert any(m["Subject"].startswith("Promised update due") for m in smtp_inbox.messages)
+
+    promise_services.update_post(
+        contribution=contribution, by=coordinator, text="We open on Sundays from March."
+    )
+    send_all(timezone.now() + datetime.timedelta(seconds=1))
+    overdue.refresh_from_db()
+    assert overdue.status == "cancelled"
+    update = [m for m in smtp_inbox.messages if "ann@" in m["To"]]
+    assert len(update) == 1
+    assert "We open on Sundays from March." in smtp_inbox.text_of(update[0])
+
+
+def test_the_twilio_adapter_sends_and_finds_texts_through_twilios_api(settings):
+    from twilio.http import HttpClient
+    from twilio.http.response import Response
+
+    from coprod.notifications.sms import SmsError, TwilioSmsBackend
+
+    settings.TWILIO_ACCOUNT_SID = "AC" + "1" * 32
+    settings.TWILIO_AUTH_TOKEN = "token"
+    settings.TWILIO_FROM_NUMBER = "+447700000000"
+
+    class TwilioApi(HttpClient):
+        """Twilio's HTTP API, as far as these two calls go: the edge we cannot reach."""
+
+        def __init__(self):
+            super().__init__(logger=logging.getLogger("twilio.http_client"), is_async=False)
+            self.requests = []
+
+        def request(self, method, uri, params=None, data=None, headers=None, auth=None, **kw):
+            self.requests.append((method, uri, params, data))
+            if data and data.get("To") == "+447911000000":
+                return Response(400, json.dumps({"code": 21211, "message": "Invalid 'To'"}))
+            message = {"sid": "SM" + "a" * 32, "body": "Hello Tom", "to": "+447911123456"}
+            if method == "POST":
+                return Response(201, json.dumps(message))
+            return Response(200, json.dumps({"messages": [message], "next_page_uri": None}))
+
+    api = TwilioApi()
+    backend = TwilioSmsBackend(http_client=api)
+
+    assert backend.send(to="+447911123456", body="Hello Tom", reference="k") == "SM" + "a" * 32
+    method, uri, _, data = api.requests[0]
+    assert (method, data["To"], data["From"], data["Body"]) == (
+        "POST",
+        "+447911123456",
+        "+447700000000",
+        "Hello Tom",
+    )
+    assert uri.endswith(f"/Accounts/{settings.TWILIO_ACCOUNT_SID}/Messages.json")
+    since = timezone.now()
+    assert backend.find_sent(to="+447911123456", body="Hello Tom", reference="k", since=since)
+    assert not backend.find_sent(to="+447911123456", body="Other", reference="k", since=since)
+    with pytest.raises(SmsError):
+        backend.send(to="+447911000000", body="Hello", reference="k2")
