@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install run test test-fast test-browser lint format chromium bench clean
+.PHONY: install run test test-fast test-browser test-services lint format chromium bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -47,6 +47,13 @@ test-fast: install
 
 test-browser: install chromium
 	$(PY) -m pytest -m browser
+
+# The tests about the real services (worker and beat processes, Redis restarts)
+# against this machine's PostgreSQL and Redis, as .ci/run runs them.
+test-services: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/coprod} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} COPROD_REQUIRE_SERVICES=1 \
+	$(PY) -m pytest -m services
 
 # Server time and query count per page on a busy organisation (see tests/bench.py).
 bench: install

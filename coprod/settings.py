@@ -157,6 +157,8 @@ COPROD_NOTIFY_LEASE_SECONDS = env.int("COPROD_NOTIFY_LEASE_SECONDS", default=300
 # Failures wait 1, 2, 4, 8... times this before the next try, up to the limit.
 COPROD_NOTIFY_BACKOFF_SECONDS = env.int("COPROD_NOTIFY_BACKOFF_SECONDS", default=60)
 COPROD_NOTIFY_MAX_ATTEMPTS = env.int("COPROD_NOTIFY_MAX_ATTEMPTS", default=6)
+# How many messages one dispatcher claims at a time.
+COPROD_NOTIFY_BATCH = env.int("COPROD_NOTIFY_BATCH", default=50)
 # No text messages in these local hours: they wait until the end of them.
 COPROD_SMS_QUIET_HOURS = (21, 8)
 # "file" (writes each text to var/sms/outbox.jsonl), "console" or "twilio".

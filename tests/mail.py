@@ -10,18 +10,38 @@ from aiosmtpd.controller import Controller
 
 
 class Inbox:
-    """aiosmtpd handler: every message delivered, parsed, in arrival order."""
+    """aiosmtpd handler: every message delivered, parsed, in arrival order.
 
-    def __init__(self):
+    `delay` makes the server think before accepting each message; a client
+    that goes away meanwhile never gets the "250", and (as with any mail
+    server) the message is not delivered. `refuse` answers every message
+    with a permanent error.
+    """
+
+    def __init__(self, *, delay: float = 0.0, refuse: bool = False):
         self.messages = []
+        self.arrived_at = []
+        self.delay, self.refuse = delay, refuse
         self._arrived = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        if self.delay:
+            import asyncio
+
+            # Cancelled if the client disconnects: then nothing is delivered.
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._arrived:
             self.messages.append(message)
+            self.arrived_at.append(time.time())
             self._arrived.notify_all()
         return "250 Message accepted for delivery"
+
+    def count(self) -> int:
+        with self._arrived:
+            return len(self.messages)
 
     def wait_for(self, to: str, timeout: float = 10.0):
         """Return the newest message to `to`, waiting for it to arrive."""
@@ -47,8 +67,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_smtp_server():
-    inbox = Inbox()
+def start_smtp_server(**options):
+    inbox = Inbox(**options)
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller, inbox

@@ -17,6 +17,7 @@ then is it sent again. Failures wait 1, 2, 4... backoff periods and become
 
 import datetime
 import logging
+import os
 import uuid
 
 from django.conf import settings
@@ -33,10 +34,14 @@ logger = logging.getLogger(__name__)
 Status = Notification.Status
 
 
-def claim_due(*, now=None, batch: int = 50) -> tuple[str, list[int]]:
-    """Take up to `batch` due rows for this run; return (claim, their ids)."""
+def claim_due(*, now=None, batch: int | None = None) -> tuple[str, list[int]]:
+    """Take up to `batch` due rows for this run; return (claim, their ids).
+
+    The claim names the process that made it, so the outbox shows who sent what.
+    """
     now = now or timezone.now()
-    token = uuid.uuid4().hex
+    batch = batch or settings.COPROD_NOTIFY_BATCH
+    token = f"{os.getpid()}:{uuid.uuid4().hex[:24]}"
     lease = datetime.timedelta(seconds=settings.COPROD_NOTIFY_LEASE_SECONDS)
     with transaction.atomic():
         due = (
@@ -140,7 +145,7 @@ def _failed(row, token, error, now) -> str:
     return Status.PENDING
 
 
-def dispatch_due(*, now=None, batch: int = 50, max_batches: int = 20) -> int:
+def dispatch_due(*, now=None, batch: int | None = None, max_batches: int = 20) -> int:
     """Send everything due now, a batch at a time; return how many rows were handled."""
     handled = 0
     for _ in range(max_batches):

@@ -297,3 +297,19 @@ def test_the_twilio_adapter_sends_and_finds_texts_through_twilios_api(settings):
     assert not backend.find_sent(to="+447911123456", body="Other", reference="k", since=since)
     with pytest.raises(SmsError):
         backend.send(to="+447911000000", body="Hello", reference="k2")
+
+
+def test_erasure_stops_messages_and_forgets_where_they_went(project, smtp_inbox):
+    from participants.data_rights import data_export, participant_erase
+
+    ann = reachable(project, "Ann", "email")
+    meeting_at(project, local(in_days(10), 14))
+    send_all(timezone.now())
+    exported = data_export(ann)["messages"]
+    assert {row["to"] for row in exported} == {"ann@example.org"}
+
+    participant_erase(participant=ann, by=None)
+
+    rows = Notification.objects.filter(recipient_participant=ann)
+    assert set(rows.values_list("address", flat=True)) == {""}
+    assert not rows.filter(status="pending").exists()
