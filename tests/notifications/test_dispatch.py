@@ -313,3 +313,79 @@ def test_erasure_stops_messages_and_forgets_where_they_went(project, smtp_inbox)
     rows = Notification.objects.filter(recipient_participant=ann)
     assert set(rows.values_list("address", flat=True)) == {""}
     assert not rows.filter(status="pending").exists()
+
+
+def test_papers_notes_and_actions_each_bring_one_message(project, smtp_inbox):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import PDF_BYTES
+
+    ann = reachable(project, "Ann", "email")
+    meeting = meeting_at(project, local(in_days(10), 14))
+    meeting_services.paper_add(
+        meeting=meeting,
+        by=None,
+        upload=SimpleUploadedFile("plan.pdf", PDF_BYTES),
+        title="The plan",
+        plain_summary="What we might do, in five steps.",
+    )
+    meeting_services.papers_mark_ready(meeting=meeting, by=None)
+    send_all(timezone.now())
+    send_all(timezone.now() + datetime.timedelta(seconds=5))
+
+    papers = [m for m in smtp_inbox.messages if m["Subject"].startswith("Papers for")]
+    assert len(papers) == 1
+    assert "The plan: What we might do, in five steps." in smtp_inbox.text_of(papers[0])
+    # The coordinators' "papers are due" nudge is called off.
+    nudge = Notification.objects.get(kind=Kind.PAPERS_LATE, about_id=meeting.pk)
+    assert nudge.status == "cancelled"
+
+    # After the meeting: notes posted, and an action for Ann due in 3 days
+    after = meeting.ends_at + datetime.timedelta(hours=1)
+    meeting_services.notes_post(meeting=meeting, by=None, notes="We agreed the plan.", now=after)
+    action = meeting_services.action_add(
+        meeting=meeting,
+        by=None,
+        description="Ask the library about the room",
+        due_on=in_days(13),
+        owner_participant=ann,
+        now=after,
+    )
+    send_all(after)
+    row = Notification.objects.get(kind=Kind.ACTION_DUE, about_id=action.pk)
+    assert row.due_at == local(in_days(12), 10)
+    send_all(row.due_at)
+    subjects = [m["Subject"] for m in smtp_inbox.messages if "ann@" in m["To"]]
+    assert subjects.count("What happened at Planning day") == 1
+    assert subjects.count("Due tomorrow: Ask the library about the room") == 1
+    missing = Notification.objects.filter(kind=Kind.NOTES_MISSING, about_id=meeting.pk)
+    assert set(missing.values_list("status", flat=True)) == {"cancelled"}
+
+
+def test_a_project_changes_when_reminders_go(project, client):
+    client.force_login(project.coordinators.get())
+    url = reverse("notifications:rules", args=[project.pk])
+    form = client.get(url).context["formset"]
+    rules = [f.initial for f in form.forms if f.initial]
+    assert [r["label"] for r in rules] == ["2 days before", "2 hours before"]
+    data = {
+        "rules-TOTAL_FORMS": "3",
+        "rules-INITIAL_FORMS": "2",
+        "rules-0-rule": rules[0]["rule"],
+        "rules-0-label": "2 days before",
+        "rules-0-hours_before": "48",
+        "rules-0-active": "on",
+        "rules-1-rule": rules[1]["rule"],
+        "rules-1-label": "2 hours before",
+        "rules-1-hours_before": "2",
+        "rules-1-sms_only": "on",  # switched off: not active
+        "rules-2-label": "The day before",
+        "rules-2-hours_before": "24",
+        "rules-2-active": "on",
+    }
+    assert client.post(url, data).status_code == 302
+
+    tom = reachable(project, "Tom", "sms")
+    meeting_at(project, local(in_days(10), 14))
+    labels = Notification.objects.filter(recipient_participant=tom, kind=Kind.REMINDER)
+    assert sorted(labels.values_list("label", flat=True)) == ["2 days before", "The day before"]
