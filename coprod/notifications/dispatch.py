@@ -27,8 +27,11 @@ from django.utils import timezone
 
 from coprod.notifications.channels import ChannelError, channel
 from coprod.notifications.messages import render
-from coprod.notifications.models import Channel, Notification
+from coprod.notifications.models import Channel, Kind, Notification
+from coprod.notifications.services import channel_for
 from coprod.notifications.timing import text_moment
+from participants.models import ConsentTopic, Participant
+from participants.selectors import has_consent
 
 logger = logging.getLogger(__name__)
 Status = Notification.Status
@@ -88,6 +91,15 @@ def deliver(pk: int, token: str, *, now=None) -> str:
         if row.expires_at and now >= row.expires_at:
             _finish(pk, token, status=Status.CANCELLED, last_error="Too late to be of use.")
             return Status.CANCELLED
+        if row.recipient_participant_id:
+            # The person's choices as they are now, not as they were when planned:
+            # consent withdrawn, reminders switched off, a new number or address.
+            refusal = _refusal(row)
+            if refusal:
+                _finish(pk, token, status=Status.CANCELLED, last_error=refusal)
+                return Status.CANCELLED
+            row.channel, row.address, _ = channel_for(row.recipient_participant)
+            row.save(update_fields=["channel", "address", "updated_at"])
         if row.channel == Channel.SMS and row.recipient_participant_id:
             moment = text_moment(
                 now,
@@ -124,6 +136,18 @@ def deliver(pk: int, token: str, *, now=None) -> str:
     sent_at = None if done == Status.WAITING else now
     _finish(pk, token, status=done, sent_at=sent_at, provider_message_id=provider_id)
     return done
+
+
+def _refusal(row) -> str:
+    person = row.recipient_participant
+    if person.erased_at is not None:
+        return "Their details were erased."
+    if not has_consent(person, ConsentTopic.CONTACT):
+        return "They have not agreed to be contacted."
+    if row.kind == Kind.REMINDER and person.reminders == Participant.Reminders.NONE:
+        return "They switched reminders off."
+    _, _, refusal = channel_for(person)
+    return refusal
 
 
 def _failed(row, token, error, now) -> str:

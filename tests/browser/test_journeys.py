@@ -324,3 +324,40 @@ def test_member_rsvps_on_a_phone_and_adds_the_meeting_to_their_calendar(site, op
     expect(page.get_by_text("Attendance saved.")).to_be_visible()
     assert_accessible(page)
     assert world.past_meeting.attendance.get(participant__preferred_name="Jo").minutes == 90
+
+
+def test_coordinator_answers_what_members_said_and_a_member_reads_the_update(site, open_as):
+    world = site.world
+    # Given a coordinator writes down what members said, and answers it
+    page = open_as("coordinator")
+    page.goto(site.url + reverse("projects:promises", kwargs={"pk": world.project.pk}))
+    page.get_by_role("link", name="Write down what members said").click()
+    page.get_by_label("What did members say, recommend or ask for?").fill(
+        "Let people bring a dog to the shelter."
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You said")
+    page.get_by_label("Accepted: we will do this").check()
+    page.get_by_label("We will report back by").fill(
+        (timezone.localdate() + datetime.timedelta(days=21)).isoformat()
+    )
+    page.get_by_role("button", name="Save the answer").click()
+    expect(page.get_by_text("Answer saved.")).to_be_visible()
+    assert_accessible(page)
+
+    # When a co-lead posts an update
+    co_lead = open_as("co_lead")
+    co_lead.goto(page.url)
+    co_lead.get_by_label("What happened").fill("Dogs are welcome from next month.")
+    co_lead.get_by_role("button", name="Post the update").click()
+    expect(co_lead.get_by_text("Update posted.")).to_be_visible()
+
+    # Then a member sees the whole story on their phone
+    phone = open_as("member", "phone")
+    phone.goto(site.url + world.project.get_absolute_url())
+    phone.get_by_role("link", name="Everything members said, and what came of it").click()
+    expect(phone.get_by_text("Let people bring a dog to the shelter.")).to_be_visible()
+    expect(phone.get_by_text("We reported back, as promised by")).to_be_visible()
+    phone.get_by_role("link", name="The whole story").first.click()
+    expect(phone.get_by_text("Dogs are welcome from next month.")).to_be_visible()
+    assert_accessible(phone)

@@ -1,7 +1,10 @@
 """Keyboard only: every control is reached by Tab, shows where focus is, and
 the skip link jumps past the navigation."""
 
+import re
+
 from django.urls import reverse
+from playwright.sync_api import expect
 
 # Numbers every focusable, visible control in page order, so we can tell which
 # ones Tab reached. Data attributes are set through the DOM, which the
@@ -92,7 +95,8 @@ def test_the_skip_link_is_first_visible_and_jumps_to_the_content(site, open_as):
     assert first["visible"], "the skip link must show on screen when it has focus"
 
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    # A jump within the page reaches page.url a moment later: wait for it.
+    expect(page).to_have_url(re.compile(r"#main$"))
     assert page.evaluate(FOCUSED)["id"] == "main"
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED)["inMain"], "after the skip link, Tab continues inside <main>"

@@ -389,3 +389,30 @@ def test_a_project_changes_when_reminders_go(project, client):
     meeting_at(project, local(in_days(10), 14))
     labels = Notification.objects.filter(recipient_participant=tom, kind=Kind.REMINDER)
     assert sorted(labels.values_list("label", flat=True)) == ["2 days before", "The day before"]
+
+
+def test_what_a_person_chose_since_planning_is_what_counts(project, smtp_inbox, texts):
+    from participants.services import consent_record
+
+    ann = reachable(project, "Ann", "email")
+    bea = reachable(project, "Bea", "email")
+    cal = reachable(project, "Cal", "email")
+    meeting_at(project, local(in_days(10), 14))
+    # After the meeting was planned: Ann withdraws consent, Bea switches
+    # reminders off, Cal moves to texts.
+    consent_record(participant=ann, topic="contact", given=False, by=None)
+    bea.reminders = "none"
+    bea.save()
+    cal.preferred_channel = "sms"
+    cal.save()
+
+    send_all(local(in_days(8), 14))
+
+    rows = Notification.objects.filter(kind=Kind.REMINDER)
+    assert rows.get(recipient_participant=ann).last_error == (
+        "They have not agreed to be contacted."
+    )
+    assert rows.get(recipient_participant=bea).last_error == "They switched reminders off."
+    assert rows.get(recipient_participant=cal).channel == "sms"
+    assert [t["to"] for t in texts.read() if t["body"].startswith("Reminder")] == [cal.phone]
+    assert not [m for m in smtp_inbox.messages if m["Subject"].startswith("Reminder")]
