@@ -27,9 +27,16 @@ class Rendered:
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
 
 
+def _clock(local) -> str:
+    """10:30am, 2pm: the way GOV.UK style writes times, with no full stops to trip on."""
+    hour = local.hour % 12 or 12
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
 def _when(moment, zone) -> str:
     local = moment.astimezone(zone)
-    return f"{date_format(local, 'l j F')} at {date_format(local, 'g:i a')}"
+    return f"{date_format(local, 'l j F')} at {_clock(local)}"
 
 
 def _meeting_context(meeting) -> dict:
@@ -38,9 +45,13 @@ def _meeting_context(meeting) -> dict:
     return {
         "meeting": meeting,
         "when": _when(meeting.starts_at, zone),
-        "ends": date_format(meeting.ends_at.astimezone(zone), "g:i a"),
+        "ends": _clock(meeting.ends_at.astimezone(zone)),
         "venue": venue,
-        "address": " ".join((venue.address or "").split()) if venue else "",
+        "address": ", ".join(
+            line.strip().rstrip(",") for line in venue.address.splitlines() if line.strip()
+        )
+        if venue
+        else "",
         "agenda": [item.title for item in meeting.agenda.all()],
         "papers": list(meeting.papers.filter(removed_at__isnull=True)),
         "link": settings.COPROD_BASE_URL + meeting.get_absolute_url(),

