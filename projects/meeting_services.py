@@ -204,6 +204,8 @@ def meeting_update(
     )
     if moved:
         announce.meeting_moved(change, now=now)
+    else:
+        announce.meeting_details_changed(change, now=now)
     return meeting
 
 

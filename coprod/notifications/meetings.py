@@ -186,6 +186,17 @@ def meeting_moved(change, *, now=None) -> None:
     _plan_nudges(meeting, now=now)
 
 
+# Changes people must hear about even though the time is the same.
+WHERE_FIELDS = {"venue", "format", "online_link", "dial_in"}
+
+
+def meeting_details_changed(change, *, now=None) -> None:
+    """A new place or a new way to join: everyone invited hears it."""
+    if not WHERE_FIELDS & set(change.changed_fields):
+        return
+    _tell_invitees(change.meeting, Kind.MEETING_CHANGED, change, now=now or timezone.now())
+
+
 def meeting_cancelled(change, *, now=None) -> None:
     now = now or timezone.now()
     meeting = change.meeting

@@ -15,7 +15,12 @@ from django.utils.html import escape, linebreaks, urlize
 
 from coprod.notifications.models import Channel, Kind, Notification
 
-MEETING_ATTACHMENT_KINDS = {Kind.MEETING_SCHEDULED, Kind.MEETING_MOVED, Kind.REMINDER}
+MEETING_ATTACHMENT_KINDS = {
+    Kind.MEETING_SCHEDULED,
+    Kind.MEETING_MOVED,
+    Kind.MEETING_CHANGED,
+    Kind.REMINDER,
+}
 
 
 @dataclass
@@ -66,7 +71,7 @@ def _context(notification: Notification) -> dict:
         person.preferred_name if notification.recipient_participant_id else person.get_short_name()
     )
     context = {"name": name, "label": notification.label, "project": notification.project}
-    if notification.kind in (Kind.MEETING_MOVED, Kind.MEETING_CANCELLED):
+    if notification.kind in (Kind.MEETING_MOVED, Kind.MEETING_CHANGED, Kind.MEETING_CANCELLED):
         zone = about.meeting.project.organisation.zone
         context |= _meeting_context(about.meeting)
         context["change"] = about

@@ -15,6 +15,7 @@ class Channel(models.TextChoices):
 class Kind(models.TextChoices):
     MEETING_SCHEDULED = "meeting_scheduled", "Invitation to a meeting"
     MEETING_MOVED = "meeting_moved", "Meeting moved"
+    MEETING_CHANGED = "meeting_changed", "Meeting place or joining details changed"
     MEETING_CANCELLED = "meeting_cancelled", "Meeting cancelled"
     PAPERS_READY = "papers_ready", "Papers for a meeting"
     REMINDER = "reminder", "Meeting reminder"

@@ -226,3 +226,21 @@ def test_coordinators_are_nudged_when_notes_are_missing_3_and_7_days_after(proje
     ]
     papers = Notification.objects.get(kind=Kind.PAPERS_LATE, about_id=meeting.pk)
     assert papers.due_at == local(in_days(3), 9)  # 7 days before, the organisation's default
+
+
+def test_a_new_venue_is_news_but_new_refreshments_are_not(project):
+    from projects.meeting_services import venue_save
+
+    ann = reachable(project, "Ann", "email")
+    meeting = meeting_at(project, local(in_days(10), 14))
+    times = {"starts_at": meeting.starts_at, "ends_at": meeting.ends_at}
+    meeting = meeting_services.meeting_update(
+        meeting=meeting, by=None, refreshments="Soup and bread", **times
+    )
+    assert not planned(ann, kind=Kind.MEETING_CHANGED).exists()
+
+    other = venue_save(organisation=project.organisation, by=None, name="Library", address="2 Road")
+    meeting_services.meeting_update(meeting=meeting, by=None, venue=other, **times)
+    assert planned(ann, kind=Kind.MEETING_CHANGED).count() == 1
+    # The reminders stay as they were: the time did not change.
+    assert planned(ann, status="pending").count() == 1
