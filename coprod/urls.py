@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("reports/", include("coprod.reports.urls")),
     path("", include("coprod.notifications.urls")),
+    path("", include("payments.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

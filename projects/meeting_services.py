@@ -463,6 +463,10 @@ def attendance_record(
             defaults={"minutes": minutes, "preparation_minutes": preparation, "recorded_by": by},
         )
         kept.append(attendance)
+    # Attendance is what people are paid for: their claims follow it, in this transaction.
+    from payments.services import claims_for_meeting
+
+    claims_for_meeting(meeting=meeting, by=by)
     return kept
 
 

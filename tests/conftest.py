@@ -68,6 +68,7 @@ def _fresh_cache():
 REFERENCE_DATA_MIGRATIONS = [
     "coprod.plainlanguage.migrations.0002_seed_terms",
     "participants.migrations.0007_seed_consent_wordings",
+    "payments.migrations.0002_seed_facts",
 ]
 
 
@@ -178,6 +179,7 @@ def build_meetings(org, project, users, membership):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from coprod.notifications.models import Notification
+    from payments import services as money
     from projects import meeting_services as meetings
     from projects import promise_services as promises
 
@@ -255,7 +257,28 @@ def build_meetings(org, project, users, membership):
     Notification.objects.filter(pk=failed.pk).update(
         status=Notification.Status.FAILED, last_error="SMTP 550: mailbox unavailable"
     )
+    # Money: Jo's time at the past meeting (a claim waiting for approval) and
+    # an approved bus fare (a ledger entry finance can pay or reverse).
+    meetings.attendance_record(
+        meeting=past_meeting,
+        by=coordinator,
+        rows=[{"participant": membership.participant, "attended": True}],
+    )
+    claim = past_meeting.attendance.get().claims.get()
+    fare = money.expense_claim_submit(
+        participant=membership.participant,
+        project=project,
+        by=membership.participant.user,
+        expense="travel",
+        amount_pence=450,
+        description="Bus there and back",
+        work_date=timezone.localdate(),
+    )
+    fare = money.claim_approve(claim=fare, by=coordinator)
     return {
+        "claim": claim,
+        "fare": fare,
+        "ledger_entry": fare.ledger.get(),
         "contribution": contribution,
         "failed_message": failed,
         "venue": venue,
@@ -265,6 +288,22 @@ def build_meetings(org, project, users, membership):
         "action": action,
         "feed_token": feed_token,
     }
+
+
+@pytest.fixture
+def postgres_and_redis():
+    """For tests that need the real services: skipped with the reason on the embedded
+    defaults, failed under COPROD_REQUIRE_SERVICES=1 (CI) if either is missing."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and os.environ.get("REDIS_URL", "").startswith("redis"):
+        # An earlier transactional test's flush may have taken the seeded rows with it.
+        reseed_reference_data()
+        return
+    reason = "needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), as .ci/run provides"
+    if os.environ.get("COPROD_REQUIRE_SERVICES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
 
 
 @pytest.fixture

@@ -300,6 +300,54 @@ PAGES = [
         )
         for name in ("notifications:retry", "notifications:told")
     ],
+    # --- Money ----------------------------------------------------------------
+    # A member's own money pages: anyone else's are not found.
+    *[
+        Page(name, signed_in(404, member=200), kwargs=member_profile, device=PHONE, edit=edit)
+        for name, edit in (
+            ("payments:statement", False),
+            ("payments:choice", True),
+            ("payments:benefits", True),
+            ("payments:expense_new", True),
+        )
+    ],
+    # Approving: coordinators of the organisation (not co-leads, not finance).
+    Page("payments:approvals", signed_in(403, coordinator=200, other_coordinator=200, admin=200)),
+    # A claim: the claimant, the organisation's coordinators and its finance.
+    Page(
+        "payments:claim",
+        signed_in(404, member=200, coordinator=200, admin=200, finance=200),
+        kwargs=lambda world: {"pk": world.claim.pk},
+        browser_role="coordinator",
+    ),
+    Page(
+        "payments:approve",
+        signed_in(404, member=403, coordinator=REDIRECT, admin=REDIRECT, finance=403),
+        kwargs=lambda world: {"pk": world.claim.pk},
+        html=False,
+        method="post",
+    ),
+    Page(
+        "payments:reject",
+        signed_in(404, member=403, coordinator=REDIRECT, admin=REDIRECT, finance=403),
+        kwargs=lambda world: {"pk": world.claim.pk},
+        html=False,
+        method="post",
+        data=lambda world: {"reason": "This meeting is paid by another project."},
+    ),
+    # Finance only.
+    Page("payments:queue", signed_in(403, finance=200), edit=True),
+    Page("payments:rates", signed_in(403, finance=200), edit=True),
+    Page(
+        "payments:reverse",
+        signed_in(403, finance=REDIRECT),
+        kwargs=lambda world: {"pk": world.ledger_entry.pk},
+        html=False,
+        method="post",
+        data=lambda world: {"reason": "Approved twice by mistake."},
+    ),
+    Page("payments:export", signed_in(403, finance=200), html=False),
+    Page("payments:tax_year", signed_in(403, finance=200), html=False),
     Page("projects:venues", signed_in(403, **VENUE_KEEPERS)),
     Page("projects:venue_create", signed_in(403, **VENUE_KEEPERS), edit=True),
     Page(

@@ -90,6 +90,9 @@ class Organisation(models.Model):
         validators=[validate_timezone],
         help_text="Used for meeting times and reminders.",
     )
+    payment_target_days = models.PositiveSmallIntegerField(
+        "pay people within this many days of the work", default=7
+    )
     papers_days_default = models.PositiveSmallIntegerField(
         "send meeting papers this many days before, unless someone needs them earlier",
         default=7,

@@ -51,6 +51,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             projects=project_list_for_dashboard(user),
             actions=open_actions_for(user),
             attention=needing_attention(user),
+            perms_finance=user.has_perm("payments.use_finance"),
             can_add_project=bool(organisations_for(user, COORDINATING_ROLES).exists()),
             **kwargs,
         )

@@ -31,7 +31,6 @@ from django.utils import timezone
 
 from coprod.notifications.models import Kind, Notification
 from coprod.notifications.sms import FileSmsBackend
-from tests.conftest import reseed_reference_data
 from tests.factories import OrganisationFactory, ProjectFactory
 from tests.mail import free_port, start_smtp_server
 from tests.notifications.helpers import a_coordinator, meeting_at, reachable
@@ -46,16 +45,8 @@ LEASE_SECONDS = 4
 
 
 @pytest.fixture(autouse=True)
-def real_services():
-    if connection.vendor == "postgresql" and os.environ.get("REDIS_URL", "").startswith("redis"):
-        # An earlier transactional test's flush may have taken the seeded
-        # consent wordings with it.
-        reseed_reference_data()
-        return
-    reason = "needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), as .ci/run provides"
-    if os.environ.get("COPROD_REQUIRE_SERVICES") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
+def real_services(postgres_and_redis):
+    """Every test here needs PostgreSQL and Redis (see tests/conftest.py)."""
 
 
 def daytime_zone() -> zoneinfo.ZoneInfo:

@@ -1,0 +1,147 @@
+"""Forms for payments: input shape only; amounts are typed in pounds and stored in pence."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from payments.models import Benefit, BenefitsAndLimit, Expense, PaymentChoice
+from payments.money import pence_from_pounds
+from payments.services import DECISIONS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PoundsField(forms.CharField):
+    """Pounds and pence as typed ("4.50", "£4.50"), cleaned to whole pence."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        try:
+            return pence_from_pounds(value)
+        except (ValueError, ArithmeticError) as error:
+            raise ValidationError("Write an amount in pounds and pence, like 4.50.") from error
+
+
+class PaymentChoiceForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How would you like to be paid?",
+        choices=PaymentChoice.Method.choices,
+        widget=forms.RadioSelect,
+    )
+    voucher_provider = forms.CharField(label="Which vouchers?", required=False, max_length=100)
+    voucher_reason = forms.CharField(
+        label="Why vouchers?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="We always write down why. If it was not your choice, you can ask us about it.",
+    )
+    account_name = forms.CharField(label="Name on the account", required=False, max_length=100)
+    sort_code = forms.CharField(
+        label="Sort code",
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    account_number = forms.CharField(
+        label="Account number",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text="Only our finance staff can see your bank details. Leave them empty to keep "
+        "the ones we have.",
+    )
+
+
+class BenefitsForm(forms.Form):
+    benefits = forms.MultipleChoiceField(
+        label="Which benefits do you get? (optional)",
+        choices=Benefit.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Only you and the coordinators of your projects see this. We use it to show "
+        "you what to know, never to decide for you.",
+    )
+    limit = PoundsField(label="A limit you want to stay under (optional)", required=False)
+    period = forms.ChoiceField(
+        label="Over what period?",
+        choices=[("", "Choose a period"), *BenefitsAndLimit.Period.choices],
+        required=False,
+    )
+    uc_start_day = forms.IntegerField(
+        label="If Universal Credit: the day of the month your assessment period starts",
+        min_value=1,
+        max_value=31,
+        required=False,
+    )
+
+
+class ExpenseForm(forms.Form):
+    expense = forms.ChoiceField(label="What was it for?", choices=Expense.choices)
+    amount = PoundsField(label="How much? (£)")
+    work_date = forms.DateField(label="When?", widget=DATE)
+    description = forms.CharField(
+        label="A few words (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example: bus there and back.",
+    )
+    receipt = forms.FileField(
+        label="A photo or PDF of the receipt (optional)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"] = forms.ModelChoiceField(
+            label="For which project?", queryset=projects
+        )
+        if projects.count() == 1:
+            self.fields["project"].widget = forms.HiddenInput()
+            self.fields["project"].initial = projects.get().pk
+        self.order_fields(["project", "expense", "amount", "work_date", "description", "receipt"])
+
+
+class ApproveForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="They would go over their limit. What did they choose?",
+        choices=[
+            ("split", "Pay what fits now, and the rest in the next period"),
+            ("vouchers", "Pay this one in vouchers (write why)"),
+            ("decline", "They choose not to take this payment"),
+            ("go_ahead", "Go ahead: they know, and chose to (write what they said)"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    note = forms.CharField(label="Their words, or the reason", required=False, max_length=300)
+
+    def clean_decision(self):
+        decision = self.cleaned_data["decision"]
+        if decision and decision not in DECISIONS:
+            raise ValidationError("Choose one of the options.")
+        return decision
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label="Why not?", max_length=300, help_text="They will read this.")
+
+
+class MarkPaidForm(forms.Form):
+    paid_on = forms.DateField(label="Paid on", widget=DATE)
+    reference = forms.CharField(label="Payment reference or voucher batch", max_length=100)
+
+
+class RateCardForm(forms.Form):
+    hourly = PoundsField(label="Our hourly rate (£)")
+    valid_from = forms.DateField(label="From", widget=DATE)
+    source = forms.CharField(label="Agreed by", required=False, max_length=300)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label="What was the mistake?", max_length=300)

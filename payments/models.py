@@ -1,0 +1,382 @@
+"""Paying people: dated facts, rate cards, choices, claims and an append-only ledger.
+
+Money is integer pence everywhere. Amounts worked out from time use Decimal
+and round half-up to the penny once, in payments/money.py.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
+
+
+class Fact(models.Model):
+    """A dated figure or rule from ../shared/data/payments-facts.md, with its source.
+
+    Kept as data (seeded by a migration, edited in the admin site when the
+    law or the year changes), never as a constant in code. An unconfirmed
+    figure has no value: Coprod then says "check with an adviser".
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        SECONDARY = "secondary", "Reported by a secondary source"
+        UNCONFIRMED = "unconfirmed", "Unconfirmed"
+
+    key = models.CharField(max_length=80)
+    value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=20, default="GBP")
+    period = models.CharField(max_length=30, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    pay_by = models.DateField(null=True, blank=True)
+    scope = models.CharField(max_length=40, default="UK")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    source = models.CharField(max_length=300)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "valid_from"], name="payments_fact_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} from {self.valid_from}: {self.value}"
+
+
+class Benefit(models.TextChoices):
+    UNIVERSAL_CREDIT = "uc", "Universal Credit"
+    ESA = "esa", "Employment and Support Allowance (ESA)"
+    PIP = "pip", "Personal Independence Payment (PIP)"
+    CARERS_ALLOWANCE = "carers", "Carer's Allowance"
+    JSA = "jsa", "Jobseeker's Allowance (JSA)"
+    INCOME_SUPPORT = "income_support", "Income Support"
+    HOUSING_BENEFIT = "housing_benefit", "Housing Benefit"
+    PENSION_CREDIT = "pension_credit", "Pension Credit"
+    OTHER = "other", "Another benefit"
+
+
+class BenefitNote(models.Model):
+    """What to know about payments and one benefit, in plain words; dated, sourced, editable."""
+
+    benefit = models.CharField(max_length=30, choices=Benefit.choices)
+    note = models.TextField("what to know, in plain words")
+    tell = models.TextField("who to tell, and how", blank=True)
+    valid_from = models.DateField()
+    source = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["benefit", "-valid_from"]
+
+    def __str__(self):
+        return f"{self.get_benefit_display()} (from {self.valid_from})"
+
+
+class RateBasis(models.TextChoices):
+    RLW_UK = "rlw_uk", "Real Living Wage (UK)"
+    RLW_LONDON = "rlw_london", "Real Living Wage (London)"
+    OWN = "own", "Our own rate (higher than the Real Living Wage)"
+
+
+class RateCard(models.Model):
+    """An hourly rate an organisation pays from a date. The rate on a meeting's date applies."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="rate_cards"
+    )
+    basis = models.CharField(max_length=20, choices=RateBasis.choices)
+    hourly_pence = models.PositiveIntegerField("pence an hour")
+    valid_from = models.DateField()
+    source = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "basis", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "basis", "valid_from"], name="payments_rate_once_per_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hourly_pence__gt=0) & models.Q(hourly_pence__lt=100_000),
+                name="payments_rate_sensible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_basis_display()}: {self.hourly_pence}p from {self.valid_from}"
+
+
+class Expense(models.TextChoices):
+    TRAVEL = "travel", "Travel"
+    CHILDCARE = "childcare", "Childcare"
+    CARE = "care", "Care for someone"
+    REFRESHMENTS = "refreshments", "Food and drink"
+    PHONE_DATA = "phone_data", "Phone or data"
+
+
+class PaymentPolicy(models.Model):
+    """How a project pays: which rate, minimum time, what time and expenses count."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, related_name="payment_policy"
+    )
+    basis = models.CharField(max_length=20, choices=RateBasis.choices, default=RateBasis.RLW_UK)
+    minimum_minutes = models.PositiveIntegerField(
+        "minimum paid time per meeting (minutes)", default=60
+    )
+    pays_preparation = models.BooleanField("preparation time is paid", default=True)
+    pays_travel_time = models.BooleanField("travel time is paid", default=False)
+    expenses = models.JSONField("expenses we pay back", default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project"]
+
+    def __str__(self):
+        return f"Payment policy of {self.project}"
+
+
+class PaymentChoice(models.Model):
+    """How a member wants to be paid by one organisation. Bank details are encrypted."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", "Money into my bank account"
+        VOUCHERS = "vouchers", "Vouchers"
+        NONE = "none", "No payment: I volunteer my time"
+        EXPENSES_ONLY = "expenses_only", "Only my expenses paid back"
+
+    participant = models.OneToOneField(
+        "participants.Participant", on_delete=models.CASCADE, related_name="payment_choice"
+    )
+    method = models.CharField(max_length=20, choices=Method.choices, default=Method.CASH)
+    voucher_provider = models.CharField(max_length=100, blank=True)
+    voucher_reason = models.TextField(
+        "why vouchers",
+        blank=True,
+        help_text="Always said out loud: vouchers can feel like not being trusted with money.",
+    )
+    account_name = EncryptedCharField(max_length=100, blank=True, null=True)
+    sort_code = EncryptedCharField(max_length=8, blank=True, null=True)
+    account_number = EncryptedCharField(max_length=8, blank=True, null=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["participant"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(method="vouchers") | ~models.Q(voucher_reason=""),
+                name="payments_vouchers_say_why",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant}: {self.get_method_display()}"
+
+    @property
+    def account_masked(self) -> str:
+        number = self.account_number or ""
+        return f"account ending {number[-4:]}" if number else "no bank details yet"
+
+
+class BenefitsAndLimit(models.Model):
+    """What a member privately says about their benefits, and the limit they want to stay under."""
+
+    class Period(models.TextChoices):
+        WEEK = "week", "A week (Monday to Sunday)"
+        MONTH = "month", "A calendar month"
+        UC = "uc", "My Universal Credit assessment period"
+
+    participant = models.OneToOneField(
+        "participants.Participant", on_delete=models.CASCADE, related_name="benefits"
+    )
+    # Which benefits, encrypted: a comma-separated list of Benefit codes.
+    benefits_encrypted = EncryptedTextField(blank=True, null=True)
+    limit_pence = models.PositiveIntegerField("limit", null=True, blank=True)
+    period = models.CharField(max_length=10, choices=Period.choices, blank=True)
+    uc_start_day = models.PositiveSmallIntegerField(
+        "the day of the month my assessment period starts", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["participant"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(uc_start_day__isnull=True)
+                | (models.Q(uc_start_day__gte=1) & models.Q(uc_start_day__lte=31)),
+                name="payments_uc_day_of_month",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Benefits and limit of {self.participant}"
+
+    @property
+    def benefits(self) -> list[str]:
+        return [code for code in (self.benefits_encrypted or "").split(",") if code]
+
+
+class Claim(models.Model):
+    """Money someone is owed: for time at a meeting (from attendance) or for an expense."""
+
+    class Kind(models.TextChoices):
+        TIME = "time", "Time"
+        EXPENSE = "expense", "Expense"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Waiting for approval"
+        APPROVED = "approved", "Approved, waiting to be paid"
+        PAID = "paid", "Paid"
+        REJECTED = "rejected", "Not approved"
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="claims"
+    )
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="claims")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    attendance = models.ForeignKey(
+        "projects.Attendance",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+    )
+    expense = models.CharField(max_length=20, choices=Expense.choices, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    work_date = models.DateField("the day of the meeting or the expense")
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    rate_pence = models.PositiveIntegerField(null=True, blank=True)
+    amount_pence = models.PositiveIntegerField()
+    receipt = models.FileField(upload_to="receipts/%Y/%m/", blank=True, max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    method = models.CharField(max_length=20, blank=True, help_text="Fixed when approved.")
+    voucher_reason = models.TextField(blank=True)
+    limit_decision = models.CharField(max_length=20, blank=True)
+    limit_note = models.CharField(max_length=300, blank=True)
+    not_before = models.DateField(null=True, blank=True, help_text="Paid in a later period.")
+    rejection_reason = models.CharField(max_length=300, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    on_behalf = models.BooleanField(default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    paid_on = models.DateField(null=True, blank=True)
+    paid_reference = models.CharField(max_length=100, blank=True)
+    voucher_code = EncryptedCharField(max_length=100, blank=True, null=True)
+    voucher_code_shown = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendance"],
+                condition=models.Q(attendance__isnull=False, kind="time"),
+                name="payments_one_time_claim_per_attendance",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_pence__lte=100_000),
+                name="payments_claim_amount_sensible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["submitted", "approved", "paid", "rejected"]),
+                name="payments_claim_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant}: {self.amount_pence}p ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("payments:claim", kwargs={"pk": self.pk})
+
+
+class LedgerQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Ledger entries are never changed: add a reversal instead.")
+
+    def delete(self):
+        raise PermissionError("Ledger entries are never deleted: add a reversal instead.")
+
+
+class LedgerEntry(models.Model):
+    """One movement of money, never changed or deleted: a mistake is put right by a reversal.
+
+    The model refuses updates and deletes, and on PostgreSQL a trigger does too
+    (migration 0003), so not even a raw UPDATE changes a row.
+    """
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PAID = "paid", "Paid"
+        REVERSAL = "reversal", "Reversal"
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="ledger")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="ledger"
+    )
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="ledger"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount_pence = models.IntegerField()
+    method = models.CharField(max_length=20)
+    rate_pence = models.PositiveIntegerField(null=True, blank=True)
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    work_date = models.DateField()
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # Nothing approved or paid twice: one entry of each kind per claim.
+            models.UniqueConstraint(
+                fields=["claim", "kind"],
+                condition=models.Q(kind__in=["approved", "paid"]),
+                name="payments_claim_approved_and_paid_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount_pence}p for {self.participant}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("Ledger entries are never changed: add a reversal instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Ledger entries are never deleted: add a reversal instead.")

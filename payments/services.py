@@ -1,0 +1,538 @@
+"""Every write about money. Amounts are pence; the ledger only ever grows."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from coprod.accounts.models import Organisation, User
+from coprod.uploads import DOCUMENTS, check_upload
+from participants.models import Participant, ProjectMembership
+from payments.models import (
+    Benefit,
+    BenefitsAndLimit,
+    Claim,
+    Expense,
+    Fact,
+    LedgerEntry,
+    PaymentChoice,
+    PaymentPolicy,
+    RateBasis,
+    RateCard,
+)
+from payments.money import pence_for_time, period_bounds
+
+# Expenses above this need a second look: a person, not a typo.
+EXPENSE_MAX_PENCE = 50_000
+RECEIPT_KINDS = tuple(kind for kind in DOCUMENTS if kind.extensions[0] in ("pdf", "jpg", "png"))
+FACT_KEYS = {RateBasis.RLW_UK: "rlw.uk", RateBasis.RLW_LONDON: "rlw.london"}
+
+
+# --- Rates ------------------------------------------------------------------------
+
+
+def rate_cards_from_facts(*, organisation: Organisation) -> None:
+    """Give the organisation the Real Living Wage history held as facts (idempotent)."""
+    for basis, key in FACT_KEYS.items():
+        for fact in Fact.objects.filter(key=key, value__isnull=False, valid_from__isnull=False):
+            RateCard.objects.get_or_create(
+                organisation=organisation,
+                basis=basis,
+                valid_from=fact.valid_from,
+                defaults={"hourly_pence": int(fact.value * 100), "source": fact.source},
+            )
+
+
+def rate_in_force(*, organisation: Organisation, basis: str, on: datetime.date) -> RateCard:
+    """Return the rate card in force on a date (the latest that started on or before it)."""
+    rate_cards_from_facts(organisation=organisation)
+    card = (
+        RateCard.objects.filter(organisation=organisation, basis=basis, valid_from__lte=on)
+        .order_by("-valid_from")
+        .first()
+    )
+    if card is None:
+        raise ValidationError(f"There is no {RateBasis(basis).label} rate for {on:%-d %B %Y}.")
+    return card
+
+
+@transaction.atomic
+def rate_card_add(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    hourly_pence: int,
+    valid_from: datetime.date | None,
+    source: str,
+) -> RateCard:
+    """Add the organisation's own hourly rate from a date; it must beat the Real Living Wage."""
+    errors = {}
+    if valid_from is None:
+        errors["valid_from"] = "Say from which day this rate applies."
+    if not hourly_pence or hourly_pence <= 0 or hourly_pence >= 100_000:
+        errors["hourly_pence"] = "Give an hourly rate between £0.01 and £999.99."
+    if errors:
+        raise ValidationError(errors)
+    living = rate_in_force(organisation=organisation, basis=RateBasis.RLW_UK, on=valid_from)
+    if hourly_pence < living.hourly_pence:
+        raise ValidationError(
+            {"hourly_pence": "Your own rate must be at least the Real Living Wage on that day."}
+        )
+    if RateCard.objects.filter(
+        organisation=organisation, basis=RateBasis.OWN, valid_from=valid_from
+    ).exists():
+        raise ValidationError({"valid_from": "There is already a rate from that day."})
+    return RateCard.objects.create(
+        organisation=organisation,
+        basis=RateBasis.OWN,
+        hourly_pence=hourly_pence,
+        valid_from=valid_from,
+        source=(source or "").strip()[:300] or "Set by the organisation",
+        created_by=by,
+    )
+
+
+def policy_for(project) -> PaymentPolicy:
+    policy, _ = PaymentPolicy.objects.get_or_create(
+        project=project, defaults={"expenses": [choice for choice, _ in Expense.choices]}
+    )
+    return policy
+
+
+# --- A member's choices ------------------------------------------------------------
+
+
+def choice_for(participant: Participant) -> PaymentChoice:
+    choice = PaymentChoice.objects.filter(participant=participant).first()
+    return choice or PaymentChoice(participant=participant)
+
+
+@transaction.atomic
+def payment_choice_save(
+    *,
+    participant: Participant,
+    by: User | None,
+    method: str,
+    voucher_provider: str = "",
+    voucher_reason: str = "",
+    account_name: str = "",
+    sort_code: str = "",
+    account_number: str = "",
+) -> PaymentChoice:
+    """Save how someone wants to be paid; it applies to claims not yet approved."""
+    errors = {}
+    if method not in PaymentChoice.Method.values:
+        errors["method"] = "Choose one of the options."
+    voucher_reason = (voucher_reason or "").strip()
+    if method == PaymentChoice.Method.VOUCHERS and not voucher_reason:
+        errors["voucher_reason"] = "Say why vouchers: the person is always told the reason."
+    sort_code = re.sub(r"[\s-]", "", sort_code or "")
+    account_number = re.sub(r"\s", "", account_number or "")
+    if sort_code and not re.fullmatch(r"\d{6}", sort_code):
+        errors["sort_code"] = "A sort code is 6 numbers, like 12-34-56."
+    if account_number and not re.fullmatch(r"\d{8}", account_number):
+        errors["account_number"] = "An account number is 8 numbers."
+    if errors:
+        raise ValidationError(errors)
+    choice = choice_for(participant)
+    choice.method = method
+    choice.voucher_provider = (voucher_provider or "").strip()[:100]
+    choice.voucher_reason = voucher_reason if method == PaymentChoice.Method.VOUCHERS else ""
+    if account_name or sort_code or account_number:
+        choice.account_name = (account_name or "").strip()[:100] or None
+        choice.sort_code = sort_code or None
+        choice.account_number = account_number or None
+    choice.changed_by = by
+    choice.save()
+    return choice
+
+
+@transaction.atomic
+def benefits_save(
+    *,
+    participant: Participant,
+    by: User | None,
+    benefits: list[str],
+    limit_pence: int | None = None,
+    period: str = "",
+    uc_start_day: int | None = None,
+) -> BenefitsAndLimit:
+    """Save which benefits someone gets (privately) and the limit they want to stay under."""
+    errors = {}
+    unknown = set(benefits) - set(Benefit.values)
+    if unknown:
+        errors["benefits"] = "Choose from the list."
+    if limit_pence is not None and limit_pence <= 0:
+        errors["limit_pence"] = "A limit must be more than £0, or left empty."
+    if limit_pence is not None and not period:
+        errors["period"] = "Say which period the limit is for."
+    if period == BenefitsAndLimit.Period.UC and not uc_start_day:
+        errors["uc_start_day"] = "Say which day of the month your assessment period starts."
+    if uc_start_day is not None and not 1 <= uc_start_day <= 31:
+        errors["uc_start_day"] = "Choose a day from 1 to 31."
+    if errors:
+        raise ValidationError(errors)
+    row, _ = BenefitsAndLimit.objects.get_or_create(participant=participant)
+    row.benefits_encrypted = ",".join(sorted(set(benefits))) or None
+    row.limit_pence = limit_pence
+    row.period = period if limit_pence is not None else ""
+    row.uc_start_day = uc_start_day if row.period == BenefitsAndLimit.Period.UC else None
+    row.save()
+    return row
+
+
+# --- Claims ---------------------------------------------------------------------------
+
+
+def _is_member(participant, project) -> bool:
+    return (
+        participant.organisation_id == project.organisation_id
+        and ProjectMembership.objects.filter(participant=participant, project=project)
+        .exclude(status=ProjectMembership.Status.LEFT)
+        .exists()
+    )
+
+
+@transaction.atomic
+def claims_for_meeting(*, meeting, by: User | None) -> list[Claim]:
+    """Turn a meeting's attendance into time claims, at the rate in force on its date.
+
+    Claims not yet approved follow changes to attendance; approved or paid
+    ones are left alone (a correction then needs a reversal).
+    """
+    project = meeting.project
+    policy = policy_for(project)
+    zone = project.organisation.zone
+    day = meeting.starts_at.astimezone(zone).date()
+    card = rate_in_force(organisation=project.organisation, basis=policy.basis, on=day)
+    made = []
+    attended = set()
+    for attendance in meeting.attendance.select_related("participant"):
+        attended.add(attendance.pk)
+        choice = choice_for(attendance.participant)
+        if choice.method in (PaymentChoice.Method.NONE, PaymentChoice.Method.EXPENSES_ONLY):
+            continue
+        minutes = attendance.minutes + (
+            attendance.preparation_minutes if policy.pays_preparation else 0
+        )
+        minutes = max(minutes, policy.minimum_minutes)
+        amount = pence_for_time(minutes, card.hourly_pence)
+        claim = Claim.objects.filter(attendance=attendance, kind=Claim.Kind.TIME).first()
+        if claim is not None and claim.status != Claim.Status.SUBMITTED:
+            continue
+        claim = claim or Claim(
+            attendance=attendance,
+            kind=Claim.Kind.TIME,
+            participant=attendance.participant,
+            project=project,
+            submitted_by=by,
+        )
+        claim.work_date, claim.minutes = day, minutes
+        claim.rate_pence, claim.amount_pence = card.hourly_pence, amount
+        claim.description = f"{meeting.title}: {minutes} minutes"
+        claim.save()
+        made.append(claim)
+    # Someone taken off the attendance list: their unapproved claim goes too.
+    Claim.objects.filter(
+        attendance__meeting=meeting, kind=Claim.Kind.TIME, status=Claim.Status.SUBMITTED
+    ).exclude(attendance_id__in=attended).delete()
+    return made
+
+
+@transaction.atomic
+def expense_claim_submit(
+    *,
+    participant: Participant,
+    project,
+    by: User | None,
+    expense: str,
+    amount_pence: int,
+    description: str,
+    work_date: datetime.date,
+    receipt=None,
+) -> Claim:
+    """Claim an expense, from a phone or on paper through a coordinator."""
+    errors = {}
+    if not _is_member(participant, project):
+        raise ValidationError("You can only claim for a project you are part of.")
+    if expense not in Expense.values:
+        errors["expense"] = "Choose what the money was for."
+    if expense and expense not in policy_for(project).expenses:
+        errors["expense"] = "This project does not pay back this kind of expense."
+    if not isinstance(amount_pence, int) or amount_pence <= 0:
+        errors["amount"] = "Give an amount more than £0, like 4.50."
+    elif amount_pence > EXPENSE_MAX_PENCE:
+        errors["amount"] = "That is more than £500. Please talk to your coordinator about it."
+    if work_date > timezone.localdate():
+        errors["work_date"] = "This date is in the future."
+    if errors:
+        raise ValidationError(errors)
+    claim = Claim(
+        participant=participant,
+        project=project,
+        kind=Claim.Kind.EXPENSE,
+        expense=expense,
+        description=(description or "").strip()[:300],
+        work_date=work_date,
+        amount_pence=amount_pence,
+        submitted_by=by,
+        on_behalf=by is None or by.pk != participant.user_id,
+    )
+    if receipt:
+        try:
+            checked = check_upload(receipt, kinds=RECEIPT_KINDS)
+        except ValidationError as error:
+            raise ValidationError({"receipt": error.messages}) from error
+        claim.receipt.save(f"receipt.{checked.extension}", receipt, save=False)
+    claim.save()
+    return claim
+
+
+@dataclass(frozen=True)
+class LimitCheck:
+    limit_pence: int
+    period_start: datetime.date
+    period_end: datetime.date
+    before_pence: int
+    after_pence: int
+
+    @property
+    def crosses(self) -> bool:
+        return self.after_pence > self.limit_pence
+
+    @property
+    def room_pence(self) -> int:
+        return max(self.limit_pence - self.before_pence, 0)
+
+
+def limit_check(claim: Claim) -> LimitCheck | None:
+    """Where the claim would take the person against their own limit, across the organisation.
+
+    Counts what is approved or paid in the period for time (cash and, as the
+    sources disagree, vouchers too); expenses are not earnings.
+    """
+    if claim.kind != Claim.Kind.TIME:
+        return None
+    row = BenefitsAndLimit.objects.filter(participant=claim.participant).first()
+    if row is None or not row.limit_pence or not row.period:
+        return None
+    start, end = period_bounds(row.period, claim.work_date, uc_start_day=row.uc_start_day)
+    before = (
+        LedgerEntry.objects.filter(
+            participant=claim.participant,
+            work_date__range=(start, end),
+            kind__in=[LedgerEntry.Kind.APPROVED, LedgerEntry.Kind.REVERSAL],
+            claim__kind=Claim.Kind.TIME,
+        )
+        .exclude(reverses__kind=LedgerEntry.Kind.PAID)
+        .aggregate(total=Sum("amount_pence"))["total"]
+        or 0
+    )
+    return LimitCheck(row.limit_pence, start, end, before, before + claim.amount_pence)
+
+
+class LimitWarning(ValidationError):
+    """Approving would take the person over their own limit: a choice is needed."""
+
+    def __init__(self, check: LimitCheck):
+        self.check = check
+        super().__init__("This payment would take them over the limit they set.")
+
+
+DECISIONS = ("split", "vouchers", "decline", "go_ahead")
+
+
+def _ledger(claim, kind, amount, by, **fields) -> LedgerEntry:
+    return LedgerEntry.objects.create(
+        claim=claim,
+        organisation_id=claim.project.organisation_id,
+        project=claim.project,
+        participant=claim.participant,
+        kind=kind,
+        amount_pence=amount,
+        method=claim.method,
+        rate_pence=claim.rate_pence,
+        minutes=claim.minutes,
+        work_date=claim.work_date,
+        by=by,
+        **fields,
+    )
+
+
+@transaction.atomic
+def claim_approve(*, claim: Claim, by: User, decision: str = "", note: str = "", now=None) -> Claim:
+    """Approve a claim, once; a claim over the person's limit needs a decision first.
+
+    Decisions: "split" (pay what fits now, the rest from the next period),
+    "vouchers" (pay this one in vouchers, with the reason in `note`),
+    "decline" (the person chooses not to take it), "go_ahead" (their choice,
+    recorded in `note`).
+    """
+    claim = Claim.objects.select_for_update().select_related("project").get(pk=claim.pk)
+    if claim.status != Claim.Status.SUBMITTED:
+        raise ValidationError("This claim is not waiting for approval.")
+    if by is not None and by.pk == claim.participant.user_id:
+        raise ValidationError("You cannot approve your own claim.")
+    note = (note or "").strip()[:300]
+    choice = choice_for(claim.participant)
+    if claim.kind == Claim.Kind.EXPENSE:
+        claim.method = "expenses"
+    else:
+        claim.method = "vouchers" if choice.method == PaymentChoice.Method.VOUCHERS else "cash"
+        claim.voucher_reason = choice.voucher_reason if claim.method == "vouchers" else ""
+    check = limit_check(claim)
+    if check and check.crosses:
+        if decision not in DECISIONS:
+            raise LimitWarning(check)
+        claim.limit_decision, claim.limit_note = decision, note
+        if decision in ("vouchers", "go_ahead") and not note:
+            raise ValidationError({"note": "Write down the reason, as the person gave it."})
+        if decision == "decline":
+            claim.status = Claim.Status.REJECTED
+            claim.rejection_reason = (
+                "They chose not to take this payment, to stay under their limit."
+            )
+            claim.save()
+            return claim
+        if decision == "vouchers":
+            claim.method, claim.voucher_reason = "vouchers", note
+        if decision == "split":
+            if check.room_pence == 0:
+                raise ValidationError(
+                    "Nothing fits in this period: choose another option, or pay it all later."
+                )
+            rest = claim.amount_pence - check.room_pence
+            claim.amount_pence = check.room_pence
+            later = Claim.objects.create(
+                participant=claim.participant,
+                project=claim.project,
+                kind=claim.kind,
+                description=f"{claim.description} (the rest, from the next period)",
+                work_date=check.period_end + datetime.timedelta(days=1),
+                not_before=check.period_end + datetime.timedelta(days=1),
+                minutes=None,
+                rate_pence=claim.rate_pence,
+                amount_pence=rest,
+                submitted_by=by,
+                on_behalf=True,
+                limit_decision="split",
+                limit_note=f"The rest of claim {claim.pk}",
+            )
+            later.method = claim.method
+            later.voucher_reason = claim.voucher_reason
+            later.status = Claim.Status.APPROVED
+            later.approved_by, later.approved_at = by, now or timezone.now()
+            later.save()
+            _ledger(later, LedgerEntry.Kind.APPROVED, rest, by)
+    claim.status = Claim.Status.APPROVED
+    claim.approved_by, claim.approved_at = by, now or timezone.now()
+    claim.save()
+    _ledger(claim, LedgerEntry.Kind.APPROVED, claim.amount_pence, by)
+    return claim
+
+
+@transaction.atomic
+def claim_reject(*, claim: Claim, by: User, reason: str) -> Claim:
+    """Say no to a claim, with a reason the person will read."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why, plainly: the person will read this."})
+    if claim.status != Claim.Status.SUBMITTED:
+        raise ValidationError("Only a claim waiting for approval can be turned down.")
+    claim.status, claim.rejection_reason = Claim.Status.REJECTED, reason[:300]
+    claim.save(update_fields=["status", "rejection_reason", "updated_at"])
+    return claim
+
+
+@dataclass
+class PaidResult:
+    paid: list[Claim]
+    skipped: list[str]
+
+
+@transaction.atomic
+def claims_mark_paid(
+    *,
+    claim_ids: list[int],
+    by: User,
+    organisation_ids,
+    paid_on: datetime.date,
+    reference: str,
+    voucher_codes: dict[int, str] | None = None,
+) -> PaidResult:
+    """Mark approved claims paid, once each, even when two people click at once.
+
+    Rows are locked in id order, so a second request waits, then finds them
+    already paid; the ledger's unique (claim, paid) is the last guard.
+    """
+    reference = (reference or "").strip()[:100]
+    if not reference:
+        raise ValidationError({"reference": "Give the payment reference (or voucher batch)."})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "This date is in the future."})
+    result = PaidResult([], [])
+    claims = (
+        Claim.objects.select_for_update(of=("self",))
+        .filter(pk__in=claim_ids, project__organisation_id__in=organisation_ids)
+        .select_related("project", "participant")
+        .order_by("pk")
+    )
+    for claim in claims:
+        if claim.status != Claim.Status.APPROVED:
+            result.skipped.append(f"Claim {claim.pk} is {claim.get_status_display().lower()}.")
+            continue
+        if claim.not_before and claim.not_before > paid_on:
+            result.skipped.append(
+                f"Claim {claim.pk} waits until {claim.not_before:%-d %B} (their limit)."
+            )
+            continue
+        claim.status, claim.paid_by, claim.paid_on = Claim.Status.PAID, by, paid_on
+        claim.paid_reference = reference
+        if claim.method == "vouchers" and voucher_codes and voucher_codes.get(claim.pk):
+            claim.voucher_code = voucher_codes[claim.pk].strip()[:100]
+        claim.save()
+        _ledger(claim, LedgerEntry.Kind.PAID, claim.amount_pence, by, reference=reference)
+        result.paid.append(claim)
+    return result
+
+
+@transaction.atomic
+def ledger_reverse(*, entry: LedgerEntry, by: User, reason: str) -> LedgerEntry:
+    """Put a mistake right by adding the opposite entry; the claim goes back a step."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say what the mistake was."})
+    entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.kind == LedgerEntry.Kind.REVERSAL or hasattr(entry, "reversed_by"):
+        raise ValidationError("This entry cannot be reversed (again).")
+    claim = Claim.objects.select_for_update().get(pk=entry.claim_id)
+    reversal = _ledger(
+        claim,
+        LedgerEntry.Kind.REVERSAL,
+        -entry.amount_pence,
+        by,
+        reverses=entry,
+        reason=reason[:300],
+    )
+    if entry.kind == LedgerEntry.Kind.PAID:
+        claim.status, claim.paid_on, claim.paid_reference = Claim.Status.APPROVED, None, ""
+    else:
+        claim.status, claim.rejection_reason = Claim.Status.REJECTED, reason[:300]
+    claim.save()
+    return reversal
+
+
+@transaction.atomic
+def voucher_code_reveal(*, claim: Claim) -> str:
+    """Show a voucher code to its owner once; after that it says it was shown."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.voucher_code_shown or not claim.voucher_code:
+        return ""
+    claim.voucher_code_shown = True
+    claim.save(update_fields=["voucher_code_shown", "updated_at"])
+    return claim.voucher_code

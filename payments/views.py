@@ -1,0 +1,467 @@
+"""Payment pages: members on phones, coordinators approving, finance paying. HTTP only."""
+
+import csv
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView, View
+
+from coprod.accounts.models import Organisation
+from coprod.accounts.permissions import PermissionRequiredMixin
+from coprod.formerrors import add_service_errors, run_service
+from participants.models import ProjectMembership
+from participants.views import OwnProfileMixin
+from payments import services
+from payments.csv_safe import Echo, safe_row
+from payments.forms import (
+    ApproveForm,
+    BenefitsForm,
+    ExpenseForm,
+    MarkPaidForm,
+    PaymentChoiceForm,
+    RateCardForm,
+    RejectForm,
+    ReverseForm,
+)
+from payments.models import BenefitsAndLimit, Claim, LedgerEntry
+from payments.money import pounds, tax_year_bounds
+from payments.selectors import (
+    claim_get_for,
+    claims_to_approve,
+    finance_organisation_ids,
+    finance_queue,
+    ledger_for_export,
+    notes_for,
+    rate_cards_for,
+    statement_for,
+)
+from projects.models import Project
+from projects.views import PostActionView
+
+
+class OwnMoneyMixin(OwnProfileMixin):
+    """A member's own money pages; anyone else's are simply not found."""
+
+    def get_participant(self):
+        return self.get_permission_object()
+
+
+class StatementView(OwnMoneyMixin, TemplateView):
+    """What I have been paid, what is waiting and since when, my choice and my limit."""
+
+    template_name = "payments/statement.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statement=statement_for(self.get_participant()), today=timezone.localdate(), **kwargs
+        )
+
+
+class PaymentChoiceView(OwnMoneyMixin, FormView):
+    template_name = "payments/choice_form.html"
+    form_class = PaymentChoiceForm
+
+    def get_initial(self):
+        choice = services.choice_for(self.get_participant())
+        return {
+            "method": choice.method,
+            "voucher_provider": choice.voucher_provider,
+            "voucher_reason": choice.voucher_reason,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            choice=services.choice_for(self.get_participant()), **kwargs
+        )
+
+    def form_valid(self, form):
+        if run_service(
+            self.request,
+            form,
+            lambda: services.payment_choice_save(
+                participant=self.get_participant(), by=self.request.user, **form.cleaned_data
+            ),
+            "Saved. It applies to payments not yet approved.",
+        ):
+            return redirect("payments:statement", pk=self.participant.pk)
+        return self.form_invalid(form)
+
+
+class BenefitsView(OwnMoneyMixin, FormView):
+    template_name = "payments/benefits_form.html"
+    form_class = BenefitsForm
+
+    def get_initial(self):
+        row = BenefitsAndLimit.objects.filter(participant=self.get_participant()).first()
+        if row is None:
+            return {}
+        return {
+            "benefits": row.benefits,
+            "limit": f"{row.limit_pence / 100:.2f}" if row.limit_pence else "",
+            "period": row.period,
+            "uc_start_day": row.uc_start_day,
+        }
+
+    def get_context_data(self, **kwargs):
+        row = BenefitsAndLimit.objects.filter(participant=self.get_participant()).first()
+        return super().get_context_data(notes=notes_for(row.benefits if row else []), **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        if run_service(
+            self.request,
+            form,
+            lambda: services.benefits_save(
+                participant=self.get_participant(),
+                by=self.request.user,
+                benefits=data["benefits"],
+                limit_pence=data["limit"],
+                period=data["period"],
+                uc_start_day=data["uc_start_day"],
+            ),
+            "Saved. Only you and your projects' coordinators can see this.",
+        ):
+            return redirect(self.request.path)
+        return self.form_invalid(form)
+
+
+class ExpenseCreateView(OwnMoneyMixin, FormView):
+    template_name = "payments/expense_form.html"
+    form_class = ExpenseForm
+
+    def projects(self):
+        return Project.objects.filter(
+            memberships__participant=self.get_participant(),
+            memberships__status__in=[
+                ProjectMembership.Status.ACTIVE,
+                ProjectMembership.Status.ON_BREAK,
+            ],
+        ).distinct()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projects": self.projects()}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        data["amount_pence"] = data.pop("amount")
+        if run_service(
+            self.request,
+            form,
+            lambda: services.expense_claim_submit(
+                participant=self.get_participant(), by=self.request.user, **data
+            ),
+            "Thank you. Your claim is sent for approval. You can see it on your statement.",
+        ):
+            return redirect("payments:statement", pk=self.participant.pk)
+        return self.form_invalid(form)
+
+
+# --- Coordinators -----------------------------------------------------------------------
+
+
+class ApprovalsView(PermissionRequiredMixin, TemplateView):
+    """Claims waiting for a coordinator, with each person's limit in front of them."""
+
+    template_name = "payments/approvals.html"
+
+    def has_permission(self):
+        return self.request.user.has_perm("participants.add_people")
+
+    def get_context_data(self, **kwargs):
+        claims = list(claims_to_approve(self.request.user))
+        for claim in claims:
+            claim.check = services.limit_check(claim)
+        return super().get_context_data(claims=claims, **kwargs)
+
+
+class ClaimMixin(PermissionRequiredMixin):
+    def get_permission_object(self):
+        if not hasattr(self, "claim"):
+            self.claim = claim_get_for(self.request.user, self.kwargs["pk"])
+        return self.claim
+
+
+class ClaimDetailView(ClaimMixin, TemplateView):
+    permission_required = "payments.view_claim"
+    template_name = "payments/claim_detail.html"
+
+    def get_context_data(self, **kwargs):
+        claim = self.get_permission_object()
+        user = self.request.user
+        can_approve = user.has_perm("payments.approve_claim", claim) and (
+            claim.participant.user_id != user.pk
+        )
+        voucher_code = ""
+        if claim.participant.user_id == user.pk and self.request.GET.get("show") == "code":
+            voucher_code = services.voucher_code_reveal(claim=claim)
+        return super().get_context_data(
+            claim=claim,
+            check=services.limit_check(claim) if can_approve else None,
+            can_approve=can_approve and claim.status == Claim.Status.SUBMITTED,
+            approve_form=kwargs.pop("approve_form", ApproveForm()),
+            reject_form=kwargs.pop("reject_form", RejectForm()),
+            choice=services.choice_for(claim.participant),
+            show_bank=user.has_perm("payments.view_bank_details", claim),
+            voucher_code=voucher_code,
+            ledger=claim.ledger.all(),
+            **kwargs,
+        )
+
+
+class ClaimApproveView(ClaimDetailView):
+    """Approve from the claim page; a limit warning comes back to the same page."""
+
+    permission_required = "payments.approve_claim"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        claim = self.get_permission_object()
+        if claim.status != Claim.Status.SUBMITTED:
+            # Approved (or turned down) meanwhile, perhaps by a colleague.
+            messages.info(request, f"This claim is already {claim.get_status_display().lower()}.")
+            return redirect(claim)
+        form = ApproveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.claim_approve(claim=claim, by=request.user, **form.cleaned_data)
+            except services.LimitWarning:
+                form.add_error(
+                    "decision", "This would take them over their limit. Choose what they want."
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Approved. Finance will pay it.")
+                return redirect("payments:approvals")
+        return self.render_to_response(self.get_context_data(approve_form=form))
+
+
+class ClaimRejectView(ClaimMixin, PostActionView):
+    permission_required = "payments.approve_claim"
+
+    def act(self):
+        form = RejectForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError("Say why, plainly: the person will read this.")
+        services.claim_reject(
+            claim=self.get_permission_object(), by=self.request.user, **form.cleaned_data
+        )
+        return "Turned down. They will see your reason."
+
+    def done_url(self):
+        return reverse("payments:approvals")
+
+
+# --- Finance ----------------------------------------------------------------------------
+
+
+class FinanceMixin(PermissionRequiredMixin):
+    permission_required = "payments.use_finance"
+
+    def organisation_ids(self):
+        return finance_organisation_ids(self.request.user)
+
+
+class FinanceQueueView(FinanceMixin, FormView):
+    """Approved claims, waiting longest first; mark several paid at once."""
+
+    template_name = "payments/queue.html"
+    form_class = MarkPaidForm
+
+    def get_initial(self):
+        return {"paid_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        organisations = Organisation.objects.filter(pk__in=self.organisation_ids())
+        return super().get_context_data(
+            claims=finance_queue(self.request.user), organisations=organisations, **kwargs
+        )
+
+    def form_valid(self, form):
+        ids = [int(pk) for pk in self.request.POST.getlist("claim") if pk.isdigit()]
+        if not ids:
+            form.add_error(None, "Tick the claims you have paid.")
+            return self.form_invalid(form)
+        codes = {
+            int(key.removeprefix("code-")): value
+            for key, value in self.request.POST.items()
+            if key.startswith("code-") and key.removeprefix("code-").isdigit() and value.strip()
+        }
+        try:
+            result = services.claims_mark_paid(
+                claim_ids=ids,
+                by=self.request.user,
+                organisation_ids=self.organisation_ids(),
+                voucher_codes=codes,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        if result.paid:
+            messages.success(
+                self.request,
+                f"Marked {len(result.paid)} paid: "
+                f"{pounds(sum(c.amount_pence for c in result.paid))}.",
+            )
+        for reason in result.skipped:
+            messages.warning(self.request, reason)
+        return redirect(self.request.path)
+
+
+class RateCardsView(FinanceMixin, FormView):
+    template_name = "payments/rates.html"
+    form_class = RateCardForm
+
+    def organisation(self):
+        organisation = Organisation.objects.filter(pk__in=self.organisation_ids()).first()
+        if organisation is None:
+            raise Http404
+        return organisation
+
+    def get_context_data(self, **kwargs):
+        services.rate_cards_from_facts(organisation=self.organisation())
+        return super().get_context_data(rates=rate_cards_for(self.organisation_ids()), **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        if run_service(
+            self.request,
+            form,
+            lambda: services.rate_card_add(
+                organisation=self.organisation(),
+                by=self.request.user,
+                hourly_pence=data["hourly"],
+                valid_from=data["valid_from"],
+                source=data["source"],
+            ),
+            "Rate added.",
+        ):
+            return redirect(self.request.path)
+        return self.form_invalid(form)
+
+
+class LedgerReverseView(FinanceMixin, PostActionView):
+    def act(self):
+        entry = get_object_or_404(
+            LedgerEntry, pk=self.kwargs["pk"], organisation_id__in=self.organisation_ids()
+        )
+        form = ReverseForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError("Say what the mistake was.")
+        services.ledger_reverse(entry=entry, by=self.request.user, **form.cleaned_data)
+        self.claim_url = entry.claim.get_absolute_url()
+        return "Reversed. Both entries stay in the ledger."
+
+    def done_url(self):
+        return getattr(self, "claim_url", reverse("payments:queue"))
+
+
+def _stream(filename, header, rows):
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(safe_row(row))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class PaymentsExportView(FinanceMixin, View):
+    """One row per payment: approved and waiting, and paid. For a bank upload or finance system."""
+
+    def get(self, request, *args, **kwargs):
+        claims = (
+            Claim.objects.filter(
+                project__organisation_id__in=self.organisation_ids(),
+                status__in=[Claim.Status.APPROVED, Claim.Status.PAID],
+            )
+            .select_related("participant__payment_choice", "project")
+            .order_by("status", "work_date", "pk")
+        )
+
+        def rows():
+            for claim in claims.iterator(chunk_size=500):
+                choice = services.choice_for(claim.participant)
+                name = claim.participant.full_name or claim.participant.preferred_name
+                yield [
+                    claim.pk,
+                    claim.get_status_display(),
+                    claim.participant.pseudonym or f"P{claim.participant_id}",
+                    name if not claim.participant.erased_at else "",
+                    claim.project.title,
+                    claim.work_date.isoformat(),
+                    claim.method,
+                    f"{claim.amount_pence / 100:.2f}",
+                    choice.account_name or "",
+                    choice.sort_code or "",
+                    choice.account_number or "",
+                    claim.paid_on.isoformat() if claim.paid_on else "",
+                    claim.paid_reference,
+                ]
+
+        header = [
+            "claim",
+            "status",
+            "person reference",
+            "name",
+            "project",
+            "date of work",
+            "method",
+            "amount GBP",
+            "account name",
+            "sort code",
+            "account number",
+            "paid on",
+            "reference",
+        ]
+        return _stream(f"payments-{timezone.localdate()}.csv", header, rows())
+
+
+class TaxYearExportView(FinanceMixin, View):
+    """What each person was paid in a tax year (6 April to 5 April), one row each."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            year = int(request.GET.get("year", ""))
+            start = datetime.date(year, 4, 6)
+        except ValueError:
+            start, _ = tax_year_bounds(timezone.localdate())
+        start, end = tax_year_bounds(start)
+        entries = ledger_for_export(self.organisation_ids()).filter(
+            kind__in=[LedgerEntry.Kind.PAID, LedgerEntry.Kind.REVERSAL],
+            created_at__date__range=(start, end),
+        )
+        totals: dict[int, dict] = {}
+        for entry in entries.iterator(chunk_size=500):
+            if entry.kind == LedgerEntry.Kind.REVERSAL and entry.reverses.kind != "paid":
+                continue
+            person = totals.setdefault(
+                entry.participant_id,
+                {"participant": entry.participant, "cash": 0, "vouchers": 0, "expenses": 0},
+            )
+            person[entry.method if entry.method in person else "cash"] += entry.amount_pence
+
+        def rows():
+            for person in totals.values():
+                participant = person["participant"]
+                yield [
+                    participant.pseudonym or f"P{participant.pk}",
+                    ""
+                    if participant.erased_at
+                    else (participant.full_name or participant.preferred_name),
+                    f"{person['cash'] / 100:.2f}",
+                    f"{person['vouchers'] / 100:.2f}",
+                    f"{person['expenses'] / 100:.2f}",
+                ]
+
+        header = ["person reference", "name", "cash GBP", "vouchers GBP", "expenses GBP"]
+        return _stream(f"tax-year-{start.year}-{end.year % 100:02d}.csv", header, rows())
