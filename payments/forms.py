@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from payments.models import Benefit, BenefitsAndLimit, Expense, PaymentChoice
+from payments.models import Benefit, BenefitsAndLimit, Expense, PaymentChoice, PaymentPolicy
 from payments.money import pence_from_pounds
 from payments.services import DECISIONS
 
@@ -121,6 +121,13 @@ class ApproveForm(forms.Form):
     )
     note = forms.CharField(label="Their words, or the reason", required=False, max_length=300)
 
+    def __init__(self, *args, over_limit=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not over_limit:
+            # Nothing to decide: the claim is within any limit they set.
+            del self.fields["decision"]
+            del self.fields["note"]
+
     def clean_decision(self):
         decision = self.cleaned_data["decision"]
         if decision and decision not in DECISIONS:
@@ -141,6 +148,21 @@ class RateCardForm(forms.Form):
     hourly = PoundsField(label="Our hourly rate (£)")
     valid_from = forms.DateField(label="From", widget=DATE)
     source = forms.CharField(label="Agreed by", required=False, max_length=300)
+
+
+class PolicyForm(forms.ModelForm):
+    expenses = forms.MultipleChoiceField(
+        label="Expenses we pay back",
+        choices=Expense.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = PaymentPolicy
+        fields = ["basis", "minimum_minutes", "pays_preparation", "expenses"]
+        widgets = {"basis": forms.RadioSelect}
+        labels = {"basis": "The hourly rate we pay"}
 
 
 class ReverseForm(forms.Form):

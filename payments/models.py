@@ -133,7 +133,6 @@ class PaymentPolicy(models.Model):
         "minimum paid time per meeting (minutes)", default=60
     )
     pays_preparation = models.BooleanField("preparation time is paid", default=True)
-    pays_travel_time = models.BooleanField("travel time is paid", default=False)
     expenses = models.JSONField("expenses we pay back", default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

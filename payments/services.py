@@ -103,6 +103,30 @@ def policy_for(project) -> PaymentPolicy:
     return policy
 
 
+@transaction.atomic
+def policy_save(
+    *, project, by: User | None, basis: str, minimum_minutes: int, pays_preparation: bool, expenses
+) -> PaymentPolicy:
+    """Set how a project pays; it applies to claims made from now on."""
+    if basis not in RateBasis.values:
+        raise ValidationError({"basis": "Choose a rate."})
+    if not 0 <= minimum_minutes <= 8 * 60:
+        raise ValidationError({"minimum_minutes": "Choose from 0 to 480 minutes."})
+    if (
+        basis == RateBasis.OWN
+        and not RateCard.objects.filter(
+            organisation_id=project.organisation_id, basis=RateBasis.OWN
+        ).exists()
+    ):
+        raise ValidationError({"basis": "Finance has not set your own rate yet."})
+    policy = policy_for(project)
+    policy.basis, policy.minimum_minutes = basis, minimum_minutes
+    policy.pays_preparation = pays_preparation
+    policy.expenses = [code for code in expenses if code in Expense.values]
+    policy.save()
+    return policy
+
+
 # --- A member's choices ------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("payments/claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim"),
     path("payments/claims/<int:pk>/approve/", views.ClaimApproveView.as_view(), name="approve"),
     path("payments/claims/<int:pk>/reject/", views.ClaimRejectView.as_view(), name="reject"),
+    path("projects/<int:pk>/payment-policy/", views.PolicyView.as_view(), name="policy"),
     # Finance.
     path("payments/queue/", views.FinanceQueueView.as_view(), name="queue"),
     path("payments/rates/", views.RateCardsView.as_view(), name="rates"),

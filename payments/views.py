@@ -24,6 +24,7 @@ from payments.forms import (
     ExpenseForm,
     MarkPaidForm,
     PaymentChoiceForm,
+    PolicyForm,
     RateCardForm,
     RejectForm,
     ReverseForm,
@@ -41,7 +42,7 @@ from payments.selectors import (
     statement_for,
 )
 from projects.models import Project
-from projects.views import PostActionView
+from projects.views import PostActionView, ProjectMixin
 
 
 class OwnMoneyMixin(OwnProfileMixin):
@@ -199,11 +200,13 @@ class ClaimDetailView(ClaimMixin, TemplateView):
         voucher_code = ""
         if claim.participant.user_id == user.pk and self.request.GET.get("show") == "code":
             voucher_code = services.voucher_code_reveal(claim=claim)
+        check = services.limit_check(claim) if can_approve else None
+        over = bool(check and check.crosses)
         return super().get_context_data(
             claim=claim,
-            check=services.limit_check(claim) if can_approve else None,
+            check=check,
             can_approve=can_approve and claim.status == Claim.Status.SUBMITTED,
-            approve_form=kwargs.pop("approve_form", ApproveForm()),
+            approve_form=kwargs.pop("approve_form", ApproveForm(over_limit=over)),
             reject_form=kwargs.pop("reject_form", RejectForm()),
             choice=services.choice_for(claim.participant),
             show_bank=user.has_perm("payments.view_bank_details", claim),
@@ -225,7 +228,8 @@ class ClaimApproveView(ClaimDetailView):
             # Approved (or turned down) meanwhile, perhaps by a colleague.
             messages.info(request, f"This claim is already {claim.get_status_display().lower()}.")
             return redirect(claim)
-        form = ApproveForm(request.POST)
+        check = services.limit_check(claim)
+        form = ApproveForm(request.POST, over_limit=bool(check and check.crosses))
         if form.is_valid():
             try:
                 services.claim_approve(claim=claim, by=request.user, **form.cleaned_data)
@@ -255,6 +259,28 @@ class ClaimRejectView(ClaimMixin, PostActionView):
 
     def done_url(self):
         return reverse("payments:approvals")
+
+
+class PolicyView(ProjectMixin, FormView):
+    """How a project pays: the rate, the minimum time, preparation, expenses."""
+
+    permission_required = "projects.manage_money"
+    template_name = "payments/policy_form.html"
+    form_class = PolicyForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": services.policy_for(self.get_project())}
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in PolicyForm.Meta.fields}
+        if run_service(
+            self.request,
+            form,
+            lambda: services.policy_save(project=self.project, by=self.request.user, **data),
+            "Saved. It applies to claims made from now on.",
+        ):
+            return redirect(self.request.path)
+        return self.form_invalid(form)
 
 
 # --- Finance ----------------------------------------------------------------------------

@@ -335,6 +335,7 @@ PAGES = [
         method="post",
         data=lambda world: {"reason": "This meeting is paid by another project."},
     ),
+    Page("payments:policy", signed_in(200, **COORDINATORS_ONLY), kwargs=project_pk, edit=True),
     # Finance only.
     Page("payments:queue", signed_in(403, finance=200), edit=True),
     Page("payments:rates", signed_in(403, finance=200), edit=True),

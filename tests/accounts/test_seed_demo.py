@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from coprod.accounts.models import Organisation, User
 from participants.models import Participant
+from payments.models import Claim
 from projects.models import FunderGrant, Meeting, Project, Venue
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,9 @@ def test_seed_demo_loads_the_demo_once_however_often_it_runs(settings, client):
     assert upcoming.papers.get().content_type == "application/pdf"
     assert upcoming.invitees.count() == 3
     assert Meeting.objects.get(title="Getting started").actions.count() == 1
+    # Claims for last week's time (one each) and an approved bus fare.
+    assert Claim.objects.filter(kind="time").count() == 3
+    assert Claim.objects.get(kind="expense").status == "approved"
     safe_nights = Project.objects.get(title="Safe Nights")
     assert safe_nights.purpose
     assert safe_nights.phases.count() == 4

@@ -361,3 +361,49 @@ def test_coordinator_answers_what_members_said_and_a_member_reads_the_update(sit
     phone.get_by_role("link", name="The whole story").first.click()
     expect(phone.get_by_text("Dogs are welcome from next month.")).to_be_visible()
     assert_accessible(phone)
+
+
+def test_member_claims_a_bus_fare_on_a_phone_coordinator_approves_finance_pays(site, open_as):
+    from payments.models import Claim
+
+    world = site.world
+    jo = world.membership.participant
+    # Given a member on their phone
+    phone = open_as("member", "phone")
+    phone.goto(site.url + "/")
+    phone.get_by_role("link", name="What I have been paid, and what is waiting").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("My money")
+    phone.get_by_role("link", name="Claim an expense").click()
+    assert_accessible(phone)
+    phone.get_by_label("What was it for?").select_option(label="Travel")
+    phone.get_by_label("How much? (£)").fill("3.80")
+    phone.get_by_label("When?").fill(timezone.localdate().isoformat())
+    phone.get_by_label("A few words (optional)").fill("Bus to the drop-in")
+    phone.get_by_role("button", name="Send my claim").click()
+    expect(phone.get_by_text("Your claim is sent for approval.")).to_be_visible()
+    expect(phone.get_by_text("£3.80")).to_be_visible()
+    assert_accessible(phone)
+    claim = Claim.objects.get(participant=jo, description="Bus to the drop-in")
+
+    # When the coordinator approves it
+    page = open_as("coordinator")
+    page.goto(site.url + reverse("payments:approvals"))
+    page.get_by_role("link", name=re.compile(r"Jo: £3\.80")).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Approved. Finance will pay it.")).to_be_visible()
+
+    # And finance pays it
+    finance = open_as("finance")
+    finance.goto(site.url + reverse("payments:queue"))
+    finance.get_by_label(re.compile(r"Paid: Jo, £3\.80")).check()
+    finance.get_by_label("Payment reference or voucher batch").fill("BACS 3001")
+    finance.get_by_role("button", name="Mark the ticked ones paid").click()
+    expect(finance.get_by_text("Marked 1 paid")).to_be_visible()
+    assert_accessible(finance)
+
+    # Then the member's statement says so
+    claim.refresh_from_db()
+    assert claim.status == "paid"
+    phone.goto(site.url + reverse("payments:statement", args=[jo.pk]))
+    expect(phone.get_by_text(re.compile(r"£3\.80 on .* \(expenses\)"))).to_be_visible()

@@ -446,3 +446,23 @@ def test_erasure_keeps_amounts_and_dates_and_drops_bank_details(world):
     fare = Claim.objects.get(pk=world.fare.pk)
     assert (fare.amount_pence, fare.description) == (450, "")
     assert LedgerEntry.objects.filter(participant=jo).exists()
+
+
+def test_the_coordinator_splits_a_claim_over_the_limit_from_the_claim_page(world, client_for):
+    near_the_limit(world, 1000)
+    client = client_for(world, "coordinator")
+    page = client.get(world.claim.get_absolute_url()).content.decode()
+    assert "over the limit they set" in page
+
+    url = reverse("payments:approve", args=[world.claim.pk])
+    warned = client.post(url, {})
+    assert warned.status_code == 200
+    assert "Choose what they want" in warned.content.decode()
+    assert client.post(url, {"decision": "split"}).status_code == 302
+    world.claim.refresh_from_db()
+    assert (world.claim.status, world.claim.amount_pence) == ("approved", 1000)
+
+
+def test_a_claim_within_the_limit_asks_nothing(world, client_for):
+    page = client_for(world, "coordinator").get(world.claim.get_absolute_url()).content.decode()
+    assert "What did they choose?" not in page

@@ -220,6 +220,7 @@ class Command(BaseCommand):
 
         from projects import meeting_services as meetings
 
+        self.meetings = meetings
         if project.meetings.exists():
             return
         venue = meetings.venue_save(
@@ -290,6 +291,41 @@ class Command(BaseCommand):
             due_on=timezone.localdate() + datetime.timedelta(days=5),
             owner_participant=jo,
         )
+        self.money(project, coordinator, past)
+
+    def money(self, project, coordinator, past):
+        """Choices, a limit, claims from last week's attendance, and a bus fare to pay."""
+        from payments import services as money
+
+        people = list(
+            Participant.objects.filter(memberships__project=project).order_by("preferred_name")
+        )
+        jo, second, third = people[:3]
+        money.benefits_save(
+            participant=jo, by=jo.user, benefits=["uc"], limit_pence=5000, period="month"
+        )
+        money.payment_choice_save(
+            participant=third,
+            by=third.user,
+            method="vouchers",
+            voucher_provider="Love2shop",
+            voucher_reason="They asked for vouchers while their Carer's Allowance is reviewed.",
+        )
+        self.meetings.attendance_record(
+            meeting=past,
+            by=coordinator,
+            rows=[{"participant": person, "attended": True} for person in people],
+        )
+        fare = money.expense_claim_submit(
+            participant=second,
+            project=project,
+            by=second.user,
+            expense="travel",
+            amount_pence=480,
+            description="Bus there and back",
+            work_date=past.starts_at.date(),
+        )
+        money.claim_approve(claim=fare, by=coordinator)
 
     def login(self, local, name):
         email = f"{local}@{DEMO_DOMAIN}"
