@@ -116,3 +116,27 @@ def ledger_for_export(organisation_ids, *, since: datetime.date | None = None):
         .select_related("participant", "project", "claim")
         .order_by("created_at", "pk")
     )
+
+
+# Fact keys that belong to each benefit, for "figures we know".
+BENEFIT_FACTS = {
+    "uc": ["uc.work_allowance.higher", "uc.work_allowance.lower"],
+    "esa": ["esa.permitted_work.higher"],
+    "carers": ["carers.earnings_limit"],
+}
+
+
+def figures_for(benefits: list[str]) -> list[dict]:
+    """The latest dated figure for each of someone's benefits, or "not confirmed"."""
+    from payments.models import Fact
+
+    today = timezone.localdate()
+    figures = []
+    for code in benefits:
+        for key in BENEFIT_FACTS.get(code, []):
+            fact = (
+                Fact.objects.filter(key=key, valid_from__lte=today).order_by("-valid_from").first()
+            )
+            if fact:
+                figures.append({"key": key, "fact": fact})
+    return figures

@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/money/<int:pk>/benefits/", views.BenefitsView.as_view(), name="benefits"),
     path("me/money/<int:pk>/expense/", views.ExpenseCreateView.as_view(), name="expense_new"),
     # Coordinators.
+    path("people/<int:pk>/expense/", views.ExpenseForView.as_view(), name="expense_for"),
     path("payments/approve/", views.ApprovalsView.as_view(), name="approvals"),
     path("payments/claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim"),
     path("payments/claims/<int:pk>/approve/", views.ClaimApproveView.as_view(), name="approve"),

@@ -34,6 +34,7 @@ from payments.money import pounds, tax_year_bounds
 from payments.selectors import (
     claim_get_for,
     claims_to_approve,
+    figures_for,
     finance_organisation_ids,
     finance_queue,
     ledger_for_export,
@@ -58,8 +59,13 @@ class StatementView(OwnMoneyMixin, TemplateView):
     template_name = "payments/statement.html"
 
     def get_context_data(self, **kwargs):
+        row = BenefitsAndLimit.objects.filter(participant=self.get_participant()).first()
+        tell = [note for note in notes_for(row.benefits if row else []) if note.tell]
         return super().get_context_data(
-            statement=statement_for(self.get_participant()), today=timezone.localdate(), **kwargs
+            statement=statement_for(self.get_participant()),
+            today=timezone.localdate(),
+            tell=tell,
+            **kwargs,
         )
 
 
@@ -110,7 +116,10 @@ class BenefitsView(OwnMoneyMixin, FormView):
 
     def get_context_data(self, **kwargs):
         row = BenefitsAndLimit.objects.filter(participant=self.get_participant()).first()
-        return super().get_context_data(notes=notes_for(row.benefits if row else []), **kwargs)
+        benefits = row.benefits if row else []
+        return super().get_context_data(
+            notes=notes_for(benefits), figures=figures_for(benefits), **kwargs
+        )
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -162,6 +171,47 @@ class ExpenseCreateView(OwnMoneyMixin, FormView):
         return self.form_invalid(form)
 
 
+class ExpenseForView(PermissionRequiredMixin, FormView):
+    """A coordinator enters a paper claim for someone; the claim says it was entered for them."""
+
+    permission_required = "participants.view_person"
+    template_name = "payments/expense_form.html"
+    form_class = ExpenseForm
+
+    def get_permission_object(self):
+        if not hasattr(self, "participant"):
+            from participants.selectors import participant_get_for_staff
+
+            self.participant = participant_get_for_staff(self.request.user, self.kwargs["pk"])
+        return self.participant
+
+    def get_form_kwargs(self):
+        projects = (
+            Project.objects.filter(memberships__participant=self.get_permission_object())
+            .exclude(memberships__status=ProjectMembership.Status.LEFT)
+            .distinct()
+        )
+        return {**super().get_form_kwargs(), "projects": projects}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(participant=self.participant, for_someone=True, **kwargs)
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        data["amount_pence"] = data.pop("amount")
+        if run_service(
+            self.request,
+            form,
+            lambda: services.expense_claim_submit(
+                participant=self.participant, by=self.request.user, **data
+            ),
+            f"Claim entered for {self.participant.preferred_name}. It needs approving by "
+            "another coordinator or you, like any claim.",
+        ):
+            return redirect("participants:person", pk=self.participant.pk)
+        return self.form_invalid(form)
+
+
 # --- Coordinators -----------------------------------------------------------------------
 
 
@@ -210,10 +260,19 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             reject_form=kwargs.pop("reject_form", RejectForm()),
             choice=services.choice_for(claim.participant),
             show_bank=user.has_perm("payments.view_bank_details", claim),
+            benefit_notes=_benefit_notes(user, claim),
             voucher_code=voucher_code,
             ledger=claim.ledger.all(),
             **kwargs,
         )
+
+
+def _benefit_notes(user, claim):
+    """Benefits notes for the person and the coordinators of their projects, nobody else."""
+    if not user.has_perm("participants.view_private_notes", claim.participant):
+        return []
+    row = BenefitsAndLimit.objects.filter(participant=claim.participant).first()
+    return notes_for(row.benefits) if row else []
 
 
 class ClaimApproveView(ClaimDetailView):

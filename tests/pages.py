@@ -311,6 +311,12 @@ PAGES = [
             ("payments:expense_new", True),
         )
     ],
+    Page(
+        "payments:expense_for",
+        signed_in(404, coordinator=200, admin=200),
+        kwargs=offline_person,
+        edit=True,
+    ),
     # Approving: coordinators of the organisation (not co-leads, not finance).
     Page("payments:approvals", signed_in(403, coordinator=200, other_coordinator=200, admin=200)),
     # A claim: the claimant, the organisation's coordinators and its finance.

@@ -84,3 +84,20 @@ def test_every_page_has_the_structure_people_rely_on(page, world, client_for):
     assert outline.inline_scripts == 0, "no inline script (the CSP would block it)"
     assert outline.inline_styles == 0, "no style attributes (the CSP would block them)"
     assert not outline.handlers, f"no on* handlers: {outline.handlers}"
+
+
+def test_no_page_title_holds_markup(world, client_for):
+    """A <title> is plain text: markup there is a template block gone wrong."""
+    import re
+
+    from django.urls import reverse
+
+    from tests.pages import PAGES
+
+    for page in PAGES:
+        role = page.role_for_browser()
+        if not page.html or page.method != "get" or not role or page.journey:
+            continue
+        response = client_for(world, role).get(reverse(page.name, kwargs=page.kwargs(world)))
+        title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+        assert "<" not in title, f"{page.name}: {title!r}"

@@ -466,3 +466,40 @@ def test_the_coordinator_splits_a_claim_over_the_limit_from_the_claim_page(world
 def test_a_claim_within_the_limit_asks_nothing(world, client_for):
     page = client_for(world, "coordinator").get(world.claim.get_absolute_url()).content.decode()
     assert "What did they choose?" not in page
+
+
+def test_a_coordinator_enters_a_paper_claim_for_someone_who_does_not_log_in(world, client_for):
+    client = client_for(world, "coordinator")
+    response = client.post(
+        reverse("payments:expense_for", args=[world.offline.pk]),
+        {
+            "project": world.project.pk,
+            "expense": "childcare",
+            "amount": "12.00",
+            "work_date": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get(participant=world.offline)
+    assert (claim.amount_pence, claim.on_behalf) == (1200, True)
+    assert (
+        client_for(world, "other_coordinator")
+        .get(reverse("payments:expense_for", args=[world.offline.pk]))
+        .status_code
+        == 404
+    )
+
+
+def test_benefits_notes_go_to_the_person_and_their_coordinators_not_finance(world, client_for):
+    services.benefits_save(participant=world.membership.participant, by=None, benefits=["esa"])
+    url = world.claim.get_absolute_url()
+    assert "permitted work" in client_for(world, "coordinator").get(url).content.decode()
+    assert "permitted work" not in client_for(world, "finance").get(url).content.decode()
+    assert "permitted work" not in client_for(world, "admin").get(url).content.decode()
+    page = (
+        client_for(world, "member")
+        .get(reverse("payments:benefits", args=[world.membership.participant.pk]))
+        .content.decode()
+    )
+    assert "Send form PW1" in page
+    assert "esa.permitted_work.higher: <strong>not confirmed</strong>" in page
