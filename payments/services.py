@@ -267,6 +267,17 @@ def claims_for_meeting(*, meeting, by: User | None) -> list[Claim]:
     return made
 
 
+def claims_release(*, attendance) -> None:
+    """Drop the unapproved claim for attendance being removed; refuse if money has moved."""
+    claims = Claim.objects.filter(attendance=attendance)
+    if claims.exclude(status__in=[Claim.Status.SUBMITTED, Claim.Status.REJECTED]).exists():
+        raise ValidationError(
+            f"{attendance.participant.preferred_name}'s time is already approved for payment. "
+            "Ask finance to reverse it before changing their attendance."
+        )
+    claims.delete()
+
+
 @transaction.atomic
 def expense_claim_submit(
     *,

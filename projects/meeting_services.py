@@ -448,7 +448,12 @@ def attendance_record(
         if participant.pk not in allowed:
             raise ValidationError("Only people in this project can be recorded as attending.")
         if not row.get("attended"):
-            meeting.attendance.filter(participant=participant).delete()
+            existing = meeting.attendance.filter(participant=participant).first()
+            if existing is not None:
+                from payments.services import claims_release
+
+                claims_release(attendance=existing)
+                existing.delete()
             continue
         minutes = row.get("minutes") or meeting.minutes
         preparation = row.get("preparation_minutes") or 0

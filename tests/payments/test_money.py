@@ -503,3 +503,18 @@ def test_benefits_notes_go_to_the_person_and_their_coordinators_not_finance(worl
     )
     assert "Send form PW1" in page
     assert "esa.permitted_work.higher: <strong>not confirmed</strong>" in page
+
+
+def test_unticking_someone_drops_their_unapproved_claim_but_not_an_approved_one(world):
+    jo = world.membership.participant
+    untick = [{"participant": jo, "attended": False}]
+    meeting_services.attendance_record(meeting=world.past_meeting, by=None, rows=untick)
+    assert not Claim.objects.filter(participant=jo, kind="time").exists()
+
+    tick = [{"participant": jo, "attended": True}]
+    meeting_services.attendance_record(meeting=world.past_meeting, by=None, rows=tick)
+    claim = Claim.objects.get(participant=jo, kind="time")
+    services.claim_approve(claim=claim, by=world.users["coordinator"])
+    with pytest.raises(ValidationError, match="already approved for payment"):
+        meeting_services.attendance_record(meeting=world.past_meeting, by=None, rows=untick)
+    assert world.past_meeting.attendance.filter(participant=jo).exists()
