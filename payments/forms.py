@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from payments.models import Benefit, BenefitsAndLimit, Expense, PaymentChoice, PaymentPolicy
 from payments.money import pence_from_pounds
 from payments.services import DECISIONS
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from projects.forms import DATE
 
 
 class PoundsField(forms.CharField):

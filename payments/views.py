@@ -140,9 +140,30 @@ class BenefitsView(OwnMoneyMixin, FormView):
         return self.form_invalid(form)
 
 
-class ExpenseCreateView(OwnMoneyMixin, FormView):
+class ExpenseSubmitMixin:
+    """Send an expense claim for `self.participant`; say `thanks`, then go to `done_url()`."""
+
     template_name = "payments/expense_form.html"
     form_class = ExpenseForm
+    thanks = ""
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        data["amount_pence"] = data.pop("amount")
+        if run_service(
+            self.request,
+            form,
+            lambda: services.expense_claim_submit(
+                participant=self.participant, by=self.request.user, **data
+            ),
+            self.thanks,
+        ):
+            return redirect(self.done_url())
+        return self.form_invalid(form)
+
+
+class ExpenseCreateView(ExpenseSubmitMixin, OwnMoneyMixin, FormView):
+    thanks = "Thank you. Your claim is sent for approval. You can see it on your statement."
 
     def projects(self):
         return Project.objects.filter(
@@ -156,27 +177,15 @@ class ExpenseCreateView(OwnMoneyMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "projects": self.projects()}
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        data["amount_pence"] = data.pop("amount")
-        if run_service(
-            self.request,
-            form,
-            lambda: services.expense_claim_submit(
-                participant=self.get_participant(), by=self.request.user, **data
-            ),
-            "Thank you. Your claim is sent for approval. You can see it on your statement.",
-        ):
-            return redirect("payments:statement", pk=self.participant.pk)
-        return self.form_invalid(form)
+    def done_url(self):
+        return reverse("payments:statement", kwargs={"pk": self.participant.pk})
 
 
-class ExpenseForView(PermissionRequiredMixin, FormView):
+class ExpenseForView(ExpenseSubmitMixin, PermissionRequiredMixin, FormView):
     """A coordinator enters a paper claim for someone; the claim says it was entered for them."""
 
     permission_required = "participants.view_person"
-    template_name = "payments/expense_form.html"
-    form_class = ExpenseForm
+    thanks = "Claim entered. It needs approving, like any claim."
 
     def get_permission_object(self):
         if not hasattr(self, "participant"):
@@ -196,20 +205,8 @@ class ExpenseForView(PermissionRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(participant=self.participant, for_someone=True, **kwargs)
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        data["amount_pence"] = data.pop("amount")
-        if run_service(
-            self.request,
-            form,
-            lambda: services.expense_claim_submit(
-                participant=self.participant, by=self.request.user, **data
-            ),
-            f"Claim entered for {self.participant.preferred_name}. It needs approving by "
-            "another coordinator or you, like any claim.",
-        ):
-            return redirect("participants:person", pk=self.participant.pk)
-        return self.form_invalid(form)
+    def done_url(self):
+        return reverse("participants:person", kwargs={"pk": self.participant.pk})
 
 
 # --- Coordinators -----------------------------------------------------------------------

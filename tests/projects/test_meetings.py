@@ -436,13 +436,9 @@ def test_attendance_defaults_to_the_meeting_length_and_sending_twice_records_onc
 def test_attendance_is_unique_per_person_per_meeting_in_the_database(world):
     from django.db import IntegrityError, transaction
 
-    Attendance.objects.create(
-        meeting=world.past_meeting, participant=world.offline, minutes=60
-    )
+    Attendance.objects.create(meeting=world.past_meeting, participant=world.offline, minutes=60)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Attendance.objects.create(
-            meeting=world.past_meeting, participant=world.offline, minutes=60
-        )
+        Attendance.objects.create(meeting=world.past_meeting, participant=world.offline, minutes=60)
 
 
 def test_attendance_cannot_be_recorded_before_the_meeting(world):
