@@ -300,9 +300,9 @@ class Command(BaseCommand):
         people = list(
             Participant.objects.filter(memberships__project=project).order_by("preferred_name")
         )
-        jo, second, third = people[:3]
+        first, second, third = people[:3]
         money.benefits_save(
-            participant=jo, by=jo.user, benefits=["uc"], limit_pence=5000, period="month"
+            participant=first, by=first.user, benefits=["uc"], limit_pence=5000, period="month"
         )
         money.payment_choice_save(
             participant=third,
