@@ -36,15 +36,28 @@ FACT_KEYS = {RateBasis.RLW_UK: "rlw.uk", RateBasis.RLW_LONDON: "rlw.london"}
 
 
 def rate_cards_from_facts(*, organisation: Organisation) -> None:
-    """Give the organisation the Real Living Wage history held as facts (idempotent)."""
-    for basis, key in FACT_KEYS.items():
-        for fact in Fact.objects.filter(key=key, value__isnull=False, valid_from__isnull=False):
-            RateCard.objects.get_or_create(
-                organisation=organisation,
-                basis=basis,
-                valid_from=fact.valid_from,
-                defaults={"hourly_pence": int(fact.value * 100), "source": fact.source},
-            )
+    """Give the organisation the Real Living Wage history held as facts (idempotent, 2 queries)."""
+    facts = Fact.objects.filter(
+        key__in=FACT_KEYS.values(), value__isnull=False, valid_from__isnull=False
+    )
+    have = set(
+        RateCard.objects.filter(organisation=organisation, basis__in=FACT_KEYS).values_list(
+            "basis", "valid_from"
+        )
+    )
+    basis_for = {key: basis for basis, key in FACT_KEYS.items()}
+    missing = [
+        RateCard(
+            organisation=organisation,
+            basis=basis_for[fact.key],
+            valid_from=fact.valid_from,
+            hourly_pence=int(fact.value * 100),
+            source=fact.source,
+        )
+        for fact in facts
+        if (basis_for[fact.key], fact.valid_from) not in have
+    ]
+    RateCard.objects.bulk_create(missing, ignore_conflicts=True)
 
 
 def rate_in_force(*, organisation: Organisation, basis: str, on: datetime.date) -> RateCard:
