@@ -10,6 +10,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from coprod.accounts.models import Organisation, User
+from coprod.notifications.models import Kind
+from coprod.notifications.services import notify
 from coprod.uploads import DOCUMENTS, check_upload
 from participants.models import Participant, ProjectMembership
 from payments.models import (
@@ -545,6 +547,13 @@ def claims_mark_paid(
             claim.voucher_code = voucher_codes[claim.pk].strip()[:100]
         claim.save()
         _ledger(claim, LedgerEntry.Kind.PAID, claim.amount_pence, by, reference=reference)
+        notify(
+            kind=Kind.PAYMENT_PAID,
+            about=claim,
+            recipient=claim.participant,
+            project=claim.project,
+            due_at=timezone.now(),
+        )
         result.paid.append(claim)
     return result
 

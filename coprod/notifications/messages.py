@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks, urlize
 
@@ -89,6 +90,16 @@ def _context(notification: Notification) -> dict:
             "contribution": about,
             "due": date_format(about.promised_update_on, "l j F"),
             "link": settings.COPROD_BASE_URL + about.get_absolute_url(),
+        }
+    elif notification.kind == Kind.PAYMENT_PAID:
+        from payments.money import pounds
+
+        context |= {
+            "claim": about,
+            "amount": pounds(about.amount_pence),
+            "paid_on": date_format(about.paid_on, "l j F"),
+            "link": settings.COPROD_BASE_URL
+            + reverse("payments:statement", kwargs={"pk": about.participant_id}),
         }
     elif notification.kind == Kind.UPDATE_POSTED:
         context |= {

@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     PROMISE_DUE = "promise_due", "A promised update is due (to coordinators)"
     PROMISE_OVERDUE = "promise_overdue", "A promised update is late (to coordinators)"
     UPDATE_POSTED = "update_posted", "An update on what members said"
+    PAYMENT_PAID = "payment_paid", "A payment was made"
 
 
 class Notification(models.Model):

@@ -415,3 +415,24 @@ def test_what_a_person_chose_since_planning_is_what_counts(project, smtp_inbox, 
     assert rows.get(recipient_participant=cal).channel == "sms"
     assert [t["to"] for t in texts.read() if t["body"].startswith("Reminder")] == [cal.phone]
     assert not [m for m in smtp_inbox.messages if m["Subject"].startswith("Reminder")]
+
+
+def test_a_member_is_told_when_they_are_paid(world, smtp_inbox):
+    from participants.services import consent_record
+    from payments import services as money
+
+    jo = world.membership.participant
+    jo.email = "jo@example.org"
+    jo.save()
+    consent_record(participant=jo, topic="contact", given=True, by=None)
+    money.claims_mark_paid(
+        claim_ids=[world.fare.pk],
+        by=world.users["finance"],
+        organisation_ids=[world.org.pk],
+        paid_on=timezone.localdate(),
+        reference="BACS 9",
+    )
+    send_all(timezone.now() + datetime.timedelta(seconds=1))
+    paid = [m for m in smtp_inbox.messages if m["Subject"] == "We have paid you £4.50"]
+    assert len(paid) == 1
+    assert "Reference: BACS 9" in smtp_inbox.text_of(paid[0])

@@ -518,3 +518,29 @@ def test_unticking_someone_drops_their_unapproved_claim_but_not_an_approved_one(
     with pytest.raises(ValidationError, match="already approved for payment"):
         meeting_services.attendance_record(meeting=world.past_meeting, by=None, rows=untick)
     assert world.past_meeting.attendance.filter(participant=jo).exists()
+
+
+def test_the_export_costs_the_same_queries_for_one_payment_or_many(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world, "finance")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            b"".join(client.get(reverse("payments:export")).streaming_content)
+        return len(queries)
+
+    few = count()
+    for n in range(10):
+        claim = services.expense_claim_submit(
+            participant=world.membership.participant,
+            project=world.project,
+            by=None,
+            expense="travel",
+            amount_pence=100 + n,
+            description="",
+            work_date=timezone.localdate(),
+        )
+        services.claim_approve(claim=claim, by=world.users["coordinator"])
+    assert count() == few
