@@ -2,6 +2,7 @@ import rules
 
 from coprod.accounts.models import StaffRole
 from coprod.accounts.selectors import organisation_ids_for
+from participants.rules import coordinates_anywhere
 from projects.rules import is_project_coordinator
 
 
@@ -34,5 +35,8 @@ def pays_for_claim(user, claim):
 # see their own. Bank details: finance only. Access needs: never here.
 rules.add_perm("payments.use_finance", does_finance_anywhere)
 rules.add_perm("payments.view_claim", is_claimant | approves_for_claim | pays_for_claim)
-rules.add_perm("payments.approve_claim", approves_for_claim)
+# Never one's own claim, even for a coordinator who is also a member.
+rules.add_perm("payments.approve_claim", approves_for_claim & ~is_claimant)
+rules.add_perm("payments.reveal_voucher_code", is_claimant)
+rules.add_perm("payments.approve_anywhere", coordinates_anywhere)
 rules.add_perm("payments.view_bank_details", pays_for_claim)

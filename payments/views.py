@@ -217,8 +217,7 @@ class ApprovalsView(PermissionRequiredMixin, TemplateView):
 
     template_name = "payments/approvals.html"
 
-    def has_permission(self):
-        return self.request.user.has_perm("participants.add_people")
+    permission_required = "payments.approve_anywhere"
 
     def get_context_data(self, **kwargs):
         claims = list(claims_to_approve(self.request.user))
@@ -241,11 +240,10 @@ class ClaimDetailView(ClaimMixin, TemplateView):
     def get_context_data(self, **kwargs):
         claim = self.get_permission_object()
         user = self.request.user
-        can_approve = user.has_perm("payments.approve_claim", claim) and (
-            claim.participant.user_id != user.pk
-        )
+        can_approve = user.has_perm("payments.approve_claim", claim)
+        is_theirs = user.has_perm("payments.reveal_voucher_code", claim)
         voucher_code = ""
-        if claim.participant.user_id == user.pk and self.request.GET.get("show") == "code":
+        if is_theirs and self.request.GET.get("show") == "code":
             voucher_code = services.voucher_code_reveal(claim=claim)
         check = services.limit_check(claim) if can_approve else None
         over = bool(check and check.crosses)
@@ -259,6 +257,7 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             show_bank=user.has_perm("payments.view_bank_details", claim),
             benefit_notes=_benefit_notes(user, claim),
             voucher_code=voucher_code,
+            is_theirs=is_theirs,
             ledger=claim.ledger.all(),
             **kwargs,
         )
@@ -314,6 +313,10 @@ class ClaimRejectView(ClaimMixin, PostActionView):
         return "Turned down. They will see your reason."
 
     def done_url(self):
+        # Turned down: back to the list. Not (a reason was missing): back to the claim.
+        claim = Claim.objects.get(pk=self.get_permission_object().pk)
+        if claim.status == Claim.Status.SUBMITTED:
+            return claim.get_absolute_url()
         return reverse("payments:approvals")
 
 

@@ -26,13 +26,11 @@ class ProjectForm(forms.ModelForm):
         self.set_coordinator_choices(organisation)
 
     def set_coordinator_choices(self, organisation):
-        from coprod.accounts.models import User
-        from coprod.accounts.selectors import COORDINATING_ROLES
+        from coprod.accounts.selectors import coordinators_of
 
-        self.fields["coordinators"].queryset = User.objects.filter(
-            staff_memberships__organisation=organisation,
-            staff_memberships__role__in=COORDINATING_ROLES,
-        ).distinct()
+        self.fields["coordinators"].queryset = coordinators_of(
+            organisation.pk if organisation else None
+        )
         self.fields[
             "coordinators"
         ].help_text = "They see members' private notes for this project, because they act on them."

@@ -8,9 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
-from coprod.accounts.models import User
 from coprod.accounts.permissions import PermissionRequiredMixin
-from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for, organisations_for
+from coprod.accounts.selectors import (
+    COORDINATING_ROLES,
+    coordinators_of,
+    organisation_ids_for,
+    organisations_for,
+)
 from coprod.formerrors import run_service
 from projects import meeting_services as services
 from projects.calendar import calendar_for
@@ -423,12 +427,11 @@ class NotesView(MeetingMixin, TemplateView):
     template_name = "projects/meeting_notes.html"
 
     def action_form(self, data=None):
-        staff = User.objects.filter(
-            staff_memberships__organisation_id=self.project.organisation_id,
-            staff_memberships__role__in=COORDINATING_ROLES,
-        ).distinct()
         return ActionForm(
-            data, people=project_people_for_meetings(self.project), staff=staff, prefix="action"
+            data,
+            people=project_people_for_meetings(self.project),
+            staff=coordinators_of(self.project.organisation_id),
+            prefix="action",
         )
 
     def get_context_data(self, **kwargs):

@@ -333,10 +333,11 @@ class Venue(models.Model):
     def __str__(self):
         return self.name
 
-    def access_facts(self) -> list[tuple[str, bool | None]]:
-        """(label, yes/no/None) for each access fact, in a fixed order."""
+    def access_facts(self) -> list[tuple[str, str]]:
+        """(label, "yes" / "no" / "not checked yet") for each access fact, in a fixed order."""
+        words = {True: "yes", False: "no", None: "not checked yet"}
         return [
-            (str(self._meta.get_field(name).verbose_name).capitalize(), getattr(self, name))
+            (str(self._meta.get_field(name).verbose_name).capitalize(), words[getattr(self, name)])
             for name in self.ACCESS_FACTS
         ]
 

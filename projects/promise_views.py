@@ -3,8 +3,7 @@
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 
-from coprod.accounts.models import User
-from coprod.accounts.selectors import COORDINATING_ROLES
+from coprod.accounts.selectors import coordinators_of
 from coprod.formerrors import run_service
 from projects import promise_services as services
 from projects.promise_forms import ContributionForm, ResponseForm, UpdateForm
@@ -16,14 +15,6 @@ from projects.promise_selectors import (
     with_states,
 )
 from projects.views import ProjectMixin
-
-
-def _staff(project):
-    return User.objects.filter(
-        is_active=True,
-        staff_memberships__organisation_id=project.organisation_id,
-        staff_memberships__role__in=COORDINATING_ROLES,
-    ).distinct()
 
 
 class PromiseListView(ProjectMixin, TemplateView):
@@ -77,7 +68,7 @@ class PromiseMixin(ProjectMixin):
         user = self.request.user
         if response_form is None and user.has_perm("projects.respond_contribution", self.project):
             response_form = ResponseForm(
-                staff=_staff(self.project),
+                staff=coordinators_of(self.project.organisation_id),
                 initial={
                     "response": contribution.response,
                     "reason": contribution.reason,
@@ -107,7 +98,10 @@ class PromiseRespondView(PromiseMixin, FormView):
     form_class = ResponseForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "staff": _staff(self.get_project())}
+        return {
+            **super().get_form_kwargs(),
+            "staff": coordinators_of(self.get_project().organisation_id),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

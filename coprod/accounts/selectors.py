@@ -39,6 +39,17 @@ def organisations_for(user, roles=None) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=organisation_ids_for(user, roles))
 
 
+def coordinators_of(organisation_id) -> QuerySet:
+    """Return the active users who coordinate (or administer) an organisation."""
+    from coprod.accounts.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        staff_memberships__organisation_id=organisation_id,
+        staff_memberships__role__in=COORDINATING_ROLES,
+    ).distinct()
+
+
 def scope_to_organisations(queryset: QuerySet, user, *, roles=None, field="organisation"):
     """Limit tenant data to the organisations where the user holds `roles`.
 

@@ -10,7 +10,7 @@ import datetime
 from django.utils import timezone
 
 from coprod.notifications.models import DEFAULT_RULES, Kind, ReminderRule
-from coprod.notifications.services import cancel_pending, channel_for, notify
+from coprod.notifications.services import cancel_pending, channel_for, notify, notify_staff_at
 from coprod.notifications.timing import at_local_time, reminder_moment
 from participants.models import Participant
 
@@ -42,16 +42,9 @@ def _coordinators(project):
     named = list(project.coordinators.filter(is_active=True))
     if named:
         return named
-    from coprod.accounts.models import User
-    from coprod.accounts.selectors import COORDINATING_ROLES
+    from coprod.accounts.selectors import coordinators_of
 
-    return list(
-        User.objects.filter(
-            is_active=True,
-            staff_memberships__organisation_id=project.organisation_id,
-            staff_memberships__role__in=COORDINATING_ROLES,
-        ).distinct()
-    )
+    return list(coordinators_of(project.organisation_id))
 
 
 def _invitees(meeting, *, coming=False):
@@ -105,18 +98,9 @@ def _plan_nudges(meeting, *, now):
     for days in NOTES_NUDGE_DAYS:
         moment = at_local_time(end_day + datetime.timedelta(days=days), NUDGE_HOUR, zone)
         moments.append((Kind.NOTES_MISSING, moment))
-    for kind, moment in moments:
-        if moment < now:
-            continue
-        for user in _coordinators(project):
-            notify(
-                kind=kind,
-                about=meeting,
-                recipient=user,
-                project=project,
-                due_at=moment,
-                key_moment=moment,
-            )
+    notify_staff_at(
+        users=_coordinators(project), about=meeting, project=project, moments=moments, now=now
+    )
 
 
 def _tell_invitees(meeting, kind, about, *, now, coming=False):
@@ -213,15 +197,7 @@ def papers_ready(meeting, *, now=None) -> None:
 def notes_posted(meeting, *, now=None) -> None:
     now = now or timezone.now()
     cancel_pending(about=meeting, kinds=[Kind.NOTES_MISSING], reason="The notes are posted.")
-    for invitee in _invitees(meeting):
-        notify(
-            kind=Kind.NOTES_POSTED,
-            about=meeting,
-            recipient=invitee.participant,
-            project=meeting.project,
-            due_at=now,
-            key_moment=meeting.starts_at,
-        )
+    _tell_invitees(meeting, Kind.NOTES_POSTED, meeting, now=now)
 
 
 def action_added(action, *, now=None) -> None:

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from coprod.notifications.meetings import _coordinators
 from coprod.notifications.models import Kind
-from coprod.notifications.services import cancel_pending, notify
+from coprod.notifications.services import cancel_pending, notify, notify_staff_at
 from coprod.notifications.timing import at_local_time
 from participants.models import Participant, ProjectMembership
 
@@ -35,18 +35,7 @@ def promise_made(contribution, *, now=None) -> None:
         ),
         (Kind.PROMISE_OVERDUE, at_local_time(day + datetime.timedelta(days=1), PROMISE_HOUR, zone)),
     ]
-    for kind, moment in moments:
-        if moment < now:
-            continue
-        for user in people:
-            notify(
-                kind=kind,
-                about=contribution,
-                recipient=user,
-                project=project,
-                due_at=moment,
-                key_moment=moment,
-            )
+    notify_staff_at(users=people, about=contribution, project=project, moments=moments, now=now)
 
 
 def update_posted(event, *, now=None) -> None:

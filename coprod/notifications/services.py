@@ -112,6 +112,23 @@ def notify(
     return notification
 
 
+def notify_staff_at(*, users, about, project, moments, now=None) -> None:
+    """Plan a message to each of these staff at each (kind, moment) still to come."""
+    now = now or timezone.now()
+    for kind_at, moment in moments:
+        if moment < now:
+            continue
+        for user in users:
+            notify(
+                kind=kind_at,
+                about=about,
+                recipient=user,
+                project=project,
+                due_at=moment,
+                key_moment=moment,
+            )
+
+
 def cancel_pending(*, about, kinds=None, recipient=None, reason: str) -> int:
     """Call off messages not yet sent about something (a moved meeting's old reminders)."""
     rows = Notification.objects.filter(

@@ -269,6 +269,8 @@ def test_member_rsvps_on_a_phone_and_adds_the_meeting_to_their_calendar(site, op
     page.get_by_role("button", name="Save").click()
     # Three days is short notice for papers: the planner says so before saving.
     expect(page.get_by_text("this one is 3 days away")).to_be_visible()
+    # Focus goes to the warnings, so a screen reader reads them first.
+    expect(page.locator("#warnings")).to_be_focused()
     assert_accessible(page)
     page.get_by_label("I have read the warnings and want to go ahead").check()
     page.get_by_role("button", name="Save").click()

@@ -544,3 +544,13 @@ def test_the_export_costs_the_same_queries_for_one_payment_or_many(world, client
         )
         services.claim_approve(claim=claim, by=world.users["coordinator"])
     assert count() == few
+
+
+def test_turning_down_without_a_reason_goes_back_to_the_claim_and_says_why(world, client_for):
+    client = client_for(world, "coordinator")
+    url = reverse("payments:reject", args=[world.claim.pk])
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert response.redirect_chain[-1][0] == world.claim.get_absolute_url()
+    assert "Say why, plainly" in response.content.decode()
+    response = client.post(url, {"reason": "Paid by the other project."})
+    assert response["Location"] == reverse("payments:approvals")
