@@ -295,3 +295,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Reports -----------------------------------------------------------------
+# Reports never show a figure about fewer people than this ("fewer than 5").
+COPROD_REPORT_MIN_PEOPLE = env.int("COPROD_REPORT_MIN_PEOPLE", default=5)

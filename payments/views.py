@@ -1,11 +1,10 @@
 """Payment pages: members on phones, coordinators approving, finance paying. HTTP only."""
 
-import csv
 import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +16,7 @@ from coprod.formerrors import add_service_errors, run_service
 from participants.models import ProjectMembership
 from participants.views import OwnProfileMixin
 from payments import services
-from payments.csv_safe import Echo, safe_row
+from payments.csv_safe import stream_csv
 from payments.forms import (
     ApproveForm,
     BenefitsForm,
@@ -447,19 +446,6 @@ class LedgerReverseView(FinanceMixin, PostActionView):
         return getattr(self, "claim_url", reverse("payments:queue"))
 
 
-def _stream(filename, header, rows):
-    writer = csv.writer(Echo())
-
-    def lines():
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(safe_row(row))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 class PaymentsExportView(FinanceMixin, View):
     """One row per payment: approved and waiting, and paid. For a bank upload or finance system."""
 
@@ -509,7 +495,7 @@ class PaymentsExportView(FinanceMixin, View):
             "paid on",
             "reference",
         ]
-        return _stream(f"payments-{timezone.localdate()}.csv", header, rows())
+        return stream_csv(f"payments-{timezone.localdate()}.csv", header, rows())
 
 
 class TaxYearExportView(FinanceMixin, View):
@@ -554,4 +540,4 @@ class TaxYearExportView(FinanceMixin, View):
                 ]
 
         header = ["person reference", "name", "cash GBP", "vouchers GBP", "expenses GBP"]
-        return _stream(f"tax-year-{start.year}-{end.year % 100:02d}.csv", header, rows())
+        return stream_csv(f"tax-year-{start.year}-{end.year % 100:02d}.csv", header, rows())

@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Case, CharField, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from projects.models import Contribution, ContributionEvent, Project
@@ -39,6 +40,41 @@ def promise_state(contribution, *, today: datetime.date | None = None) -> str:
     ):
         return "kept" if timezone.localdate(updated) <= day else "kept late"
     return "overdue" if today > day else "due"
+
+
+def _last_event(kind):
+    return Subquery(
+        ContributionEvent.objects.filter(contribution=OuterRef("pk"), kind=kind)
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+
+
+def with_promise_state(
+    contributions: QuerySet[Contribution], *, today: datetime.date
+) -> QuerySet[Contribution]:
+    """Annotate `promise` with what promise_state says, worked out in the database.
+
+    For reports, which count states over many contributions without loading
+    them. Subqueries (not joins) keep one row per contribution, so the result
+    can be aggregated or grouped by project.
+    """
+    kept = Q(updated_last__isnull=False) & (
+        Q(answered_last__isnull=True) | Q(updated_last__gte=F("answered_last"))
+    )
+    return contributions.annotate(
+        answered_last=_last_event(RESPONDED), updated_last=_last_event(UPDATE)
+    ).annotate(
+        updated_day=TruncDate("updated_last"),
+        promise=Case(
+            When(promised_update_on__isnull=True, then=Value("")),
+            When(kept & Q(updated_day__lte=F("promised_update_on")), then=Value("kept")),
+            When(kept, then=Value("kept late")),
+            When(promised_update_on__lt=today, then=Value("overdue")),
+            default=Value("due"),
+            output_field=CharField(),
+        ),
+    )
 
 
 def with_states(contributions) -> list[Contribution]:

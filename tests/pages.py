@@ -500,6 +500,29 @@ PAGES = [
         "reports:list",
         signed_in(200, member=403, no_role=403, co_lead=403),
     ),
+    # A project's report: its funder and its organisation's staff. Anyone else
+    # gets 404, as for a project that does not exist (members too: reports
+    # are for funders and staff, and members see the real thing).
+    Page(
+        "reports:project",
+        signed_in(404, coordinator=200, finance=200, admin=200, funder=200),
+        kwargs=project_pk,
+    ),
+    Page(
+        "reports:project_csv",
+        signed_in(404, coordinator=200, finance=200, admin=200, funder=200),
+        kwargs=lambda world: {"pk": world.project.pk, "table": "money"},
+        html=False,
+    ),
+    # Giving funders access: organisation admins only.
+    Page("reports:funders", signed_in(403, admin=200), edit=True),
+    Page(
+        "reports:funder_end",
+        signed_in(403, admin=REDIRECT),
+        kwargs=lambda world: {"grant_pk": world.users["funder"].funder_grants.get().pk},
+        html=False,
+        method="post",
+    ),
     # --- Accounts (django-allauth) ------------------------------------------
     Page("account_login", answers(REDIRECT, anonymous=200), device=PHONE),
     Page("account_request_login_code", answers(REDIRECT, anonymous=200), device=PHONE),

@@ -101,6 +101,13 @@ def _context(notification: Notification) -> dict:
             "link": settings.COPROD_BASE_URL
             + reverse("payments:statement", kwargs={"pk": about.participant_id}),
         }
+    elif notification.kind == Kind.REPORT_ACCESS:
+        context |= {
+            "grant": about,
+            "until": date_format(about.expires_on, "j F Y"),
+            "organisation": about.project.organisation,
+            "link": settings.COPROD_BASE_URL + reverse("reports:list"),
+        }
     elif notification.kind == Kind.UPDATE_POSTED:
         context |= {
             "event": about,

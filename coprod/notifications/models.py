@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     PROMISE_OVERDUE = "promise_overdue", "A promised update is late (to coordinators)"
     UPDATE_POSTED = "update_posted", "An update on what members said"
     PAYMENT_PAID = "payment_paid", "A payment was made"
+    REPORT_ACCESS = "report_access", "Report access given (to funders)"
 
 
 class Notification(models.Model):

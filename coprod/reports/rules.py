@@ -1,15 +1,28 @@
 import rules
 
+from coprod.accounts.models import StaffRole
 from coprod.accounts.rules import is_staff_anywhere
+from coprod.accounts.selectors import organisation_ids_for
 from projects.rules import is_project_funder, is_project_staff
-from projects.selectors import active_funder_grants
 
 
 @rules.predicate
-def is_funder(user):
-    """Hold at least one open, unexpired funder grant."""
-    return active_funder_grants(user).exists()
+def has_funder_account(user):
+    """Has ever been given report access as a funder (it may have ended since).
+
+    They keep the report list, which says their access ended and who to ask.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.funder_grants.exists()
 
 
-rules.add_perm("reports.view_report_list", is_funder | is_staff_anywhere)
+@rules.predicate
+def is_org_admin_anywhere(user):
+    return bool(organisation_ids_for(user, {StaffRole.ADMIN}))
+
+
+rules.add_perm("reports.view_report_list", has_funder_account | is_staff_anywhere)
 rules.add_perm("reports.view_project_report", is_project_funder | is_project_staff)
+# Giving funders access: organisation admins, for their own organisation's projects.
+rules.add_perm("reports.manage_funder_access", is_org_admin_anywhere)

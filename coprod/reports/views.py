@@ -1,21 +1,258 @@
-from django.views.generic import TemplateView
+"""Report pages: the portfolio, a project report, its tables as CSV, funder access. HTTP only."""
 
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.generic import FormView, TemplateView, View
+
+from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
+from coprod.accounts.selectors import organisation_ids_for
+from coprod.formerrors import run_service
+from coprod.reports import selectors, services, suppression
+from coprod.reports.forms import FunderAccessForm, PeriodForm
+from coprod.reports.models import ReportEvent
+from coprod.reports.templatetags.report_figures import figure_text
+from payments.csv_safe import stream_csv
+from projects.models import FunderGrant, Project
 from projects.selectors import active_funder_grants, projects_reportable_by
+from projects.views import PostActionView
+
+SORTABLE = dict(selectors.PORTFOLIO_COLUMNS)
 
 
 class ReportListView(PermissionRequiredMixin, TemplateView):
-    """The projects whose reports this person may read."""
+    """The portfolio: one row per project this person may read, sortable by any column."""
 
     permission_required = "reports.view_report_list"
     template_name = "reports/report_list.html"
 
     def get_context_data(self, **kwargs):
-        access_until = dict(
-            active_funder_grants(self.request.user).values_list("project_id", "expires_on")
+        user = self.request.user
+        rows = selectors.portfolio(projects_reportable_by(user))
+        sort = self.request.GET.get("sort", "project")
+        sort = sort if sort in SORTABLE else "project"
+        order = "desc" if self.request.GET.get("order") == "desc" else "asc"
+        shown = [row for row in rows if row.sort_key(sort)[0] == 0]
+        hidden = [row for row in rows if row.sort_key(sort)[0] == 1]
+        shown.sort(key=lambda row: row.sort_key(sort), reverse=order == "desc")
+        rows = shown + hidden
+        if rows:
+            services.report_used(
+                user=user, kind=ReportEvent.Kind.PORTFOLIO, projects=[row.project for row in rows]
+            )
+        access_until = dict(active_funder_grants(user).values_list("project_id", "expires_on"))
+        for row in rows:
+            row.until = access_until.get(row.project.pk)
+        ended = (
+            FunderGrant.objects.filter(user=user)
+            .exclude(project_id__in=access_until)
+            .select_related("project__organisation")
+            .order_by("project__title", "-expires_on")
+            .distinct()
         )
-        rows = [
-            (project, access_until.get(project.pk))
-            for project in projects_reportable_by(self.request.user).select_related("organisation")
+        columns = [
+            {
+                "key": key,
+                "label": label,
+                "sorted": key == sort,
+                "order": order if key == sort else "",
+                "next": "desc" if key == sort and order == "asc" else "asc",
+            }
+            for key, label in selectors.PORTFOLIO_COLUMNS
         ]
-        return super().get_context_data(rows=rows, **kwargs)
+        return super().get_context_data(
+            rows=rows,
+            columns=columns,
+            ended=_one_per_project(ended),
+            can_manage=user.has_perm("reports.manage_funder_access"),
+            **kwargs,
+        )
+
+
+def _one_per_project(grants):
+    seen, result = set(), []
+    for grant in grants:
+        if grant.project_id not in seen:
+            seen.add(grant.project_id)
+            result.append(grant)
+    return result
+
+
+class ReportMixin(PermissionRequiredMixin):
+    """A project's report: the project, the rule, and the date range asked for."""
+
+    permission_required = "reports.view_project_report"
+
+    def get_permission_object(self):
+        if not hasattr(self, "project"):
+            self.project = get_object_or_404(
+                Project.objects.select_related("organisation"), pk=self.kwargs["pk"]
+            )
+        return self.project
+
+    def handle_no_permission(self):
+        user = self.request.user
+        if user.is_authenticated:
+            project = self.get_permission_object()
+            ended = (
+                FunderGrant.objects.filter(user=user, project=project)
+                .order_by("-expires_on")
+                .first()
+            )
+            if ended is None:
+                raise Http404("No report here.")
+            return render(
+                self.request,
+                "reports/access_ended.html",
+                {"grant": ended, "project": project},
+                status=403,
+            )
+        return super().handle_no_permission()
+
+    def period(self):
+        """Return (form, period): the period is None when the dates make no sense."""
+        form = PeriodForm(self.request.GET or None)
+        life = selectors.project_life(self.project)
+        if not form.is_bound:
+            return form, life
+        if not form.is_valid():
+            return form, None
+        start = form.cleaned_data["start"] or life.start
+        end = form.cleaned_data["end"] or life.end
+        if end < start:
+            form.add_error("end", "The end date is before the start of the project's report.")
+            return form, None
+        return form, selectors.Period(start=start, end=end, zone=life.zone)
+
+
+class ProjectReportView(ReportMixin, TemplateView):
+    template_name = "reports/project_report.html"
+
+    def get(self, request, *args, **kwargs):
+        form, period = self.period()
+        if period is None:
+            context = self.get_context_data(form=form, report=None)
+            return self.render_to_response(context, status=400)
+        report = selectors.project_report(self.project, period=period)
+        services.report_used(
+            user=request.user,
+            kind=ReportEvent.Kind.VIEWED,
+            projects=[self.project],
+            detail=f"{period.start:%d %b %Y} to {period.end:%d %b %Y}",
+        )
+        return self.render_to_response(
+            self.get_context_data(form=form, report=report, query=request.GET.urlencode())
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            project=self.project, threshold=suppression.threshold(), **kwargs
+        )
+
+
+class ReportCsvView(ReportMixin, View):
+    """One table of the report as CSV, with the same figures hidden as on the page."""
+
+    def get(self, request, *args, **kwargs):
+        form, period = self.period()
+        if period is None:
+            return HttpResponseBadRequest(
+                " ".join(str(e) for errors in form.errors.values() for e in errors),
+                content_type="text/plain; charset=utf-8",
+            )
+        report = selectors.project_report(self.project, period=period)
+        table = report.table(self.kwargs["table"])
+        if table is None:
+            raise Http404("This report has no table by that name.")
+        services.report_used(
+            user=request.user,
+            kind=ReportEvent.Kind.EXPORTED,
+            projects=[self.project],
+            detail=f"{table.key}, {period.start:%d %b %Y} to {period.end:%d %b %Y}",
+        )
+        filename = (
+            f"{slugify(self.project.title)[:40] or 'project'}-{table.key}-"
+            f"{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+        )
+        rows = ([figure_text(cell, csv=True) for cell in row] for row in table.rows)
+        return stream_csv(filename, table.columns, rows)
+
+
+class FunderAccessView(PermissionRequiredMixin, FormView):
+    """Organisation admins give funders access to projects' reports, and see it used."""
+
+    permission_required = "reports.manage_funder_access"
+    template_name = "reports/funder_access.html"
+    form_class = FunderAccessForm
+
+    def organisation_ids(self):
+        return organisation_ids_for(self.request.user, {StaffRole.ADMIN})
+
+    def get_form_kwargs(self):
+        projects = Project.objects.filter(organisation_id__in=self.organisation_ids()).order_by(
+            "title"
+        )
+        return super().get_form_kwargs() | {"projects": projects}
+
+    def get_context_data(self, **kwargs):
+        ids = self.organisation_ids()
+        today = timezone.localdate()
+        grants = (
+            FunderGrant.objects.filter(project__organisation_id__in=ids)
+            .select_related("project", "user", "granted_by")
+            .order_by("revoked_at", "-expires_on", "user__email")
+        )
+        return super().get_context_data(
+            open_grants=[g for g in grants if g.revoked_at is None and g.expires_on >= today],
+            ended_grants=[g for g in grants if g.revoked_at or g.expires_on < today][:50],
+            events=ReportEvent.objects.filter(organisation_id__in=ids).select_related("project")[
+                :100
+            ],
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        projects = list(form.cleaned_data["projects"])
+        organisations = {project.organisation for project in projects}
+        if len(organisations) != 1:
+            form.add_error("projects", "Choose projects of one organisation at a time.")
+            return self.form_invalid(form)
+        data = form.cleaned_data
+        if run_service(
+            self.request,
+            form,
+            lambda: services.funder_access_grant(
+                organisation=organisations.pop(),
+                by=self.request.user,
+                email=data["email"],
+                name=data["name"],
+                projects=projects,
+                expires_on=data["expires_on"],
+            ),
+            f"{data['email']} can now read reports on {len(projects)} "
+            f"project{'s' if len(projects) != 1 else ''}. We have emailed them.",
+        ):
+            return redirect(self.request.path)
+        return self.form_invalid(form)
+
+
+class FunderAccessEndView(PermissionRequiredMixin, PostActionView):
+    permission_required = "reports.manage_funder_access"
+
+    def act(self):
+        grant = get_object_or_404(
+            FunderGrant,
+            pk=self.kwargs["grant_pk"],
+            project__organisation_id__in=organisation_ids_for(self.request.user, {StaffRole.ADMIN}),
+        )
+        if grant.revoked_at is not None:
+            raise ValidationError("This access had already ended.")
+        services.funder_access_revoke(grant=grant, by=self.request.user)
+        return f"{grant.user.email} can no longer read reports on {grant.project.title}."
+
+    def done_url(self):
+        return reverse("reports:funders")

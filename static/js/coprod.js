@@ -7,3 +7,16 @@ document.addEventListener("DOMContentLoaded", function () {
     summary.focus();
   }
 });
+
+// Report pages: a button that opens the browser's print dialog (print or save as PDF).
+// It is hidden until this script runs, so nobody meets a button that does nothing.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print-offer]").forEach(function (offer) {
+    offer.hidden = false;
+  });
+});
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -1,0 +1,791 @@
+"""The figures in funder reports, counted in the database and protected before anyone sees them.
+
+Every figure is an aggregate over the other apps' tables (memberships,
+meetings, attendance, the ledger, contributions), read here and never
+copied. The number of queries is fixed: it does not grow with members,
+meetings or payments (tests/reports/test_query_count.py). Nothing about a
+single person leaves this module: no names, no self-descriptions, and
+every count of people goes through coprod.reports.suppression.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncMonth
+from django.utils import timezone
+
+from coprod.dbfunctions import DaysBetween
+from coprod.reports import suppression
+from coprod.reports.suppression import Figure, Partition
+from participants.models import ProjectMembership, ProjectRole
+from payments.models import Claim, LedgerEntry
+from projects.models import (
+    Attendance,
+    Contribution,
+    Invitee,
+    LadderAssessment,
+    Meeting,
+    Project,
+    Rung,
+)
+from projects.promise_selectors import with_promise_state
+from projects.selectors import values_for_project
+
+INVOLVED = ("active", "on_break", "left")
+
+
+# --- Date ranges ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A report's date range, whole days in the organisation's time zone."""
+
+    start: datetime.date
+    end: datetime.date
+    zone: zoneinfo.ZoneInfo
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.start, datetime.time.min, tzinfo=self.zone)
+
+    @property
+    def ends_before(self) -> datetime.datetime:
+        """The first moment after the range (the end day is included)."""
+        day = self.end + datetime.timedelta(days=1)
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=self.zone)
+
+    def months(self) -> list[datetime.date]:
+        """The first day of each month the range touches."""
+        months, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            months.append(day)
+            day = (day + datetime.timedelta(days=32)).replace(day=1)
+        return months
+
+
+def project_life(project: Project, *, today: datetime.date | None = None) -> Period:
+    """The project's life so far: from its start date (or creation) to today."""
+    zone = project.organisation.zone
+    today = today or timezone.localdate(timezone=zone)
+    created = timezone.localdate(project.created_at, timezone=zone)
+    start = project.start_date if project.start_date and project.start_date <= today else created
+    return Period(start=min(start, today), end=today, zone=zone)
+
+
+# --- What a report is made of --------------------------------------------------
+
+
+@dataclass
+class Table:
+    """One table of a report: shown on the page, drawn as a chart, exported as CSV."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    chart: str = ""  # "" for no chart, else "bar"
+    note: str = ""
+    total: bool = False  # the last row adds up the others (left out of the chart)
+
+    def chart_rows(self):
+        """(label, figure, size 0 to 100) for the chart: hidden figures draw no bar."""
+        rows = self.rows[:-1] if self.total else self.rows
+        figures = [(row[0], row[1]) for row in rows if isinstance(row[1], Figure)]
+        values = [f.value for _, f in figures if not f.hidden and f.value]
+        top = max(values, default=0) or 1
+        return [
+            (label, f, 0 if f.hidden or not f.value else round(100 * f.value / top))
+            for label, f in figures
+        ]
+
+
+@dataclass
+class Report:
+    project: Project
+    period: Period
+    produced_at: datetime.datetime
+    headline: list[tuple[str, Figure]]
+    sections: list[tuple[str, str, list[Table]]]  # (key, heading, tables)
+    organisation_views: list[LadderAssessment]
+
+    def table(self, key: str) -> Table | None:
+        for _, _, tables in self.sections:
+            for table in tables:
+                if table.key == key:
+                    return table
+        return None
+
+
+def _month_label(day: datetime.date) -> str:
+    return day.strftime("%b %Y")
+
+
+def _month_key(moment) -> datetime.date | None:
+    if moment is None:
+        return None
+    if isinstance(moment, datetime.datetime):
+        return moment.date().replace(day=1)
+    return moment.replace(day=1)
+
+
+# --- People --------------------------------------------------------------------
+
+
+def _involved(project: Project, period: Period):
+    """Memberships that were part of the project during the range (never just invited)."""
+    return ProjectMembership.objects.filter(
+        project=project, status__in=INVOLVED, created_at__lt=period.ends_before
+    ).exclude(status="left", status_changed_on__lt=period.start)
+
+
+def _people_section(project: Project, period: Period) -> tuple[list[Table], dict]:
+    involved = _involved(project, period)
+    counts = involved.aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q(status="active")),
+        on_break=Count("pk", filter=Q(status="on_break")),
+        left=Count("pk", filter=Q(status="left")),
+        described=Count("pk", filter=~Q(participant__self_description="")),
+        no_payment=Count("pk", filter=Q(participant__payment_choice__method="none")),
+    )
+    statuses = suppression.people_partition(
+        counts["total"],
+        [("active", counts["active"]), ("on_break", counts["on_break"]), ("left", counts["left"])],
+    )
+    status_table = Table(
+        "people",
+        "Members involved",
+        ["Status", "People"],
+        [
+            ["Active", statuses.parts["active"]],
+            ["Taking a break", statuses.parts["on_break"]],
+            ["Left", statuses.parts["left"]],
+            ["All members involved", statuses.total],
+        ],
+        chart="bar",
+        total=True,
+    )
+
+    joined_rows = (
+        involved.filter(created_at__gte=period.starts_at)
+        .annotate(month=TruncMonth("created_at", tzinfo=period.zone))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    by_month = {_month_key(row["month"]): row["n"] for row in joined_rows}
+    months = period.months()
+    joined = suppression.people_partition(
+        sum(by_month.values()), [(m.isoformat(), by_month.get(m, 0)) for m in months]
+    )
+    joined_table = Table(
+        "joined",
+        "New members by month",
+        ["Month", "People who joined"],
+        [[_month_label(m), joined.parts[m.isoformat()]] for m in months]
+        + [["All new members", joined.total]],
+        chart="bar",
+        total=True,
+    )
+
+    role_rows = (
+        ProjectRole.memberships.through.objects.filter(projectmembership__in=involved)
+        .exclude(projectrole__name__iexact="Member")
+        .values("projectrole__name")
+        .annotate(n=Count("projectmembership", distinct=True))
+        .order_by("projectrole__name")
+    )
+    power = involved.filter(
+        Q(roles__leads_project=True) | Q(roles__edits_agendas=True) | Q(roles__posts_updates=True)
+    ).aggregate(n=Count("pk", distinct=True))["n"]
+    roles_table = Table(
+        "roles",
+        "Roles members hold",
+        ["Role", "People holding it"],
+        [[row["projectrole__name"], suppression.people(row["n"])] for row in role_rows]
+        + [["Any role that leads, sets agendas or posts updates", suppression.people(power)]],
+        note="One person can hold more than one role.",
+    )
+
+    described = suppression.people_partition(
+        counts["total"],
+        [("yes", counts["described"]), ("no", counts["total"] - counts["described"])],
+    )
+    described_table = Table(
+        "described",
+        "Members who chose to describe themselves",
+        ["Members", "People"],
+        [
+            ["Chose to describe themselves", described.parts["yes"]],
+            ["Did not", described.parts["no"]],
+        ],
+        note="What people wrote is never shown in a report: it is only counted.",
+    )
+    facts = {"members": statuses.total, "no_payment": suppression.people(counts["no_payment"])}
+    return [status_table, joined_table, roles_table, described_table], facts
+
+
+# --- Work ----------------------------------------------------------------------
+
+
+def _held(project: Project, period: Period, now: datetime.datetime):
+    return Meeting.objects.filter(
+        project=project,
+        status=Meeting.Status.SCHEDULED,
+        starts_at__gte=period.starts_at,
+        starts_at__lt=period.ends_before,
+        ends_at__lte=now,
+    )
+
+
+def _papers_days_needed():
+    """Per meeting: the largest "papers N days before" of invitees who have not said no."""
+    return Subquery(
+        Invitee.objects.filter(meeting=OuterRef("pk"), participant__papers_days_ahead__isnull=False)
+        .exclude(answer=Invitee.Answer.NO)
+        .order_by()
+        .values("meeting")
+        .annotate(days=Max("participant__papers_days_ahead"))
+        .values("days")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _work_section(project: Project, period: Period, now) -> tuple[list[Table], dict]:
+    held = _held(project, period, now)
+    zone = period.zone
+    meetings = Meeting.objects.filter(
+        project=project, starts_at__gte=period.starts_at, starts_at__lt=period.ends_before
+    ).aggregate(
+        held=Count("pk", filter=Q(status="scheduled", ends_at__lte=now)),
+        in_person=Count("pk", filter=Q(status="scheduled", ends_at__lte=now, format="in_person")),
+        online=Count("pk", filter=Q(status="scheduled", ends_at__lte=now, format="online")),
+        hybrid=Count("pk", filter=Q(status="scheduled", ends_at__lte=now, format="hybrid")),
+        cancelled=Count("pk", filter=Q(status="cancelled")),
+    )
+    papers = held.annotate(
+        needed=Greatest(
+            Coalesce(_papers_days_needed(), Value(0), output_field=IntegerField()),
+            F("project__organisation__papers_days_default"),
+            output_field=IntegerField(),
+        ),
+        gap=DaysBetween(
+            TruncDate("starts_at", tzinfo=zone), TruncDate("papers_ready_at", tzinfo=zone)
+        ),
+    ).aggregate(on_time=Count("pk", filter=Q(gap__gte=F("needed"))))["on_time"]
+    attended = Attendance.objects.filter(meeting__in=held).aggregate(
+        places=Count("pk"),
+        people=Count("participant", distinct=True),
+        minutes=Coalesce(Sum("minutes"), 0),
+        preparing=Coalesce(Sum("preparation_minutes"), 0),
+    )
+    invited = Invitee.objects.filter(meeting__in=held).aggregate(
+        places=Count("pk"), people=Count("participant", distinct=True)
+    )
+
+    monthly = (
+        Attendance.objects.filter(meeting__in=held)
+        .annotate(month=TruncMonth("meeting__starts_at", tzinfo=zone))
+        .values("month")
+        .annotate(
+            minutes=Sum(F("minutes") + F("preparation_minutes")),
+            people=Count("participant", distinct=True),
+        )
+        .order_by("month")
+    )
+    by_month = {_month_key(row["month"]): row for row in monthly}
+    months = period.months()
+    parts = {
+        m.isoformat(): Figure(
+            _hours(by_month[m]["minutes"] if m in by_month else 0),
+            by_month[m]["people"] if m in by_month else 0,
+            kind="hours",
+        )
+        for m in months
+    }
+    # A person comes in many months, so months' people do not add up: count
+    # the different people behind each set of months the protection may
+    # hide, all in one query.
+    order = suppression.hiding_order(parts)
+
+    def in_months(keys):
+        where = Q(pk__in=[])
+        for key in keys:
+            start = datetime.date.fromisoformat(key)
+            end = (start + datetime.timedelta(days=32)).replace(day=1)
+            where |= Q(
+                meeting__starts_at__gte=datetime.datetime.combine(start, datetime.time.min, zone),
+                meeting__starts_at__lt=datetime.datetime.combine(end, datetime.time.min, zone),
+            )
+        return where
+
+    behind = Attendance.objects.filter(meeting__in=held).aggregate(
+        **{
+            f"set_{n}": Count("participant", distinct=True, filter=in_months(keys))
+            for n, keys in enumerate(order)
+        }
+    )
+    people_behind = {keys: behind[f"set_{n}"] for n, keys in enumerate(order)}
+    total_minutes = attended["minutes"] + attended["preparing"]
+    hours = Partition(
+        total=Figure(_hours(total_minutes), attended["people"], kind="hours"),
+        parts=parts,
+        people_in=people_behind.__getitem__,
+    ).protect()
+    hours_table = Table(
+        "hours",
+        "Hours of lived-experience work by month",
+        ["Month", "Hours"],
+        [[_month_label(m), hours.parts[m.isoformat()]] for m in months]
+        + [["All hours", hours.total]],
+        chart="bar",
+        total=True,
+        note="Time at meetings and time preparing for them, from attendance records. "
+        "A month with fewer than 5 people is not shown.",
+    )
+
+    meeting_hours = suppression.about(
+        _hours(attended["minutes"]), people=attended["people"], kind="hours"
+    )
+    preparing_hours = suppression.about(
+        _hours(attended["preparing"]), people=attended["people"], kind="hours"
+    )
+    if hours.total.hidden:
+        meeting_hours.hide("subtraction")
+        preparing_hours.hide("subtraction")
+    rate = suppression.about(
+        attended["places"] / invited["places"] if invited["places"] else None,
+        people=invited["people"],
+        kind="share",
+    )
+    on_time = Figure(
+        papers / meetings["held"] if meetings["held"] else None, people=0, kind="share"
+    )
+    meetings_table = Table(
+        "meetings",
+        "Meetings held, by format",
+        ["Format", "Meetings"],
+        [
+            ["In person", Figure(meetings["in_person"], 0, kind="count")],
+            ["Online", Figure(meetings["online"], 0, kind="count")],
+            ["Hybrid (in person and online)", Figure(meetings["hybrid"], 0, kind="count")],
+            ["All meetings held", Figure(meetings["held"], 0, kind="count")],
+        ],
+        chart="bar",
+        total=True,
+    )
+    work_table = Table(
+        "work",
+        "Attendance and preparation",
+        ["Measure", "Figure"],
+        [
+            ["Meetings cancelled", Figure(meetings["cancelled"], 0, kind="count")],
+            ["Attendance rate (places taken of places offered)", rate],
+            ["Hours at meetings", meeting_hours],
+            ["Hours preparing", preparing_hours],
+            ["Meetings whose papers went out on time", on_time],
+        ],
+        note="Papers are on time when they went out by the papers-out-by date: the most "
+        "notice any invitee asked for, or the organisation's default.",
+    )
+    facts = {
+        "held": Figure(meetings["held"], 0, kind="count"),
+        "hours": hours.total,
+        "attendance": rate,
+        "papers_on_time": on_time,
+    }
+    return [meetings_table, work_table, hours_table], facts
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# --- Money ---------------------------------------------------------------------
+
+# A payment that stands: paid, and not put right by a reversal since.
+STANDING = Q(kind=LedgerEntry.Kind.PAID, reversed_by__isnull=True)
+MONEY_PARTS = {
+    "cash": Q(claim__kind=Claim.Kind.TIME, method="cash"),
+    "vouchers": Q(claim__kind=Claim.Kind.TIME, method="vouchers"),
+    "expenses": Q(claim__kind=Claim.Kind.EXPENSE),
+}
+
+
+def _subsets(keys):
+    keys = list(keys)
+    for mask in range(1, 2 ** len(keys)):
+        yield frozenset(k for i, k in enumerate(keys) if mask & (1 << i))
+
+
+def _subset_name(keys: frozenset) -> str:
+    return "people_" + "_".join(sorted(keys))
+
+
+def _money_section(
+    project: Project, period: Period, people_facts: dict
+) -> tuple[list[Table], dict]:
+    ledger = LedgerEntry.objects.filter(
+        project=project, work_date__gte=period.start, work_date__lte=period.end
+    ).filter(STANDING)
+    aggregates = {
+        "total": Coalesce(Sum("amount_pence"), 0),
+        "people": Count("participant", distinct=True),
+    }
+    for key, where in MONEY_PARTS.items():
+        aggregates[key] = Coalesce(Sum("amount_pence", filter=where), 0)
+    # How many different people any mix of the parts covers, for the subtraction check.
+    for keys in _subsets(MONEY_PARTS):
+        where = Q()
+        for key in keys:
+            where |= MONEY_PARTS[key]
+        aggregates[_subset_name(keys)] = Count("participant", distinct=True, filter=where)
+    money = ledger.aggregate(**aggregates)
+    split = Partition(
+        total=Figure(money["total"], money["people"], kind="money"),
+        parts={
+            key: Figure(money[key], money[_subset_name(frozenset([key]))], kind="money")
+            for key in MONEY_PARTS
+        },
+        people_in=lambda keys: money[_subset_name(keys)],
+    ).protect()
+
+    claims = Claim.objects.filter(
+        project=project,
+        status=Claim.Status.PAID,
+        work_date__gte=period.start,
+        work_date__lte=period.end,
+    )
+    paid = claims.aggregate(
+        vouchers=Count("pk", filter=Q(kind="time", method="vouchers")),
+        vouchers_with_reason=Count(
+            "pk", filter=Q(kind="time", method="vouchers") & ~Q(voucher_reason="")
+        ),
+        voucher_people=Count(
+            "participant", distinct=True, filter=Q(kind="time", method="vouchers")
+        ),
+        time=Count("pk", filter=Q(kind="time")),
+        time_people=Count("participant", distinct=True, filter=Q(kind="time")),
+    )
+    # The median in the database: the middle one or two waits, by position.
+    n = paid["time"]
+    middle = list(
+        claims.filter(kind=Claim.Kind.TIME)
+        .annotate(days=DaysBetween("paid_on", "work_date"))
+        .order_by("days")
+        .values_list("days", flat=True)[max(n - 1, 0) // 2 : n // 2 + 1]
+    )
+    median = Decimal(sum(middle)) / len(middle) if middle else None
+    median_days = suppression.about(median, people=paid["time_people"], kind="days")
+    reasons = suppression.about(
+        paid["vouchers_with_reason"] / paid["vouchers"] if paid["vouchers"] else None,
+        people=paid["voucher_people"],
+        kind="share",
+    )
+    split_table = Table(
+        "money",
+        "Money paid, by how it was paid",
+        ["Paid as", "Amount"],
+        [
+            ["Money into bank accounts", split.parts["cash"]],
+            ["Vouchers", split.parts["vouchers"]],
+            ["Expenses paid back", split.parts["expenses"]],
+            ["All money paid", split.total],
+        ],
+        chart="bar",
+        total=True,
+        note="For work and expenses on days in the date range. A payment later put right "
+        "(reversed) is not counted. Amounts about fewer than 5 people are not shown.",
+    )
+    payment_table = Table(
+        "payment",
+        "How fair and fast payment was",
+        ["Measure", "Figure"],
+        [
+            ["Members who chose not to be paid", people_facts["no_payment"]],
+            ["Voucher payments with a recorded reason", reasons],
+            ["Median days from the meeting to payment", median_days],
+        ],
+        note="Vouchers can affect benefits less but cost people choice, so each voucher "
+        "payment should have its reason recorded: the aim is 100%.",
+    )
+    facts = {"paid": split.total, "median_days": median_days}
+    return [split_table, payment_table], facts
+
+
+# --- Follow-through ------------------------------------------------------------
+
+
+RESPONSES = [
+    ("waiting", "Not answered yet"),
+    ("accepted", "Accepted"),
+    ("in_progress", "In progress"),
+    ("not_possible", "Not possible"),
+]
+PROMISES = [
+    ("kept", "Delivered on time"),
+    ("kept late", "Delivered late"),
+    ("overdue", "Overdue now"),
+    ("due", "Not due yet"),
+]
+
+
+def _promise_counts():
+    counts = {f"r_{key}": Count("pk", filter=Q(response=key)) for key, _ in RESPONSES}
+    counts.update(
+        {f"p_{key.replace(' ', '_')}": Count("pk", filter=Q(promise=key)) for key, _ in PROMISES}
+    )
+    counts["total"] = Count("pk")
+    return counts
+
+
+def _follow_through_section(project: Project, period: Period, today) -> tuple[list[Table], dict]:
+    contributions = with_promise_state(
+        Contribution.objects.filter(
+            project=project,
+            created_at__gte=period.starts_at,
+            created_at__lt=period.ends_before,
+        ),
+        today=today,
+    )
+    counts = contributions.aggregate(**_promise_counts())
+    count = lambda n: Figure(n, 0, kind="count")  # noqa: E731 - not about people
+    responses = Table(
+        "responses",
+        "What members said, and the answers",
+        ["Answer", "Contributions"],
+        [[label, count(counts[f"r_{key}"])] for key, label in RESPONSES]
+        + [["All contributions recorded", count(counts["total"])]],
+        chart="bar",
+        total=True,
+    )
+    promises = Table(
+        "promises",
+        "Promised updates",
+        ["Update", "Contributions"],
+        [[label, count(counts[f"p_{key.replace(' ', '_')}"])] for key, label in PROMISES],
+        chart="bar",
+        note="When the organisation answers, it promises a date to report back by.",
+    )
+    due = counts["p_kept"] + counts["p_kept_late"] + counts["p_overdue"]
+    facts = {
+        "contributions": count(counts["total"]),
+        "promises_kept": Figure(counts["p_kept"] / due if due else None, 0, kind="share"),
+    }
+    return [responses, promises], facts
+
+
+# --- Honesty -------------------------------------------------------------------
+
+
+def _honesty_section(project: Project, period: Period) -> tuple[list[Table], list]:
+    views = LadderAssessment.objects.filter(project=project, created_at__lt=period.ends_before)
+    organisation_views = list(
+        views.filter(participant__isnull=True)
+        .order_by("created_at", "pk")
+        .only("rung", "created_at")
+    )
+    newest = (
+        LadderAssessment.objects.filter(
+            project=project,
+            participant=OuterRef("participant"),
+            created_at__lt=period.ends_before,
+        )
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    latest = (
+        views.filter(participant__isnull=False, pk=Subquery(newest))
+        .values("rung")
+        .annotate(n=Count("pk"))
+    )
+    by_rung = {row["rung"]: row["n"] for row in latest}
+    said = suppression.people_partition(
+        sum(by_rung.values()), [(rung.value, by_rung.get(rung.value, 0)) for rung in Rung]
+    )
+    ladder_table = Table(
+        "ladder",
+        "Where members say the project is on the ladder of participation",
+        ["Step", "Members who say so"],
+        [[rung.label, said.parts[rung.value]] for rung in Rung]
+        + [["Members who gave a view", said.total]],
+        chart="bar",
+        total=True,
+        note="Each member's latest view by the end of the date range.",
+    )
+    history_table = Table(
+        "ladder-history",
+        "The organisation's view over time",
+        ["Date", "Step"],
+        [
+            [timezone.localdate(view.created_at, timezone=period.zone), view.get_rung_display()]
+            for view in organisation_views
+        ],
+    )
+    values = values_for_project(project)["agreed"]
+    values_table = Table(
+        "values",
+        "Values agreed",
+        ["Value", "Agreed on", "Members endorsing the current wording"],
+        [
+            [
+                value.current_version.title if value.current_version else "",
+                value.agreed_on,
+                suppression.people(value.endorsement_count),
+            ]
+            for value in values
+        ],
+    )
+    return [ladder_table, history_table, values_table], organisation_views
+
+
+# --- The whole report ----------------------------------------------------------
+
+
+def project_report(
+    project: Project, *, period: Period | None = None, now: datetime.datetime | None = None
+) -> Report:
+    """Every figure of one project's report for the range, already protected."""
+    now = now or timezone.now()
+    period = period or project_life(project)
+    today = timezone.localdate(now, timezone=period.zone)
+    people, people_facts = _people_section(project, period)
+    work, work_facts = _work_section(project, period, now)
+    money, money_facts = _money_section(project, period, people_facts)
+    follow, follow_facts = _follow_through_section(project, period, today)
+    honesty, organisation_views = _honesty_section(project, period)
+    headline = [
+        ("Members involved", people_facts["members"]),
+        ("Meetings held", work_facts["held"]),
+        ("Hours of lived-experience work", work_facts["hours"]),
+        ("Money paid", money_facts["paid"]),
+        ("Median days from meeting to payment", money_facts["median_days"]),
+        ("Promised updates delivered on time", follow_facts["promises_kept"]),
+    ]
+    return Report(
+        project=project,
+        period=period,
+        produced_at=now,
+        headline=headline,
+        sections=[
+            ("people", "People", people),
+            ("work", "Work", work),
+            ("money", "Money", money),
+            ("follow-through", "Follow-through", follow),
+            ("honesty", "Honesty", honesty),
+        ],
+        organisation_views=organisation_views,
+    )
+
+
+# --- The portfolio -------------------------------------------------------------
+
+
+PORTFOLIO_COLUMNS = [
+    ("project", "Project"),
+    ("members", "Members involved"),
+    ("meetings", "Meetings held"),
+    ("hours", "Hours of lived-experience work"),
+    ("paid", "Money paid"),
+    ("promises", "Promised updates on time"),
+    ("rung", "Organisation's view on the ladder"),
+]
+
+
+@dataclass
+class PortfolioRow:
+    project: Project
+    figures: dict[str, Figure | str]
+    until: datetime.date | None = None  # a funder's access ends after this day
+
+    def sort_key(self, column: str):
+        """Hidden figures sort last together, so their order gives nothing away."""
+        if column == "project":
+            return (0, self.project.title.lower())
+        figure = self.figures[column]
+        if isinstance(figure, str):
+            return (0, figure)
+        if figure.hidden or figure.value is None:
+            return (1, 0)
+        return (0, figure.value)
+
+
+def portfolio(projects, *, now: datetime.datetime | None = None) -> list[PortfolioRow]:
+    """One row per project with the headline figures over each project's whole life.
+
+    A fixed number of queries, grouped by project, whatever the number of
+    projects, members, meetings or payments.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    newest_view = (
+        LadderAssessment.objects.filter(project=OuterRef("pk"), participant__isnull=True)
+        .order_by("-created_at", "-pk")
+        .values("rung")[:1]
+    )
+    projects = list(
+        projects.select_related("organisation")
+        .annotate(rung=Subquery(newest_view))
+        .order_by("title", "pk")
+    )
+    ids = [p.pk for p in projects]
+
+    def grouped(queryset, **aggregates):
+        rows = queryset.order_by().values("project_id").annotate(**aggregates)
+        return {row.pop("project_id"): row for row in rows}
+
+    members = grouped(
+        ProjectMembership.objects.filter(project_id__in=ids, status__in=INVOLVED), n=Count("pk")
+    )
+    meetings = grouped(
+        Meeting.objects.filter(project_id__in=ids, status="scheduled", ends_at__lte=now),
+        n=Count("pk"),
+    )
+    attendance = {
+        row.pop("meeting__project_id"): row
+        for row in Attendance.objects.filter(
+            meeting__project_id__in=ids, meeting__status="scheduled", meeting__ends_at__lte=now
+        )
+        .order_by()
+        .values("meeting__project_id")
+        .annotate(
+            minutes=Sum(F("minutes") + F("preparation_minutes")),
+            people=Count("participant", distinct=True),
+        )
+    }
+    paid = grouped(
+        LedgerEntry.objects.filter(project_id__in=ids).filter(STANDING),
+        pence=Sum("amount_pence"),
+        people=Count("participant", distinct=True),
+    )
+    promises = grouped(
+        with_promise_state(Contribution.objects.filter(project_id__in=ids), today=today),
+        kept=Count("pk", filter=Q(promise="kept")),
+        due=Count("pk", filter=Q(promise__in=["kept", "kept late", "overdue"])),
+    )
+    rungs = dict(Rung.choices)
+    rows = []
+    for project in projects:
+        a = attendance.get(project.pk, {"minutes": 0, "people": 0})
+        m = paid.get(project.pk, {"pence": 0, "people": 0})
+        p = promises.get(project.pk, {"kept": 0, "due": 0})
+        rows.append(
+            PortfolioRow(
+                project,
+                {
+                    "members": suppression.people(members.get(project.pk, {"n": 0})["n"]),
+                    "meetings": Figure(meetings.get(project.pk, {"n": 0})["n"], 0, kind="count"),
+                    "hours": suppression.about(
+                        _hours(a["minutes"] or 0), people=a["people"], kind="hours"
+                    ),
+                    "paid": suppression.about(m["pence"] or 0, people=m["people"], kind="money"),
+                    "promises": Figure(p["kept"] / p["due"] if p["due"] else None, 0, kind="share"),
+                    "rung": rungs.get(project.rung, "Not yet given"),
+                },
+            )
+        )
+    return rows

@@ -1,0 +1,127 @@
+"""Giving funders report access, taking it away, and logging every use of a report."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from coprod.accounts.models import Organisation, User
+from coprod.accounts.services import user_create
+from coprod.notifications.models import Kind
+from coprod.notifications.services import notify
+from coprod.reports.models import ReportEvent
+from projects.models import FunderGrant, Project
+from projects.selectors import active_funder_grants
+from projects.services import funder_grant_create
+
+
+def _event(*, kind, user, organisation=None, project=None, grant=None, detail="", as_funder=False):
+    return ReportEvent(
+        kind=kind,
+        user=user,
+        user_email=user.email,
+        organisation=organisation,
+        project=project,
+        grant=grant,
+        detail=detail[:200],
+        as_funder=as_funder,
+    )
+
+
+@transaction.atomic
+def funder_access_grant(
+    *,
+    organisation: Organisation,
+    by: User,
+    email: str,
+    name: str = "",
+    projects: list[Project],
+    expires_on: datetime.date,
+) -> list[FunderGrant]:
+    """Let a funder read these projects' reports until a date, and tell them by email.
+
+    The funder's account is made if they have none; they sign in by emailed
+    code. Giving access again to the same project replaces the old end date.
+    """
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter the funder's email address."}) from None
+    if not projects:
+        raise ValidationError({"projects": "Choose at least one project."})
+    if any(project.organisation_id != organisation.pk for project in projects):
+        raise ValidationError({"projects": "Choose projects of your own organisation."})
+    if expires_on < timezone.localdate():
+        raise ValidationError({"expires_on": "The end date has already passed."})
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = user_create(email=email, display_name=(name or "").strip()[:150])
+    elif not user.is_active:
+        raise ValidationError({"email": "This account is switched off. Ask us to switch it on."})
+    grants = []
+    for project in projects:
+        grant = funder_grant_create(project=project, user=user, by=by, expires_on=expires_on)
+        grants.append(grant)
+        notify(
+            kind=Kind.REPORT_ACCESS,
+            about=grant,
+            recipient=user,
+            project=project,
+            due_at=timezone.now(),
+        )
+    ReportEvent.objects.bulk_create(
+        _event(
+            kind=ReportEvent.Kind.GRANTED,
+            user=by,
+            organisation=organisation,
+            project=grant.project,
+            grant=grant,
+            detail=f"{user.email} until {expires_on:%d %b %Y}",
+        )
+        for grant in grants
+    )
+    return grants
+
+
+@transaction.atomic
+def funder_access_revoke(*, grant: FunderGrant, by: User) -> FunderGrant:
+    """End a funder's access to one project now. Ending it twice changes nothing."""
+    grant = (
+        FunderGrant.objects.select_for_update().select_related("project", "user").get(pk=grant.pk)
+    )
+    if grant.revoked_at is not None:
+        return grant
+    grant.revoked_at = timezone.now()
+    grant.save(update_fields=["revoked_at", "updated_at"])
+    _event(
+        kind=ReportEvent.Kind.REVOKED,
+        user=by,
+        organisation=grant.project.organisation,
+        project=grant.project,
+        grant=grant,
+        detail=grant.user.email,
+    ).save()
+    return grant
+
+
+def report_used(*, user: User, kind: str, projects: list[Project], detail: str = "") -> None:
+    """Log that someone read a report or the portfolio, or exported a table (two queries)."""
+    grants = dict(
+        active_funder_grants(user).filter(project__in=projects).values_list("project_id", "pk")
+    )
+    ReportEvent.objects.bulk_create(
+        ReportEvent(
+            kind=kind,
+            user=user,
+            user_email=user.email,
+            organisation_id=project.organisation_id,
+            project=project,
+            grant_id=grants.get(project.pk),
+            detail=detail[:200],
+            as_funder=project.pk in grants,
+        )
+        for project in projects
+    )

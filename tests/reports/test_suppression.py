@@ -1,0 +1,83 @@
+"""Small numbers stay hidden, and so do the figures that would give them away by subtraction."""
+
+from coprod.reports.suppression import Figure, Partition, people, people_partition
+from coprod.reports.templatetags.report_figures import figure_text
+
+
+def test_one_to_four_people_read_fewer_than_5_and_five_is_shown():
+    assert [figure_text(people(n)) for n in (1, 2, 3, 4)] == ["fewer than 5"] * 4
+    assert figure_text(people(5)) == "5"
+
+
+def test_nobody_is_shown_as_a_zero():
+    assert figure_text(people(0)) == "0"
+
+
+def test_one_small_group_beside_a_total_hides_the_next_smallest_group_too():
+    # 12 members: 9 active, 2 on a break, 1 who left. Hiding the two small
+    # groups is not enough: 12 - 9 would say 3 people are away or gone.
+    split = people_partition(12, [("active", 9), ("on_break", 2), ("left", 1)])
+
+    texts = {key: figure_text(figure) for key, figure in split.parts.items()}
+    assert texts["on_break"] == "fewer than 5"
+    assert texts["left"] == "fewer than 5"
+    assert split.parts["active"].hidden
+    assert texts["active"] == "not shown: it would give away a small number"
+    assert figure_text(split.total) == "12"
+
+
+def test_small_groups_that_add_up_to_five_or_more_can_stand_beside_the_total():
+    split = people_partition(30, [("active", 22), ("on_break", 4), ("left", 4)])
+
+    assert figure_text(split.parts["active"]) == "22"
+    assert split.parts["on_break"].hidden and split.parts["left"].hidden
+    assert figure_text(split.total) == "30"
+
+
+def test_a_single_small_group_is_never_the_total_minus_the_rest():
+    split = people_partition(20, [("active", 17), ("on_break", 3), ("left", 0)])
+
+    shown = [f.value for f in split.parts.values() if not f.hidden]
+    # Whatever is shown, the total minus it is never 1 to 4 people.
+    assert not 0 < split.total.value - sum(shown) < 5
+
+
+def test_a_total_about_fewer_than_5_people_hides_everything():
+    split = people_partition(4, [("active", 3), ("left", 1)])
+
+    assert split.total.hidden
+    assert all(f.hidden for f in split.parts.values())
+
+
+def test_money_for_groups_people_share_is_checked_by_the_people_behind_them():
+    # Cash for 6 people, vouchers for 2 and expenses for 3; the voucher and
+    # expenses people are the same 3, so hiding those two covers 3 people,
+    # and the total minus cash would give their money away.
+    behind = {
+        frozenset({"vouchers"}): 2,
+        frozenset({"expenses"}): 3,
+        frozenset({"vouchers", "expenses"}): 3,
+        frozenset({"cash"}): 6,
+        frozenset({"cash", "vouchers", "expenses"}): 9,
+    }
+    split = Partition(
+        total=Figure(50_000, 9, kind="money"),
+        parts={
+            "cash": Figure(40_000, 6, kind="money"),
+            "vouchers": Figure(4_000, 2, kind="money"),
+            "expenses": Figure(6_000, 3, kind="money"),
+        },
+        people_in=behind.__getitem__,
+    ).protect()
+
+    assert all(f.hidden for f in split.parts.values())
+    assert figure_text(split.total) == "£500.00"
+    assert figure_text(split.parts["vouchers"]) == "not shown: fewer than 5 people"
+
+
+def test_money_for_fewer_than_5_people_is_not_shown():
+    split = Partition(
+        total=Figure(9_000, 3, kind="money"), parts={"cash": Figure(9_000, 3, kind="money")}
+    ).protect()
+
+    assert figure_text(split.total) == "not shown: fewer than 5 people"
