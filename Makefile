@@ -55,9 +55,11 @@ test-services: install
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} COPROD_REQUIRE_SERVICES=1 \
 	$(PY) -m pytest -m services
 
-# Server time and query count per page on a busy organisation (see tests/bench.py).
+# Server time and query count per page on a busy organisation (see tests/bench.py),
+# then the reports on the seed_scale organisation: 10,000 members (tests/bench_reports.py).
 bench: install
 	$(PY) -m tests.bench
+	$(PY) -m tests.bench_reports
 
 lint: install
 	ruff check .

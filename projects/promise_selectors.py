@@ -2,8 +2,8 @@
 
 import datetime
 
-from django.db.models import Case, CharField, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Case, CharField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from projects.models import Contribution, ContributionEvent, Project
@@ -42,38 +42,44 @@ def promise_state(contribution, *, today: datetime.date | None = None) -> str:
     return "overdue" if today > day else "due"
 
 
-def _last_event(kind):
-    return Subquery(
-        ContributionEvent.objects.filter(contribution=OuterRef("pk"), kind=kind)
-        .order_by("-created_at", "-pk")
-        .values("created_at")[:1]
-    )
-
-
 def with_promise_state(
     contributions: QuerySet[Contribution], *, today: datetime.date
 ) -> QuerySet[Contribution]:
     """Annotate `promise` with what promise_state says, worked out in the database.
 
     For reports, which count states over many contributions without loading
-    them. Subqueries (not joins) keep one row per contribution, so the result
-    can be aggregated or grouped by project.
+    them. The promise is kept when the latest answer-or-update is an update
+    (an update at the same moment as the answer counts, as in promise_state);
+    on time when that update's day is no later than the promised day. One
+    subquery per contribution, so counting thousands stays quick.
     """
-    kept = Q(updated_last__isnull=False) & (
-        Q(answered_last__isnull=True) | Q(updated_last__gte=F("answered_last"))
+    latest = (
+        ContributionEvent.objects.filter(contribution=OuterRef("pk"), kind__in=[RESPONDED, UPDATE])
+        .annotate(day=TruncDate("created_at"))
+        .annotate(
+            kept=Case(
+                When(
+                    Q(kind=UPDATE) & Q(day__lte=OuterRef("promised_update_on")), then=Value("kept")
+                ),
+                When(kind=UPDATE, then=Value("kept late")),
+                default=Value(None),
+                output_field=CharField(),
+            )
+        )
+        .order_by("-created_at", "-kind")  # "update" before "responded" at the same moment
+        .values("kept")[:1]
+    )
+    still_open = Case(
+        When(promised_update_on__lt=today, then=Value("overdue")),
+        default=Value("due"),
+        output_field=CharField(),
     )
     return contributions.annotate(
-        answered_last=_last_event(RESPONDED), updated_last=_last_event(UPDATE)
-    ).annotate(
-        updated_day=TruncDate("updated_last"),
         promise=Case(
             When(promised_update_on__isnull=True, then=Value("")),
-            When(kept & Q(updated_day__lte=F("promised_update_on")), then=Value("kept")),
-            When(kept, then=Value("kept late")),
-            When(promised_update_on__lt=today, then=Value("overdue")),
-            default=Value("due"),
+            default=Coalesce(Subquery(latest, output_field=CharField()), still_open),
             output_field=CharField(),
-        ),
+        )
     )
 
 

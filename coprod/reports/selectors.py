@@ -35,6 +35,8 @@ from projects.promise_selectors import with_promise_state
 from projects.selectors import values_for_project
 
 INVOLVED = ("active", "on_break", "left")
+# How many months beyond the small ones the hours table may hide, counted in one query.
+HOURS_EXTRA_MONTHS = 4
 
 
 # --- Date ranges ---------------------------------------------------------------
@@ -310,7 +312,11 @@ def _work_section(project: Project, period: Period, now) -> tuple[list[Table], d
     # A person comes in many months, so months' people do not add up: count
     # the different people behind each set of months the protection may
     # hide, all in one query.
+    # Usually one or two more months settle it; past a few, everything is
+    # hidden (whole range: everyone who came, which is counted already).
     order = suppression.hiding_order(parts)
+    everything = order[-1]
+    order = order[: 1 + HOURS_EXTRA_MONTHS]
 
     def in_months(keys):
         where = Q(pk__in=[])
@@ -330,11 +336,13 @@ def _work_section(project: Project, period: Period, now) -> tuple[list[Table], d
         }
     )
     people_behind = {keys: behind[f"set_{n}"] for n, keys in enumerate(order)}
+    people_behind.setdefault(everything, attended["people"])
     total_minutes = attended["minutes"] + attended["preparing"]
     hours = Partition(
         total=Figure(_hours(total_minutes), attended["people"], kind="hours"),
         parts=parts,
-        people_in=people_behind.__getitem__,
+        # A set not counted is treated as too few people: hide one more month.
+        people_in=lambda keys: people_behind.get(keys, 1),
     ).protect()
     hours_table = Table(
         "hours",
@@ -534,15 +542,6 @@ PROMISES = [
 ]
 
 
-def _promise_counts():
-    counts = {f"r_{key}": Count("pk", filter=Q(response=key)) for key, _ in RESPONSES}
-    counts.update(
-        {f"p_{key.replace(' ', '_')}": Count("pk", filter=Q(promise=key)) for key, _ in PROMISES}
-    )
-    counts["total"] = Count("pk")
-    return counts
-
-
 def _follow_through_section(project: Project, period: Period, today) -> tuple[list[Table], dict]:
     contributions = with_promise_state(
         Contribution.objects.filter(
@@ -552,7 +551,15 @@ def _follow_through_section(project: Project, period: Period, today) -> tuple[li
         ),
         today=today,
     )
-    counts = contributions.aggregate(**_promise_counts())
+    # Grouped by (answer, promise): at most 4 x 5 groups, each state worked out once per row.
+    groups = contributions.order_by().values("response", "promise").annotate(n=Count("pk"))
+    counts = {"total": 0} | {f"r_{key}": 0 for key, _ in RESPONSES}
+    counts |= {f"p_{key}": 0 for key, _ in PROMISES}
+    for group in groups:
+        counts["total"] += group["n"]
+        counts[f"r_{group['response']}"] += group["n"]
+        if group["promise"]:
+            counts[f"p_{group['promise']}"] += group["n"]
     count = lambda n: Figure(n, 0, kind="count")  # noqa: E731 - not about people
     responses = Table(
         "responses",
@@ -567,11 +574,11 @@ def _follow_through_section(project: Project, period: Period, today) -> tuple[li
         "promises",
         "Promised updates",
         ["Update", "Contributions"],
-        [[label, count(counts[f"p_{key.replace(' ', '_')}"])] for key, label in PROMISES],
+        [[label, count(counts[f"p_{key}"])] for key, label in PROMISES],
         chart="bar",
         note="When the organisation answers, it promises a date to report back by.",
     )
-    due = counts["p_kept"] + counts["p_kept_late"] + counts["p_overdue"]
+    due = counts["p_kept"] + counts["p_kept late"] + counts["p_overdue"]
     facts = {
         "contributions": count(counts["total"]),
         "promises_kept": Figure(counts["p_kept"] / due if due else None, 0, kind="share"),
@@ -762,11 +769,19 @@ def portfolio(projects, *, now: datetime.datetime | None = None) -> list[Portfol
         pence=Sum("amount_pence"),
         people=Count("participant", distinct=True),
     )
-    promises = grouped(
-        with_promise_state(Contribution.objects.filter(project_id__in=ids), today=today),
-        kept=Count("pk", filter=Q(promise="kept")),
-        due=Count("pk", filter=Q(promise__in=["kept", "kept late", "overdue"])),
+    promises: dict[int, dict] = {}
+    states = (
+        with_promise_state(Contribution.objects.filter(project_id__in=ids), today=today)
+        .order_by()
+        .values("project_id", "promise")
+        .annotate(n=Count("pk"))
     )
+    for group in states:  # one row per project and state, not per contribution
+        tally = promises.setdefault(group["project_id"], {"kept": 0, "due": 0})
+        if group["promise"] == "kept":
+            tally["kept"] += group["n"]
+        if group["promise"] in ("kept", "kept late", "overdue"):
+            tally["due"] += group["n"]
     rungs = dict(Rung.choices)
     rows = []
     for project in projects:

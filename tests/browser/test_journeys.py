@@ -413,3 +413,60 @@ def test_member_claims_a_bus_fare_on_a_phone_coordinator_approves_finance_pays(s
     assert claim.status == "paid"
     phone.goto(site.url + reverse("payments:statement", args=[jo.pk]))
     expect(phone.get_by_text(re.compile(r"£3\.80 on .* \(expenses\)"))).to_be_visible()
+
+
+def test_funder_reads_a_report_and_exports_csv(site, open_as):
+    from coprod.reports.scale import grow
+    from tests.factories import FunderGrantFactory
+
+    world = site.world
+    project = grow(
+        organisation=world.org, members=40, months=6, seed=9, title="Warm Homes"
+    ).projects[0]
+    FunderGrantFactory(project=project, user=world.users["funder"])
+    page = open_as("anonymous", "desktop")
+    log_in_through_the_form(page, site.url, world.users["funder"].email)
+
+    # The portfolio: every granted project, sortable by any column
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    expect(page.get_by_role("link", name="Warm Homes 1")).to_be_visible()
+    expect(page.get_by_role("link", name="Clear Letters")).to_have_count(0)
+    page.get_by_role("link", name=re.compile("^Hours of lived-experience work")).click()
+    expect(page.locator("th[aria-sort=ascending]")).to_contain_text("Hours")
+    assert_accessible(page)
+
+    # The report, with charts, their tables, and small numbers hidden
+    page.get_by_role("link", name="Warm Homes 1").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Warm Homes 1")
+    expect(page.get_by_role("img", name=re.compile("^Bar chart of hours"))).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Hours of lived-experience work by month")
+    ).to_be_visible()
+    expect(page.get_by_role("cell", name="fewer than 5").first).to_be_visible()
+    assert_accessible(page)
+
+    # Prints to a clean A4 PDF: no site header, no forms, the name and dates kept
+    expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("button", name="Show these dates")).to_be_hidden()
+    expect(page.get_by_text("Produced on")).to_be_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 1
+    page.emulate_media(media="screen")
+
+    # Exports one table as CSV, with the same hidden figures
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("CSV.*Members involved")).click()
+    rows = Path(download.value.path()).read_text().splitlines()
+    assert rows[0] == "Status,People"
+    assert rows[-1].startswith("All members involved,")
+    assert download.value.suggested_filename.startswith("warm-homes-1-people-")
+
+    # A date range that ends before it starts is explained, not guessed at
+    today = timezone.localdate()
+    page.get_by_label("From", exact=True).fill(today.isoformat())
+    page.get_by_label("To", exact=True).fill((today - datetime.timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Show these dates").click()
+    expect(page.get_by_role("alert")).to_contain_text("The end date is before the start date")
+    assert_accessible(page)
