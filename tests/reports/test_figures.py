@@ -126,7 +126,9 @@ def test_follow_through_matches_promise_state_for_every_contribution(project):
         responses["not_possible"],
         sum(responses.values()),
     ]
-    assert states["kept"] and states["kept late"] and states["overdue"]
+    assert states["kept"]
+    assert states["kept late"]
+    assert states["overdue"]
 
 
 def test_a_date_range_counts_only_what_happened_in_it(project):

@@ -42,7 +42,8 @@ def test_an_admin_gives_a_new_funder_access_and_they_are_told_by_email(world, cl
     assert "Safe Nights" in words.subject
     assert "/reports/" in words.text
     event = ReportEvent.objects.get(kind="granted")
-    assert event.user == world.users["admin"] and "grants@lottery.example" in event.detail
+    assert event.user == world.users["admin"]
+    assert "grants@lottery.example" in event.detail
     # The new funder can read the report, and nothing else of the project.
     from django.test import Client
 

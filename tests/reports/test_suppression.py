@@ -30,7 +30,8 @@ def test_small_groups_that_add_up_to_five_or_more_can_stand_beside_the_total():
     split = people_partition(30, [("active", 22), ("on_break", 4), ("left", 4)])
 
     assert figure_text(split.parts["active"]) == "22"
-    assert split.parts["on_break"].hidden and split.parts["left"].hidden
+    assert split.parts["on_break"].hidden
+    assert split.parts["left"].hidden
     assert figure_text(split.total) == "30"
 
 
