@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 LOGINS = [
     "coordinator@demo.coprod.test",
     "finance@demo.coprod.test",
+    "admin@demo.coprod.test",
     "member1@demo.coprod.test",
     "member2@demo.coprod.test",
     "member3@demo.coprod.test",

@@ -18,6 +18,7 @@ ORGANISATION = {"name": "Demo Community Trust", "slug": "demo-community-trust"}
 STAFF = [
     ("coordinator", "Sam Okafor", StaffRole.COORDINATOR),
     ("finance", "Priya Shah", StaffRole.FINANCE),
+    ("admin", "Morgan Reid", StaffRole.ADMIN),
 ]
 MEMBERS = [("member1", "Jo"), ("member2", "Alex"), ("member3", "Dee")]
 SAFE_NIGHTS_TEXTS = {
