@@ -59,7 +59,6 @@ test-services: install
 # then the reports on the seed_scale organisation: 10,000 members (tests/bench_reports.py).
 bench: install
 	$(PY) -m tests.bench
-	$(PY) -m tests.bench_reports
 
 lint: install
 	ruff check .

@@ -8,6 +8,8 @@ compare them only on the same machine. Not part of the test suite.
 
     make bench                      # SQLite
     DATABASE_URL=postgres://... make bench
+
+Then the reports on a 10,000-member organisation: see tests/bench_reports.py.
 """
 
 import os
@@ -31,6 +33,8 @@ from django.test.utils import (  # noqa: E402
 )
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from tests import bench_reports  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", "40"))
@@ -99,6 +103,8 @@ def main():
                 f"{page.name:<34} {role:<12} {len(queries):>7} "
                 f"{statistics.median(times):>10.1f} {p90:>8.1f}"
             )
+        print()
+        bench_reports.run()
     finally:
         teardown_databases(old, verbosity=0)
 

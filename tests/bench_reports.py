@@ -1,5 +1,7 @@
 """`make bench`, part two: report speed on a large organisation (the seed_scale data).
 
+Called by tests/bench.py, in its throwaway test database.
+
 Builds the same organisation `manage.py seed_scale --members N` builds, in a
 throwaway test database, then times, as a funder sees them:
 - one project's report (about 100 members, two years of history);
@@ -10,29 +12,12 @@ the server spends, without the network). Compare times only on one machine.
 
     make bench                                   # SQLite, 10,000 members
     DATABASE_URL=postgres://... make bench       # the target: PostgreSQL
-    BENCH_SCALE_MEMBERS=2000 make bench          # quicker
+    BENCH_SCALE_MEMBERS=2000 make bench          # quicker (0: skip this part)
 """
 
 import os
 import statistics
-import sys
 import time
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coprod.test_settings")
-
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    setup_databases,
-    setup_test_environment,
-    teardown_databases,
-)
-from django.urls import reverse  # noqa: E402
 
 MEMBERS = int(os.environ.get("BENCH_SCALE_MEMBERS", "10000"))
 RUNS = int(os.environ.get("BENCH_REPORT_RUNS", "30"))
@@ -44,6 +29,9 @@ def p95(times):
 
 
 def measure(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client.get(url)  # warm up
     times = []
     for _ in range(RUNS):
@@ -57,48 +45,45 @@ def measure(client, url):
     return len(queries), statistics.median(times), p95(times)
 
 
-def main():
+def run():
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
     from coprod.accounts.services import organisation_create
     from coprod.reports.scale import grow
     from payments.models import LedgerEntry
     from tests.factories import FunderGrantFactory, UserFactory
 
-    setup_test_environment()
-    old = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    try:
-        started = time.perf_counter()
-        org = organisation_create(name="Scale Test Trust")
-        grown = grow(organisation=org, members=MEMBERS, projects=max(MEMBERS // 100, 1))
-        ledger = LedgerEntry.objects.count()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        print(
-            f"coprod report bench: {connection.vendor}, {grown.members} members, "
-            f"{len(grown.projects)} projects, {grown.meetings} meetings, {ledger} ledger "
-            f"entries (built in {time.perf_counter() - started:.0f} s), {RUNS} runs per page"
-        )
-        funder = UserFactory()
-        for project in grown.projects:
-            FunderGrantFactory(project=project, user=funder)
-        client = Client()
-        client.force_login(funder)
-        project = grown.projects[len(grown.projects) // 2]
-        pages = [
-            ("project report", reverse("reports:project", kwargs={"pk": project.pk})),
-            ("portfolio", reverse("reports:list")),
-            (
-                "CSV (hours)",
-                reverse("reports:project_csv", kwargs={"pk": project.pk, "table": "hours"}),
-            ),
-        ]
-        print(f"{'page':<16} {'queries':>7} {'median ms':>10} {'p95 ms':>8}")
-        for name, url in pages:
-            queries, median, slow = measure(client, url)
-            print(f"{name:<16} {queries:>7} {median:>10.1f} {slow:>8.1f}")
-    finally:
-        teardown_databases(old, verbosity=0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    if MEMBERS <= 0:
+        return
+    started = time.perf_counter()
+    org = organisation_create(name="Scale Test Trust")
+    grown = grow(organisation=org, members=MEMBERS, projects=max(MEMBERS // 100, 1))
+    ledger = LedgerEntry.objects.count()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(
+        f"coprod report bench: {connection.vendor}, {grown.members} members, "
+        f"{len(grown.projects)} projects, {grown.meetings} meetings, {ledger} ledger "
+        f"entries (built in {time.perf_counter() - started:.0f} s), {RUNS} runs per page"
+    )
+    funder = UserFactory()
+    for project in grown.projects:
+        FunderGrantFactory(project=project, user=funder)
+    client = Client()
+    client.force_login(funder)
+    project = grown.projects[len(grown.projects) // 2]
+    pages = [
+        ("project report", reverse("reports:project", kwargs={"pk": project.pk})),
+        ("portfolio", reverse("reports:list")),
+        (
+            "CSV (hours)",
+            reverse("reports:project_csv", kwargs={"pk": project.pk, "table": "hours"}),
+        ),
+    ]
+    print(f"{'page':<16} {'queries':>7} {'median ms':>10} {'p95 ms':>8}")
+    for name, url in pages:
+        queries, median, slow = measure(client, url)
+        print(f"{name:<16} {queries:>7} {median:>10.1f} {slow:>8.1f}")

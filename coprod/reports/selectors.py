@@ -13,7 +13,19 @@ import zoneinfo
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -194,22 +206,44 @@ def _people_section(project: Project, period: Period) -> tuple[list[Table], dict
         total=True,
     )
 
-    role_rows = (
+    role_rows = list(
         ProjectRole.memberships.through.objects.filter(projectmembership__in=involved)
         .exclude(projectrole__name__iexact="Member")
         .values("projectrole__name")
-        .annotate(n=Count("projectmembership", distinct=True))
+        .annotate(
+            n=Count("projectmembership", distinct=True),
+            powerful=Max(
+                Case(
+                    When(
+                        Q(projectrole__leads_project=True)
+                        | Q(projectrole__edits_agendas=True)
+                        | Q(projectrole__posts_updates=True),
+                        then=1,
+                    ),
+                    default=0,
+                )
+            ),
+        )
         .order_by("projectrole__name")
     )
     power = involved.filter(
         Q(roles__leads_project=True) | Q(roles__edits_agendas=True) | Q(roles__posts_updates=True)
     ).aggregate(n=Count("pk", distinct=True))["n"]
+    power_figure = suppression.people(power)
+    # "Any power role" minus one shown power role must not leave 1 to 4 people.
+    if any(
+        row["powerful"]
+        and not suppression.is_small(row["n"])
+        and suppression.is_small(power - row["n"])
+        for row in role_rows
+    ):
+        power_figure.hide("subtraction")
     roles_table = Table(
         "roles",
         "Roles members hold",
         ["Role", "People holding it"],
         [[row["projectrole__name"], suppression.people(row["n"])] for row in role_rows]
-        + [["Any role that leads, sets agendas or posts updates", suppression.people(power)]],
+        + [["Any role that leads, sets agendas or posts updates", power_figure]],
         note="One person can hold more than one role.",
     )
 

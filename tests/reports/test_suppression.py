@@ -82,3 +82,19 @@ def test_money_for_fewer_than_5_people_is_not_shown():
     ).protect()
 
     assert figure_text(split.total) == "not shown: fewer than 5 people"
+
+
+def test_any_power_role_is_hidden_when_one_role_would_give_away_the_rest(world):
+    from coprod.reports.selectors import project_report
+    from tests.factories import ProjectMembershipFactory
+
+    # Six co-leads and one chair: "any power role: 7" beside "Co-lead: 6"
+    # would say one person chairs without being a co-lead.
+    ProjectMembershipFactory.create_batch(5, project=world.project, roles=["Co-lead"])
+    ProjectMembershipFactory(project=world.project, roles=["Chair"])
+
+    rows = {row[0]: row[1] for row in project_report(world.project).table("roles").rows}
+
+    assert figure_text(rows["Co-lead"]) == "6"
+    assert figure_text(rows["Chair"]) == "fewer than 5"
+    assert rows["Any role that leads, sets agendas or posts updates"].hidden
