@@ -125,3 +125,22 @@ def report_used(*, user: User, kind: str, projects: list[Project], detail: str =
         )
         for project in projects
     )
+
+
+def portfolio_read(*, user: User, projects: list[Project]) -> None:
+    """Log a read of the portfolio: one row per organisation whose projects it showed."""
+    funded = set(active_funder_grants(user).values_list("project_id", flat=True))
+    by_organisation: dict[int, list[Project]] = {}
+    for project in projects:
+        by_organisation.setdefault(project.organisation_id, []).append(project)
+    ReportEvent.objects.bulk_create(
+        ReportEvent(
+            kind=ReportEvent.Kind.PORTFOLIO,
+            user=user,
+            user_email=user.email,
+            organisation_id=organisation_id,
+            detail=f"{len(shown)} project{'' if len(shown) == 1 else 's'}",
+            as_funder=any(project.pk in funded for project in shown),
+        )
+        for organisation_id, shown in by_organisation.items()
+    )

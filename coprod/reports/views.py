@@ -41,9 +41,7 @@ class ReportListView(PermissionRequiredMixin, TemplateView):
         shown.sort(key=lambda row: row.sort_key(sort), reverse=order == "desc")
         rows = shown + hidden
         if rows:
-            services.report_used(
-                user=user, kind=ReportEvent.Kind.PORTFOLIO, projects=[row.project for row in rows]
-            )
+            services.portfolio_read(user=user, projects=[row.project for row in rows])
         access_until = dict(active_funder_grants(user).values_list("project_id", "expires_on"))
         for row in rows:
             row.until = access_until.get(row.project.pk)
