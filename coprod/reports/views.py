@@ -204,9 +204,18 @@ class FunderAccessView(PermissionRequiredMixin, FormView):
             .select_related("project", "user", "granted_by")
             .order_by("revoked_at", "-expires_on", "user__email")
         )
+        open_grants = [g for g in grants if g.revoked_at is None and g.expires_on >= today]
+        # A grant replaced by a newer one for the same funder and project is not "ended".
+        still_open = {(g.user_id, g.project_id) for g in open_grants}
+        ended = [
+            g
+            for g in grants
+            if (g.revoked_at or g.expires_on < today)
+            and (g.user_id, g.project_id) not in still_open
+        ]
         return super().get_context_data(
-            open_grants=[g for g in grants if g.revoked_at is None and g.expires_on >= today],
-            ended_grants=[g for g in grants if g.revoked_at or g.expires_on < today][:50],
+            open_grants=open_grants,
+            ended_grants=ended[:50],
             events=ReportEvent.objects.filter(organisation_id__in=ids).select_related("project")[
                 :100
             ],

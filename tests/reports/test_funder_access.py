@@ -99,3 +99,18 @@ def test_the_access_page_shows_who_read_what(world, client_for):
     assert world.users["funder"].email in html
     assert "Read a report" in html
     assert "(funder)" in html
+
+
+def test_giving_more_time_replaces_the_old_end_date_without_listing_it_as_ended(world, client_for):
+    client = client_for(world, "admin")
+    give(client, world)
+    later = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()
+
+    give(client, world, expires_on=later)
+
+    funder = User.objects.get(email="grants@lottery.example")
+    assert (
+        funder.funder_grants.filter(revoked_at__isnull=True).get().expires_on.isoformat() == later
+    )
+    html = client.get(reverse("reports:funders")).content.decode()
+    assert "Access that has ended" not in html
