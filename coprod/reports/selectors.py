@@ -744,15 +744,24 @@ class PortfolioRow:
     until: datetime.date | None = None  # a funder's access ends after this day
 
     def sort_key(self, column: str):
-        """Hidden figures sort last together, so their order gives nothing away."""
+        """(hidden?, value): hidden and missing figures have no value to order by."""
         if column == "project":
-            return (0, self.project.title.lower())
+            return (False, self.project.title.lower())
         figure = self.figures[column]
         if isinstance(figure, str):
-            return (0, figure)
+            return (False, figure)
         if figure.hidden or figure.value is None:
-            return (1, 0)
-        return (0, figure.value)
+            return (True, 0)
+        return (False, figure.value)
+
+
+def portfolio_sorted(rows: list[PortfolioRow], column: str, *, descending: bool = False):
+    """Sort by a column either way; hidden figures always come last, in title order,
+    so where they fall gives nothing away."""
+    shown = [row for row in rows if not row.sort_key(column)[0]]
+    hidden = [row for row in rows if row.sort_key(column)[0]]
+    shown.sort(key=lambda row: row.sort_key(column), reverse=descending)
+    return shown + hidden
 
 
 def portfolio(projects, *, now: datetime.datetime | None = None) -> list[PortfolioRow]:

@@ -17,14 +17,17 @@ from projects.selectors import active_funder_grants
 from projects.services import funder_grant_create
 
 
-def _event(*, kind, user, organisation=None, project=None, grant=None, detail="", as_funder=False):
+def _event(
+    *, kind, user, organisation_id, project=None, grant_id=None, detail="", as_funder=False
+) -> ReportEvent:
+    """One log row, not yet saved (callers save it or bulk-create several)."""
     return ReportEvent(
         kind=kind,
         user=user,
         user_email=user.email,
-        organisation=organisation,
+        organisation_id=organisation_id,
         project=project,
-        grant=grant,
+        grant_id=grant_id,
         detail=detail[:200],
         as_funder=as_funder,
     )
@@ -76,9 +79,9 @@ def funder_access_grant(
         _event(
             kind=ReportEvent.Kind.GRANTED,
             user=by,
-            organisation=organisation,
+            organisation_id=organisation.pk,
             project=grant.project,
-            grant=grant,
+            grant_id=grant.pk,
             detail=f"{user.email} until {expires_on:%d %b %Y}",
         )
         for grant in grants
@@ -99,32 +102,28 @@ def funder_access_revoke(*, grant: FunderGrant, by: User) -> FunderGrant:
     _event(
         kind=ReportEvent.Kind.REVOKED,
         user=by,
-        organisation=grant.project.organisation,
+        organisation_id=grant.project.organisation_id,
         project=grant.project,
-        grant=grant,
+        grant_id=grant.pk,
         detail=grant.user.email,
     ).save()
     return grant
 
 
-def report_used(*, user: User, kind: str, projects: list[Project], detail: str = "") -> None:
-    """Log that someone read a report or the portfolio, or exported a table (two queries)."""
-    grants = dict(
-        active_funder_grants(user).filter(project__in=projects).values_list("project_id", "pk")
+def report_used(*, user: User, kind: str, project: Project, detail: str = "") -> None:
+    """Log that someone read a project's report or exported one of its tables."""
+    grant_id = (
+        active_funder_grants(user).filter(project=project).values_list("pk", flat=True).first()
     )
-    ReportEvent.objects.bulk_create(
-        ReportEvent(
-            kind=kind,
-            user=user,
-            user_email=user.email,
-            organisation_id=project.organisation_id,
-            project=project,
-            grant_id=grants.get(project.pk),
-            detail=detail[:200],
-            as_funder=project.pk in grants,
-        )
-        for project in projects
-    )
+    _event(
+        kind=kind,
+        user=user,
+        organisation_id=project.organisation_id,
+        project=project,
+        grant_id=grant_id,
+        detail=detail,
+        as_funder=grant_id is not None,
+    ).save()
 
 
 def portfolio_read(*, user: User, projects: list[Project]) -> None:
@@ -134,10 +133,9 @@ def portfolio_read(*, user: User, projects: list[Project]) -> None:
     for project in projects:
         by_organisation.setdefault(project.organisation_id, []).append(project)
     ReportEvent.objects.bulk_create(
-        ReportEvent(
+        _event(
             kind=ReportEvent.Kind.PORTFOLIO,
             user=user,
-            user_email=user.email,
             organisation_id=organisation_id,
             detail=f"{len(shown)} project{'' if len(shown) == 1 else 's'}",
             as_funder=any(project.pk in funded for project in shown),

@@ -32,14 +32,12 @@ class ReportListView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        rows = selectors.portfolio(projects_reportable_by(user))
         sort = self.request.GET.get("sort", "project")
         sort = sort if sort in SORTABLE else "project"
         order = "desc" if self.request.GET.get("order") == "desc" else "asc"
-        shown = [row for row in rows if row.sort_key(sort)[0] == 0]
-        hidden = [row for row in rows if row.sort_key(sort)[0] == 1]
-        shown.sort(key=lambda row: row.sort_key(sort), reverse=order == "desc")
-        rows = shown + hidden
+        rows = selectors.portfolio_sorted(
+            selectors.portfolio(projects_reportable_by(user)), sort, descending=order == "desc"
+        )
         if rows:
             services.portfolio_read(user=user, projects=[row.project for row in rows])
         access_until = dict(active_funder_grants(user).values_list("project_id", "expires_on"))
@@ -139,7 +137,7 @@ class ProjectReportView(ReportMixin, TemplateView):
         services.report_used(
             user=request.user,
             kind=ReportEvent.Kind.VIEWED,
-            projects=[self.project],
+            project=self.project,
             detail=f"{period.start:%d %b %Y} to {period.end:%d %b %Y}",
         )
         return self.render_to_response(
@@ -169,7 +167,7 @@ class ReportCsvView(ReportMixin, View):
         services.report_used(
             user=request.user,
             kind=ReportEvent.Kind.EXPORTED,
-            projects=[self.project],
+            project=self.project,
             detail=f"{table.key}, {period.start:%d %b %Y} to {period.end:%d %b %Y}",
         )
         filename = (
