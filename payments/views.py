@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -194,10 +195,12 @@ class ExpenseForView(ExpenseSubmitMixin, PermissionRequiredMixin, FormView):
         return self.participant
 
     def get_form_kwargs(self):
-        projects = (
-            Project.objects.filter(memberships__participant=self.get_permission_object())
-            .exclude(memberships__status=ProjectMembership.Status.LEFT)
-            .distinct()
+        projects = Project.objects.filter(
+            Exists(
+                ProjectMembership.objects.filter(
+                    project=OuterRef("pk"), participant=self.get_permission_object()
+                ).exclude(status=ProjectMembership.Status.LEFT)
+            )
         )
         return {**super().get_form_kwargs(), "projects": projects}
 

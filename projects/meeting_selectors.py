@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -64,15 +64,16 @@ def invitee_for(user, meeting: Meeting) -> Invitee | None:
 
 
 def _member_meetings(user) -> QuerySet[Meeting]:
-    return (
-        _meeting_page_queryset()
-        .filter(invitees__participant__user=user)
-        .exclude(
-            project__memberships__participant__user=user,
-            project__memberships__status=ProjectMembership.Status.LEFT,
-        )
-        .distinct()
+    # Both conditions must hold on the same rows: the person's own invitation,
+    # and the person's own membership not having left. Spread over two joins, a
+    # filter on multi-valued relations would match anyone's membership instead.
+    own_invitation = Invitee.objects.filter(meeting=OuterRef("pk"), participant__user=user)
+    left_project = ProjectMembership.objects.filter(
+        project=OuterRef("project"),
+        participant__user=user,
+        status=ProjectMembership.Status.LEFT,
     )
+    return _meeting_page_queryset().filter(Exists(own_invitation)).exclude(Exists(left_project))
 
 
 def meetings_for_member(user) -> dict[str, list[Meeting]]:
@@ -104,7 +105,13 @@ def meetings_for_feed(user) -> QuerySet[Meeting]:
     return (
         _member_meetings(user)
         .filter(ends_at__gte=since)
-        .exclude(invitees__participant__user=user, invitees__answer=Invitee.Answer.NO)
+        .exclude(
+            Exists(
+                Invitee.objects.filter(
+                    meeting=OuterRef("pk"), participant__user=user, answer=Invitee.Answer.NO
+                )
+            )
+        )
         .order_by("starts_at")
     )
 
@@ -270,11 +277,11 @@ def attendance_people(meeting: Meeting) -> list[dict]:
 
 def project_people_for_meetings(project: Project) -> QuerySet[Participant]:
     """Return the people who can lead agenda items or own actions: not those who left."""
-    return (
-        Participant.objects.filter(memberships__project=project, erased_at__isnull=True)
-        .exclude(memberships__status=ProjectMembership.Status.LEFT)
-        .order_by("preferred_name")
-        .distinct()
+    still_in = ProjectMembership.objects.filter(
+        participant=OuterRef("pk"), project=project
+    ).exclude(status=ProjectMembership.Status.LEFT)
+    return Participant.objects.filter(Exists(still_in), erased_at__isnull=True).order_by(
+        "preferred_name"
     )
 
 

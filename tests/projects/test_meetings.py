@@ -9,13 +9,21 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from participants.services import membership_come_back, membership_take_break
+from participants.services import membership_come_back, membership_take_break, membership_update
 from projects import meeting_services as services
-from projects.meeting_selectors import late_papers, papers_due, time_clashes
+from projects.meeting_selectors import (
+    late_papers,
+    meetings_for_feed,
+    meetings_for_member,
+    next_meeting_for_member,
+    papers_due,
+    project_people_for_meetings,
+    time_clashes,
+)
 from projects.meeting_times import local_datetime
 from projects.models import Attendance, Invitee, Meeting, MeetingChange
 from tests.conftest import PDF_BYTES, at_local
-from tests.factories import ProjectMembershipFactory
+from tests.factories import ProjectFactory, ProjectMembershipFactory
 
 
 def meeting_url(world, name="projects:meeting", meeting=None):
@@ -648,3 +656,52 @@ def test_the_attendance_page_costs_the_same_queries_for_5_people_or_25(world, cl
         invitee = ProjectMembershipFactory(project=world.project, status="active")
         Invitee.objects.create(meeting=world.past_meeting, participant=invitee.participant)
     assert count() == few
+
+
+# --- Whose membership counts -------------------------------------------------------------
+
+
+def test_one_member_leaving_takes_the_meetings_from_nobody_else(world, client_for, client):
+    # Given a project where one member leaves, one takes a break and one
+    # leaves and later rejoins, and another member says no to the meeting.
+
+    leaver = ProjectMembershipFactory(project=world.project)
+    resting = ProjectMembershipFactory(project=world.project)
+    rejoiner = ProjectMembershipFactory(project=world.project)
+    nay_sayer = ProjectMembershipFactory(project=world.project)
+    for membership in (leaver, resting, rejoiner, nay_sayer):
+        services.rsvp_record(
+            meeting=world.meeting, participant=membership.participant, by=None, answer="yes"
+        )
+    services.rsvp_record(
+        meeting=world.meeting, participant=nay_sayer.participant, by=None, answer="no"
+    )
+
+    # When they change their places in the project.
+    membership_update(membership=leaver, by=None, status="left", roles=[])
+    membership_take_break(membership=resting, by=None)
+    membership_update(membership=rejoiner, by=None, status="left", roles=[])
+    membership_update(membership=rejoiner, by=None, status="active", roles=[])
+
+    # Then everyone still in the project keeps the meeting on every page.
+    for user in (world.users["member"], world.users["co_lead"], rejoiner.participant.user):
+        assert world.meeting in meetings_for_member(user)["upcoming"], user
+        assert next_meeting_for_member(user)[0] == world.meeting, user
+        assert world.meeting in meetings_for_feed(user), user
+    page = client_for(world, "member").get(reverse("participants:home")).content.decode()
+    assert "Planning the winter shelter" in page
+    feed = client.get(reverse("projects:calendar_feed", kwargs={"token": world.feed_token}))
+    assert "Planning the winter shelter" in feed.content.decode()
+    # The person who left no longer sees it; someone else's "no" hides it from nobody else.
+    assert world.meeting not in meetings_for_member(leaver.participant.user)["upcoming"]
+    assert world.meeting not in meetings_for_feed(nay_sayer.participant.user)
+
+
+def test_leaving_one_project_keeps_a_person_in_their_others(world):
+
+    other = ProjectFactory(organisation=world.org, title="Food Bank Voices")
+    elsewhere = ProjectMembershipFactory(project=other, participant=world.membership.participant)
+    membership_update(membership=elsewhere, by=None, status="left", roles=[])
+
+    assert world.membership.participant in project_people_for_meetings(world.project)
+    assert world.membership.participant not in project_people_for_meetings(other)
