@@ -1,6 +1,7 @@
 from django import forms
 
 from coprod.accounts.forms import organisation_choice
+from coprod.fields import BoundedDateField, ModelMultipleChoiceField
 from participants.models import (
     CONTRIBUTE_AREAS,
     AssetTag,
@@ -116,7 +117,7 @@ class AssetsForm(forms.Form):
         self.kinds = []
         for kind in AssetTag.Kind:
             choices = AssetTag.objects.filter(organisation=participant.organisation, kind=kind)
-            self.fields[f"tags_{kind}"] = forms.ModelMultipleChoiceField(
+            self.fields[f"tags_{kind}"] = ModelMultipleChoiceField(
                 label=kind.label,
                 queryset=choices,
                 widget=forms.CheckboxSelectMultiple,
@@ -151,7 +152,7 @@ class AssetsForm(forms.Form):
 
 
 class BreakForm(forms.Form):
-    check_in_on = forms.DateField(
+    check_in_on = BoundedDateField(
         label="Check in with me after (optional)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -277,7 +278,7 @@ class PeopleFilterForm(forms.Form):
 
 class MembershipForm(forms.Form):
     status = forms.ChoiceField(widget=forms.RadioSelect)
-    roles = forms.ModelMultipleChoiceField(
+    roles = ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from coprod.fields import BoundedDateField
 from payments.models import Benefit, BenefitsAndLimit, Expense, PaymentChoice, PaymentPolicy
 from payments.money import pence_from_pounds
 from payments.services import DECISIONS
@@ -82,7 +83,7 @@ class BenefitsForm(forms.Form):
 class ExpenseForm(forms.Form):
     expense = forms.ChoiceField(label="What was it for?", choices=Expense.choices)
     amount = PoundsField(label="How much? (£)")
-    work_date = forms.DateField(label="When?", widget=DATE)
+    work_date = BoundedDateField(label="When?", widget=DATE)
     description = forms.CharField(
         label="A few words (optional)",
         required=False,
@@ -139,13 +140,13 @@ class RejectForm(forms.Form):
 
 
 class MarkPaidForm(forms.Form):
-    paid_on = forms.DateField(label="Paid on", widget=DATE)
+    paid_on = BoundedDateField(label="Paid on", widget=DATE)
     reference = forms.CharField(label="Payment reference or voucher batch", max_length=100)
 
 
 class RateCardForm(forms.Form):
     hourly = PoundsField(label="Our hourly rate (£)")
-    valid_from = forms.DateField(label="From", widget=DATE)
+    valid_from = BoundedDateField(label="From", widget=DATE)
     source = forms.CharField(label="Agreed by", required=False, max_length=300)
 
 

@@ -2,10 +2,11 @@ from django import forms
 from django.utils import timezone
 
 from coprod.accounts.forms import organisation_choice
+from coprod.fields import DATE_WIDGET, BoundedDateField, ModelMultipleChoiceField
 from projects.models import RUNG_MEANINGS, Phase, Project, Rung, Value, ValueVersion
 from projects.services import PHASE_TEMPLATES
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DATE_WIDGET
 
 
 class ProjectForm(forms.ModelForm):
@@ -17,6 +18,11 @@ class ProjectForm(forms.ModelForm):
             "start_date": DATE,
             "end_date": DATE,
             "coordinators": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {
+            "start_date": BoundedDateField,
+            "end_date": BoundedDateField,
+            "coordinators": ModelMultipleChoiceField,
         }
         help_texts = {"end_date": "Leave empty if the project has no planned end."}
 
@@ -175,13 +181,13 @@ class ValueForm(forms.ModelForm):
 
 
 class AgreedOnForm(forms.Form):
-    agreed_on = forms.DateField(
+    agreed_on = BoundedDateField(
         label="Date the group agreed it", widget=DATE, initial=timezone.localdate
     )
 
 
 class ValueReviseForm(ValueForm):
-    agreed_on = forms.DateField(
+    agreed_on = BoundedDateField(
         label="Date the group agreed the new words",
         widget=DATE,
         required=False,
@@ -197,7 +203,7 @@ class ValueReviseForm(ValueForm):
 
 
 class ValuesReviewedForm(forms.Form):
-    reviewed_on = forms.DateField(
+    reviewed_on = BoundedDateField(
         label="Date the group reviewed its values", widget=DATE, initial=timezone.localdate
     )
 

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from coprod.accounts.forms import organisation_choice
+from coprod.fields import BoundedDateField
 from coprod.uploads import DOCUMENTS
 from projects.forms import DATE
 from projects.meeting_services import MEETING_DETAIL_FIELDS
@@ -47,7 +48,7 @@ class MeetingForm(forms.ModelForm):
     """When, where and how; times are typed in the organisation's own time zone."""
 
     online_link = forms.URLField(label="Link to join online", required=False, assume_scheme="https")
-    day = forms.DateField(label="Date", widget=DATE)
+    day = BoundedDateField(label="Date", widget=DATE)
     start_time = forms.TimeField(label="Starts at", widget=TIME)
     end_time = forms.TimeField(label="Ends at", widget=TIME)
     reason = forms.CharField(
@@ -252,7 +253,7 @@ class NotesForm(forms.ModelForm):
 class ActionForm(forms.Form):
     description = forms.CharField(label="What will be done", max_length=300)
     owner = forms.ChoiceField(label="Who will do it")
-    due_on = forms.DateField(label="By when", widget=DATE)
+    due_on = BoundedDateField(label="By when", widget=DATE)
 
     def __init__(self, *args, people, staff, **kwargs):
         super().__init__(*args, **kwargs)

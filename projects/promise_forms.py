@@ -2,6 +2,7 @@
 
 from django import forms
 
+from coprod.fields import BoundedDateField
 from projects.forms import DATE
 from projects.models import Contribution
 
@@ -35,7 +36,7 @@ class ResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed if it is not possible. Be honest: members will read this.",
     )
-    promised_update_on = forms.DateField(
+    promised_update_on = BoundedDateField(
         label="We will report back by", required=False, widget=DATE
     )
     responsible = forms.ModelChoiceField(

@@ -3,14 +3,15 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from coprod.fields import BoundedDateField, ModelMultipleChoiceField
 from projects.forms import DATE
 
 
 class PeriodForm(forms.Form):
     """The date range of a report. Empty means the project's life so far."""
 
-    start = forms.DateField(label="From", required=False, widget=DATE)
-    end = forms.DateField(label="To", required=False, widget=DATE)
+    start = BoundedDateField(label="From", required=False, widget=DATE)
+    end = BoundedDateField(label="To", required=False, widget=DATE)
 
     def clean(self):
         data = super().clean()
@@ -26,12 +27,12 @@ class PeriodForm(forms.Form):
 class FunderAccessForm(forms.Form):
     email = forms.EmailField(label="Funder's email address")
     name = forms.CharField(label="Their name", max_length=150, required=False)
-    projects = forms.ModelMultipleChoiceField(
+    projects = ModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="Projects they may read reports on",
     )
-    expires_on = forms.DateField(
+    expires_on = BoundedDateField(
         label="Access ends on",
         widget=DATE,
         help_text="They can read the reports until the end of this day.",

@@ -1,0 +1,98 @@
+"""Form fields and bounds every app uses for dates, ids and text, so edge input is refused plainly.
+
+Why bounds at all: a date in year 9999 overflows the moment a day is added to
+it, year 1 makes every report scan two thousand years, and a 20-digit id is
+too wide for the database to compare. People never mean those; they get a
+message next to the field instead of a server error.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+EARLIEST_YEAR = 1900
+YEARS_AHEAD = 100
+# The widest id any of our databases stores (a signed 64-bit integer).
+LARGEST_ID = 2**63 - 1
+# The longest text we keep in any free-text field, unless a field says less.
+LONGEST_TEXT = 5000
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def latest_date() -> datetime.date:
+    """Return the last day anyone may type: 31 December, YEARS_AHEAD years from now."""
+    return datetime.date(timezone.localdate().year + YEARS_AHEAD, 12, 31)
+
+
+def date_bounds_message() -> str:
+    return f"Choose a date between {EARLIEST_YEAR} and {latest_date().year}."
+
+
+def check_date_in_bounds(value: datetime.date | None, field: str | None = None) -> None:
+    """Raise ValidationError (on `field` when named) for a date outside the years we accept."""
+    if value is None:
+        return
+    if value < datetime.date(EARLIEST_YEAR, 1, 1) or value > latest_date():
+        message = date_bounds_message()
+        raise ValidationError({field: message} if field else message)
+
+
+class BoundedDateField(forms.DateField):
+    """A date typed in a form, refused with a plain message outside EARLIEST_YEAR..YEARS_AHEAD."""
+
+    widget = DATE_WIDGET
+    default_error_messages = {"invalid": "Enter a real date, for example 27 3 2027."}
+
+    def validate(self, value):
+        super().validate(value)
+        check_date_in_bounds(value)
+
+
+class IdBoundsMixin:
+    """Refuse an id wider than the database's integers before it is looked up."""
+
+    def _id_in_range(self, value) -> None:
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            return  # not a number: Django's own check answers it
+        if abs(number) > LARGEST_ID:
+            raise ValidationError(
+                self.error_messages.get("invalid_choice", "Choose one of the options."),
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
+class ModelChoiceField(IdBoundsMixin, forms.ModelChoiceField):
+    """Django's ModelChoiceField, safe for ids too wide for the database."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            self._id_in_range(value)
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(IdBoundsMixin, forms.ModelMultipleChoiceField):
+    """Django's ModelMultipleChoiceField, safe for ids too wide for the database."""
+
+    def _check_values(self, value):
+        try:
+            values = frozenset(value)
+        except TypeError:
+            return super()._check_values(value)
+        for one in values:
+            self._id_in_range(one)
+        return super()._check_values(value)
+
+
+def parse_id(value) -> int | None:
+    """Read an id sent by a page: a whole number the database can hold, else None."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdecimal():
+        return None
+    number = int(text)
+    return number if 0 < number <= LARGEST_ID else None
