@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from coprod.accounts.selectors import coordinators_of
 from participants.models import Participant, ProjectMembership
 
 
@@ -60,6 +61,11 @@ def private_notes_readers(participant) -> list[tuple[str, list[NoteReader]]]:
     imports nothing from projects).
     """
     readers = []
+    # The same test as the rule: a name left on a project after its coordinator
+    # role was taken away reads nothing, so it is not listed.
+    still_coordinating = set(
+        coordinators_of(participant.organisation_id).values_list("pk", flat=True)
+    )
     memberships = (
         participant.memberships.exclude(status=ProjectMembership.Status.LEFT)
         .select_related("project")
@@ -77,6 +83,8 @@ def private_notes_readers(participant) -> list[tuple[str, list[NoteReader]]]:
         }
         people = []
         for user in project.coordinators.all():
+            if user.pk not in still_coordinating:
+                continue
             change = named.get(user.pk)
             people.append(
                 NoteReader(
