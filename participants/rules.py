@@ -24,9 +24,13 @@ def coordinates_one_of_their_projects(user, participant):
     """Be named coordinator of a project the person is taking part in now.
 
     Organisation role alone is not enough: a coordinator of another project
-    in the same organisation does not see this person's private notes.
+    in the same organisation does not see this person's private notes. Being
+    named is not enough either: someone whose coordinator role was taken
+    away stops reading, even while their name is still on the project.
     """
     if participant is None or not user.is_authenticated:
+        return False
+    if not is_org_coordinator(user, participant.organisation):
         return False
     return (
         participant.memberships.exclude(status=ProjectMembership.Status.LEFT)

@@ -1,5 +1,9 @@
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
+from coprod.accounts.selectors import coordinators_of
 from participants.models import Participant, ProjectMembership
 
 
@@ -36,18 +40,60 @@ def participant_get_for_staff(user, pk) -> Participant:
     return get_object_or_404(people.select_related("organisation"), pk=pk)
 
 
-def private_notes_readers(participant) -> list[tuple[str, list[str]]]:
-    """Return [(project title, [coordinator names])] of the staff who may read the notes."""
+@dataclass(frozen=True)
+class NoteReader:
+    """A named coordinator who may read someone's private notes, and since when."""
+
+    name: str
+    named_at: datetime.datetime | None = None
+    # True when the history began after they were named: "named on or before" named_at.
+    on_or_before: bool = False
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def private_notes_readers(participant) -> list[tuple[str, list[NoteReader]]]:
+    """Return [(project title, [named coordinators])] of the staff who may read the notes.
+
+    "Since when" is the latest time each was named, from the project's
+    coordinator history (reached through the ORM relation, so this layer
+    imports nothing from projects).
+    """
     readers = []
+    # The same test as the rule: a name left on a project after its coordinator
+    # role was taken away reads nothing, so it is not listed.
+    still_coordinating = set(
+        coordinators_of(participant.organisation_id).values_list("pk", flat=True)
+    )
     memberships = (
         participant.memberships.exclude(status=ProjectMembership.Status.LEFT)
         .select_related("project")
-        .prefetch_related("project__coordinators")
+        .prefetch_related("project__coordinators", "project__coordinator_changes")
         .order_by("project__title")
     )
     for membership in memberships:
-        names = sorted(str(user) for user in membership.project.coordinators.all())
-        readers.append((membership.project.title, names))
+        project = membership.project
+        added = project.coordinator_changes.model.Kind.ADDED
+        # Rows come oldest first, so the last one kept is the latest naming.
+        named = {
+            change.coordinator_id: change
+            for change in project.coordinator_changes.all()
+            if change.kind == added
+        }
+        people = []
+        for user in project.coordinators.all():
+            if user.pk not in still_coordinating:
+                continue
+            change = named.get(user.pk)
+            people.append(
+                NoteReader(
+                    name=str(user),
+                    named_at=change.created_at if change else None,
+                    on_or_before=bool(change and change.recorded_late),
+                )
+            )
+        readers.append((project.title, sorted(people, key=lambda reader: reader.name)))
     return readers
 
 

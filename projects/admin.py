@@ -1,13 +1,38 @@
 from django.contrib import admin
 
-from projects.models import FunderGrant, Meeting, Project, Venue
+from projects.models import FunderGrant, Meeting, Project, ProjectCoordinatorChange, Venue
 
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    """Coordinators are named in Coprod itself, where each change is recorded."""
+
     list_display = ["title", "organisation", "created_at"]
     list_filter = ["organisation"]
     search_fields = ["title"]
+    readonly_fields = ["coordinators"]
+
+    def has_add_permission(self, request):
+        # A project starts with a named coordinator, which only the service gives it.
+        return False
+
+
+@admin.register(ProjectCoordinatorChange)
+class ProjectCoordinatorChangeAdmin(admin.ModelAdmin):
+    """Who was named coordinator of which project, by whom: read here, never changed."""
+
+    list_display = ["created_at", "project", "kind", "coordinator_name", "by_name"]
+    list_filter = ["kind", "project__organisation"]
+    search_fields = ["coordinator_name", "project__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FunderGrant)

@@ -2,9 +2,10 @@ from django import forms
 from django.utils import timezone
 
 from coprod.accounts.forms import organisation_choice
+from coprod.accounts.selectors import coordinators_of
 from coprod.fields import DATE_WIDGET, BoundedDateField, ModelMultipleChoiceField
 from projects.models import RUNG_MEANINGS, Phase, Project, Rung, Value, ValueVersion
-from projects.services import PHASE_TEMPLATES
+from projects.services import NO_COORDINATOR, PHASE_TEMPLATES
 
 DATE = DATE_WIDGET
 
@@ -26,20 +27,21 @@ class ProjectForm(forms.ModelForm):
         }
         help_texts = {"end_date": "Leave empty if the project has no planned end."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_change_coordinators: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not may_change_coordinators:
+            # Not shown, and anything posted under this name is ignored.
+            del self.fields["coordinators"]
+            return
         organisation = self.instance.organisation if self.instance.pk else None
-        self.set_coordinator_choices(organisation)
-
-    def set_coordinator_choices(self, organisation):
-        from coprod.accounts.selectors import coordinators_of
-
-        self.fields["coordinators"].queryset = coordinators_of(
-            organisation.pk if organisation else None
+        field = self.fields["coordinators"]
+        field.queryset = coordinators_of(organisation.pk if organisation else None)
+        field.required = True
+        field.error_messages["required"] = NO_COORDINATOR
+        field.help_text = (
+            "They see members' private notes for this project, because they act on them. "
+            "Members are told who they are and since when."
         )
-        self.fields[
-            "coordinators"
-        ].help_text = "They see members' private notes for this project, because they act on them."
 
     def clean(self):
         cleaned = super().clean()
@@ -57,9 +59,8 @@ class ProjectCreateForm(ProjectForm):
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
+        # Its creator is the first coordinator; others are named in the basics step.
         organisation_choice(self.fields["organisation"], organisations)
-        # Coordinators are chosen once the project exists; its creator is the first.
-        del self.fields["coordinators"]
 
 
 class PurposeForm(forms.ModelForm):

@@ -84,6 +84,50 @@ class Project(models.Model):
         return reverse("projects:detail", kwargs={"pk": self.pk})
 
 
+class ProjectCoordinatorChange(models.Model):
+    """One person named as a project's coordinator, or taken off. Rows are only added.
+
+    Named coordinators read the private notes of the project's members, so
+    members are shown who was named and when, from these rows.
+    """
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Named"
+        REMOVED = "removed", "Taken off"
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="coordinator_changes"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Names as they were, so the history still reads if a login is deleted.
+    coordinator_name = models.CharField(max_length=150)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by_name = models.CharField(max_length=150, blank=True)
+    recorded_late = models.BooleanField(
+        default=False,
+        help_text="Written when this history began, for someone already named: "
+        "they were named on or before this date, we do not know exactly when.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["added", "removed"]),
+                name="projects_coordinator_change_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project}: {self.coordinator_name} {self.get_kind_display().lower()}"
+
+
 class FunderGrant(models.Model):
     """Read-only report access to one project for one funder, until it expires."""
 

@@ -91,6 +91,10 @@ leads_project = is_project_coordinator | is_project_co_lead
 
 rules.add_perm("projects.view_project", is_project_staff | is_project_member)
 rules.add_perm("projects.change_project", leads_project)
+# Named coordinators read every member's private notes, so naming them stays
+# with the organisation's coordinators and admins: a co-lead changes the
+# basics of a project but never who coordinates it.
+rules.add_perm("projects.change_coordinators", is_project_coordinator)
 rules.add_perm("projects.manage_values", leads_project)
 rules.add_perm("projects.manage_phases", leads_project)
 rules.add_perm("projects.propose_value", leads_project | is_active_project_member)

@@ -1,12 +1,13 @@
 import datetime
+from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from coprod.accounts.models import Organisation, StaffMembership, User
-from coprod.accounts.selectors import COORDINATING_ROLES
+from coprod.accounts.models import Organisation, User
+from coprod.accounts.selectors import coordinators_of
 from coprod.notifications.meetings import reminder_rules_seed
 from participants.models import Participant, ProjectMembership
 from projects.models import (
@@ -15,6 +16,7 @@ from projects.models import (
     LadderAssessment,
     Phase,
     Project,
+    ProjectCoordinatorChange,
     Rung,
     Value,
     ValueVersion,
@@ -73,10 +75,18 @@ def project_create(
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
     status: str = Project.Status.PLANNING,
+    coordinators: Iterable[User] | None = None,
 ) -> Project:
-    """Create a project in an organisation: the first small step."""
+    """Create a project in an organisation: the first small step.
+
+    It starts with named coordinators (by default the person creating it,
+    when they coordinate the organisation); a project with none is refused.
+    """
     texts = _require(title=title, summary=summary)
     _check_dates(start_date, end_date)
+    if coordinators is None:
+        coordinators = [by] if by is not None else []
+    coordinators = _check_coordinators(organisation, coordinators)
     project = Project(
         organisation=organisation,
         created_by=by,
@@ -87,10 +97,82 @@ def project_create(
     )
     project.full_clean()
     project.save()
-    if by is not None and by.staff_memberships.filter(organisation=organisation).exists():
-        project.coordinators.add(by)
+    _name_coordinators(project=project, by=by, coordinators=coordinators)
     reminder_rules_seed(project=project)
     return project
+
+
+NO_COORDINATOR = (
+    "Name at least one coordinator. Someone on the staff must look after the members' "
+    "needs in this project."
+)
+
+
+def _check_coordinators(organisation: Organisation, coordinators: Iterable[User]) -> list[User]:
+    """Refuse an empty list, or anyone who does not coordinate the organisation."""
+    chosen = list(dict.fromkeys(coordinators))
+    if not chosen:
+        raise ValidationError({"coordinators": NO_COORDINATOR})
+    allowed = set(
+        coordinators_of(organisation.pk)
+        .filter(pk__in=[user.pk for user in chosen])
+        .values_list("pk", flat=True)
+    )
+    if any(user.pk not in allowed for user in chosen):
+        raise ValidationError({"coordinators": "Choose coordinators of this organisation."})
+    return chosen
+
+
+def _name_coordinators(
+    *, project: Project, by: User | None, coordinators: list[User]
+) -> list[ProjectCoordinatorChange]:
+    """Make `coordinators` the named ones, writing a history row for each change.
+
+    Only the organisation's coordinators and admins decide this: named
+    coordinators read every member's private notes.
+    """
+    if by is None or not by.has_perm("projects.change_coordinators", project):
+        raise PermissionDenied("Only the organisation's coordinators choose who coordinates.")
+    current = {user.pk: user for user in project.coordinators.all()}
+    wanted = {user.pk: user for user in coordinators}
+    added = [user for pk, user in wanted.items() if pk not in current]
+    removed = [user for pk, user in current.items() if pk not in wanted]
+    changes = [
+        ProjectCoordinatorChange(
+            project=project,
+            kind=kind,
+            coordinator=user,
+            coordinator_name=str(user)[:150],
+            by=by,
+            by_name=str(by)[:150],
+        )
+        for kind, users in (
+            (ProjectCoordinatorChange.Kind.ADDED, added),
+            (ProjectCoordinatorChange.Kind.REMOVED, removed),
+        )
+        for user in sorted(users, key=str)
+    ]
+    if removed:
+        project.coordinators.remove(*removed)
+    if added:
+        project.coordinators.add(*added)
+    return ProjectCoordinatorChange.objects.bulk_create(changes)
+
+
+@transaction.atomic
+def project_coordinators_set(
+    *, project: Project, by: User | None, coordinators: Iterable[User]
+) -> list[ProjectCoordinatorChange]:
+    """Choose a project's named coordinators; returns the history rows written.
+
+    Security: named coordinators read the private notes of the project's
+    members, so only the organisation's coordinators and admins may change
+    them (never a co-lead), at least one always stays, and every change is
+    recorded in the same transaction.
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    chosen = _check_coordinators(project.organisation, coordinators)
+    return _name_coordinators(project=project, by=by, coordinators=chosen)
 
 
 @transaction.atomic
@@ -103,22 +185,17 @@ def project_update(
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
     status: str | None = None,
-    coordinators=None,
+    coordinators: Iterable[User] | None = None,
 ) -> Project:
-    """Change a project's title, summary, dates, status and (if given) its coordinators."""
+    """Change a project's title, summary, dates, status and (if given) its coordinators.
+
+    Giving coordinators needs `projects.change_coordinators`, as in
+    project_coordinators_set; leave them out to change only the rest.
+    """
     texts = _require(title=title, summary=summary)
     _check_dates(start_date, end_date)
     if coordinators is not None:
-        coordinators = list(coordinators)
-        allowed = set(
-            StaffMembership.objects.filter(
-                organisation=project.organisation,
-                role__in=COORDINATING_ROLES,
-                user__in=coordinators,
-            ).values_list("user_id", flat=True)
-        )
-        if any(user.pk not in allowed for user in coordinators):
-            raise ValidationError({"coordinators": "Choose coordinators of this organisation."})
+        project_coordinators_set(project=project, by=by, coordinators=coordinators)
     project.title, project.summary = texts["title"], texts["summary"]
     project.start_date, project.end_date = start_date, end_date
     project.status = status or project.status
@@ -126,8 +203,6 @@ def project_update(
     project.save(
         update_fields=["title", "summary", "start_date", "end_date", "status", "updated_at"]
     )
-    if coordinators is not None:
-        project.coordinators.set(coordinators)
     return project
 
 

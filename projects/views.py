@@ -179,7 +179,22 @@ class ProjectUpdateView(ProjectTextStepView):
     checked_fields = ("summary",)
     template_name = "projects/project_step.html"
 
+    def may_change_coordinators(self) -> bool:
+        return self.request.user.has_perm("projects.change_coordinators", self.project)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "may_change_coordinators": self.may_change_coordinators(),
+        }
+
+    def get_context_data(self, **kwargs):
+        if not self.may_change_coordinators():
+            kwargs["named_coordinators"] = sorted(map(str, self.project.coordinators.all()))
+        return super().get_context_data(**kwargs)
+
     def save(self, data):
+        # The form has no coordinators field for a co-lead; the service checks again.
         services.project_update(project=self.project, by=self.request.user, **data)
 
 

@@ -137,3 +137,21 @@ def test_a_member_saves_their_notes_and_cannot_touch_anyone_elses(world, noted, 
     assert response.status_code == 404
     noted.refresh_from_db()
     assert noted.access_needs == SECRET
+
+
+def test_a_named_coordinator_whose_role_is_taken_away_stops_reading(world, noted, client_for):
+    # Given the coordinator named on Jo's project loses their coordinator role
+    coordinator = world.users["coordinator"]
+    coordinator.staff_memberships.filter(organisation=world.org).delete()
+    assert world.project.coordinators.filter(pk=coordinator.pk).exists()
+
+    # Then they may not read Jo's notes, and Jo is not told they can
+    assert not User.objects.get(pk=coordinator.pk).has_perm(
+        "participants.view_private_notes", noted
+    )
+    html = (
+        client_for(world, "member")
+        .get(reverse("participants:about_me", kwargs={"pk": noted.pk}))
+        .content.decode()
+    )
+    assert str(coordinator) not in html

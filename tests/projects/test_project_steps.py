@@ -124,7 +124,7 @@ def test_only_the_organisations_coordinators_can_be_named_on_a_project(world):
     with pytest.raises(ValidationError) as raised:
         project_update(
             project=world.project,
-            by=None,
+            by=world.users["coordinator"],
             title="Safe Nights",
             summary="S.",
             coordinators=[world.users["coordinator"], world.users["finance"]],

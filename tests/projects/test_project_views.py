@@ -77,7 +77,12 @@ def test_a_coordinator_edits_the_project(world, client_for):
 
     client.post(
         reverse("projects:update", kwargs={"pk": world.project.pk}),
-        {"title": "Safe Nights, together", "summary": "New words.", "status": "active"},
+        {
+            "title": "Safe Nights, together",
+            "summary": "New words.",
+            "status": "active",
+            "coordinators": [world.users["coordinator"].pk],
+        },
     )
 
     world.project.refresh_from_db()

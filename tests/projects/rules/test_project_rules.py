@@ -10,6 +10,8 @@ pytestmark = pytest.mark.django_db
 ALLOWED = {
     "projects.view_project": {"member", "coordinator", "finance", "admin", "co_lead"},
     "projects.change_project": {"coordinator", "admin", "co_lead"},
+    # Named coordinators read members' private notes: never a co-lead's choice.
+    "projects.change_coordinators": {"coordinator", "admin"},
     "projects.manage_values": {"coordinator", "admin", "co_lead"},
     "projects.manage_phases": {"coordinator", "admin", "co_lead"},
     "projects.propose_value": {"member", "coordinator", "admin", "co_lead"},

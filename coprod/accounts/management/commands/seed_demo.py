@@ -135,7 +135,12 @@ class Command(BaseCommand):
                 project = project_services.project_create(
                     organisation=organisation, by=coordinator, **spec
                 )
-            project.coordinators.add(coordinator)
+            if not project.coordinators.filter(pk=coordinator.pk).exists():
+                project_services.project_coordinators_set(
+                    project=project,
+                    by=coordinator,
+                    coordinators=[*project.coordinators.all(), coordinator],
+                )
             projects.append(project)
 
         for index, (local, name) in enumerate(MEMBERS):
