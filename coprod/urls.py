@@ -4,9 +4,6 @@ from django.urls import include, path
 from coprod.accounts.views import HomeView
 from coprod.health import healthz
 
-admin.site.site_header = "Coprod administration"
-admin.site.site_title = "Coprod admin"
-
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
