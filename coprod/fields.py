@@ -9,7 +9,9 @@ message next to the field instead of a server error.
 import datetime
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 
 EARLIEST_YEAR = 1900
@@ -96,3 +98,64 @@ def parse_id(value) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= LARGEST_ID else None
+
+
+def too_long_message(limit: int, length: int) -> str:
+    return f"This is {length:,} characters long. Keep it to {limit:,} or fewer."
+
+
+def check_length(value: str | None, limit: int, field: str | None = None) -> str:
+    """Return the text stripped, or raise ValidationError when it is longer than `limit`.
+
+    Services call this instead of cutting text short: a cut loses what
+    someone wrote without telling them.
+    """
+    text = (value or "").strip()
+    if len(text) > limit:
+        message = too_long_message(limit, len(text))
+        raise ValidationError({field: message} if field else message)
+    return text
+
+
+class LimitedCharField(forms.CharField):
+    """A text field with a stated limit that refuses longer text with a plain message.
+
+    The page does not carry the limit as `maxlength`: browsers would then cut
+    a long paste short without a word. The server says how long it is instead.
+    """
+
+    def __init__(self, *, max_length: int | None = None, **kwargs) -> None:
+        super().__init__(max_length=max_length or LONGEST_TEXT, **kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, validators.MaxLengthValidator)
+        ]
+
+    def validate(self, value):
+        super().validate(value)
+        if value and len(value) > self.max_length:
+            raise ValidationError(too_long_message(self.max_length, len(value)), code="max_length")
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+def limited_formfield(model_field, **kwargs):
+    """Make a ModelForm's text fields LimitedCharFields, with the column's limit or ours."""
+    if isinstance(model_field, models.CharField | models.TextField) and not model_field.choices:
+        limit = model_field.max_length or LONGEST_TEXT
+        return model_field.formfield(form_class=LimitedCharField, max_length=limit, **kwargs)
+    return model_field.formfield(**kwargs)
+
+
+class ModelForm(forms.ModelForm):
+    """Django's ModelForm whose text fields state and enforce a limit (see LimitedCharField)."""
+
+    def __init_subclass__(cls, **kwargs):
+        # Runs before Django reads the subclass's Meta, which does not inherit
+        # a callback from a parent form's Meta by itself.
+        meta = cls.__dict__.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(limited_formfield)
+        super().__init_subclass__(**kwargs)

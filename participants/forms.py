@@ -1,7 +1,7 @@
 from django import forms
 
 from coprod.accounts.forms import organisation_choice
-from coprod.fields import BoundedDateField, ModelMultipleChoiceField
+from coprod.fields import BoundedDateField, LimitedCharField, ModelForm, ModelMultipleChoiceField
 from participants.models import (
     CONTRIBUTE_AREAS,
     AssetTag,
@@ -12,14 +12,14 @@ from participants.models import (
 )
 
 
-class PrivateNotesForm(forms.ModelForm):
+class PrivateNotesForm(ModelForm):
     class Meta:
         model = Participant
         fields = list(Participant.PRIVATE_FIELDS)
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in Participant.PRIVATE_FIELDS}
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ModelForm):
     class Meta:
         model = Participant
         fields = [
@@ -47,7 +47,7 @@ class ContactForm(forms.ModelForm):
             self.initial["phone"] = phone_for_display(self.instance.phone)
 
 
-class CommunicationForm(forms.ModelForm):
+class CommunicationForm(ModelForm):
     meeting_times = forms.MultipleChoiceField(
         label="When can you usually come to meetings?",
         choices=MeetingTime.choices,
@@ -89,7 +89,7 @@ class CommunicationForm(forms.ModelForm):
         return days
 
 
-class CreditForm(forms.ModelForm):
+class CreditForm(ModelForm):
     class Meta:
         model = Participant
         fields = ["credit_as", "self_description"]
@@ -100,7 +100,7 @@ class CreditForm(forms.ModelForm):
 
 
 class AssetsForm(forms.Form):
-    assets_in_own_words = forms.CharField(
+    assets_in_own_words = LimitedCharField(
         label="What you bring, in your own words",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -123,7 +123,7 @@ class AssetsForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )
-            self.fields[f"new_{kind}"] = forms.CharField(
+            self.fields[f"new_{kind}"] = LimitedCharField(
                 label=f"Add your own {kind.label.lower()}",
                 help_text="Separate them with commas. They join the list for everyone.",
                 max_length=300,
@@ -187,9 +187,9 @@ class OrganisationProjectMixin:
 
 class InviteForm(OrganisationProjectMixin, forms.Form):
     organisation = forms.ModelChoiceField(queryset=None, empty_label=None)
-    preferred_name = forms.CharField(label="What they like to be called", max_length=100)
+    preferred_name = LimitedCharField(label="What they like to be called", max_length=100)
     email = forms.EmailField(label="Their email address", required=False)
-    phone = forms.CharField(
+    phone = LimitedCharField(
         label="Or their mobile number",
         max_length=30,
         required=False,
@@ -207,14 +207,14 @@ class InviteForm(OrganisationProjectMixin, forms.Form):
 
 class AddOnBehalfForm(OrganisationProjectMixin, forms.Form):
     organisation = forms.ModelChoiceField(queryset=None, empty_label=None)
-    preferred_name = forms.CharField(label="What they like to be called", max_length=100)
-    phone = forms.CharField(
+    preferred_name = LimitedCharField(label="What they like to be called", max_length=100)
+    phone = LimitedCharField(
         label="Phone number (optional)",
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
-    postal_address = forms.CharField(
+    postal_address = LimitedCharField(
         label="Postal address (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     project = forms.ModelChoiceField(
@@ -231,7 +231,7 @@ class AddOnBehalfForm(OrganisationProjectMixin, forms.Form):
 
 
 class JoinCodeForm(forms.Form):
-    code = forms.CharField(
+    code = LimitedCharField(
         label="Your 6-digit code",
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
@@ -239,7 +239,7 @@ class JoinCodeForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    preferred_name = forms.CharField(label="What should we call you?", max_length=100)
+    preferred_name = LimitedCharField(label="What should we call you?", max_length=100)
     email = forms.EmailField(
         label="Your email address",
         required=False,
@@ -297,7 +297,7 @@ class MembershipForm(forms.Form):
             self.initial = {"status": membership.status, "roles": list(membership.roles.all())}
 
 
-class RoleForm(forms.ModelForm):
+class RoleForm(ModelForm):
     organisation = forms.ModelChoiceField(queryset=None, empty_label=None)
 
     class Meta:

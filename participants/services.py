@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from coprod.accounts.models import Organisation, User
+from coprod.fields import check_length
 from participants.models import (
     CONTRIBUTE_AREAS,
     AccessLog,
@@ -194,7 +195,11 @@ def assets_update(
     for kind, text in new_tags.items():
         if kind not in AssetTag.Kind.values:
             raise ValidationError(f"Unknown kind of asset: {kind}")
-        typed = [part.strip()[:80] for part in (text or "").split(",") if part.strip()]
+        typed = [
+            check_length(part, 80, f"new_{kind}")
+            for part in (text or "").split(",")
+            if part.strip()
+        ]
         # "Cooking, cooking" is one word: keep the first spelling typed.
         for name in {word.casefold(): word for word in reversed(typed)}.values():
             existing = AssetTag.objects.filter(

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from coprod.fields import BoundedDateField
+from coprod.fields import BoundedDateField, LimitedCharField, ModelForm
 from payments.models import Benefit, BenefitsAndLimit, Expense, PaymentChoice, PaymentPolicy
 from payments.money import pence_from_pounds
 from payments.services import DECISIONS
@@ -33,21 +33,21 @@ class PaymentChoiceForm(forms.Form):
         choices=PaymentChoice.Method.choices,
         widget=forms.RadioSelect,
     )
-    voucher_provider = forms.CharField(label="Which vouchers?", required=False, max_length=100)
-    voucher_reason = forms.CharField(
+    voucher_provider = LimitedCharField(label="Which vouchers?", required=False, max_length=100)
+    voucher_reason = LimitedCharField(
         label="Why vouchers?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="We always write down why. If it was not your choice, you can ask us about it.",
     )
-    account_name = forms.CharField(label="Name on the account", required=False, max_length=100)
-    sort_code = forms.CharField(
+    account_name = LimitedCharField(label="Name on the account", required=False, max_length=100)
+    sort_code = LimitedCharField(
         label="Sort code",
         required=False,
         max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    account_number = forms.CharField(
+    account_number = LimitedCharField(
         label="Account number",
         required=False,
         max_length=10,
@@ -84,7 +84,7 @@ class ExpenseForm(forms.Form):
     expense = forms.ChoiceField(label="What was it for?", choices=Expense.choices)
     amount = PoundsField(label="How much? (£)")
     work_date = BoundedDateField(label="When?", widget=DATE)
-    description = forms.CharField(
+    description = LimitedCharField(
         label="A few words (optional)",
         required=False,
         max_length=300,
@@ -119,7 +119,7 @@ class ApproveForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    note = forms.CharField(label="Their words, or the reason", required=False, max_length=300)
+    note = LimitedCharField(label="Their words, or the reason", required=False, max_length=300)
 
     def __init__(self, *args, over_limit=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,21 +136,26 @@ class ApproveForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label="Why not?", max_length=300, help_text="They will read this.")
+    reason = LimitedCharField(
+        label="Why not?",
+        max_length=300,
+        help_text="They will read this.",
+        error_messages={"required": "Say why, plainly: the person will read this."},
+    )
 
 
 class MarkPaidForm(forms.Form):
     paid_on = BoundedDateField(label="Paid on", widget=DATE)
-    reference = forms.CharField(label="Payment reference or voucher batch", max_length=100)
+    reference = LimitedCharField(label="Payment reference or voucher batch", max_length=100)
 
 
 class RateCardForm(forms.Form):
     hourly = PoundsField(label="Our hourly rate (£)")
     valid_from = BoundedDateField(label="From", widget=DATE)
-    source = forms.CharField(label="Agreed by", required=False, max_length=300)
+    source = LimitedCharField(label="Agreed by", required=False, max_length=300)
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(ModelForm):
     expenses = forms.MultipleChoiceField(
         label="Expenses we pay back",
         choices=Expense.choices,
@@ -166,4 +171,4 @@ class PolicyForm(forms.ModelForm):
 
 
 class ReverseForm(forms.Form):
-    reason = forms.CharField(label="What was the mistake?", max_length=300)
+    reason = LimitedCharField(label="What was the mistake?", max_length=300)

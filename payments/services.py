@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from coprod.accounts.models import Organisation, User
+from coprod.fields import check_length
 from coprod.notifications.models import Kind
 from coprod.notifications.services import notify
 from coprod.uploads import DOCUMENTS, check_upload
@@ -106,7 +107,7 @@ def rate_card_add(
         basis=RateBasis.OWN,
         hourly_pence=hourly_pence,
         valid_from=valid_from,
-        source=(source or "").strip()[:300] or "Set by the organisation",
+        source=check_length(source, 300, "source") or "Set by the organisation",
         created_by=by,
     )
 
@@ -179,10 +180,10 @@ def payment_choice_save(
         raise ValidationError(errors)
     choice = choice_for(participant)
     choice.method = method
-    choice.voucher_provider = (voucher_provider or "").strip()[:100]
+    choice.voucher_provider = check_length(voucher_provider, 100, "voucher_provider")
     choice.voucher_reason = voucher_reason if method == PaymentChoice.Method.VOUCHERS else ""
     if account_name or sort_code or account_number:
-        choice.account_name = (account_name or "").strip()[:100] or None
+        choice.account_name = check_length(account_name, 100, "account_name") or None
         choice.sort_code = sort_code or None
         choice.account_number = account_number or None
     choice.changed_by = by
@@ -326,7 +327,7 @@ def expense_claim_submit(
         project=project,
         kind=Claim.Kind.EXPENSE,
         expense=expense,
-        description=(description or "").strip()[:300],
+        description=check_length(description, 300, "description"),
         work_date=work_date,
         amount_pence=amount_pence,
         submitted_by=by,
@@ -427,7 +428,7 @@ def claim_approve(*, claim: Claim, by: User, decision: str = "", note: str = "",
         raise ValidationError("This claim is not waiting for approval.")
     if by is not None and by.pk == claim.participant.user_id:
         raise ValidationError("You cannot approve your own claim.")
-    note = (note or "").strip()[:300]
+    note = check_length(note, 300, "note")
     choice = choice_for(claim.participant)
     if claim.kind == Claim.Kind.EXPENSE:
         claim.method = "expenses"
@@ -489,12 +490,12 @@ def claim_approve(*, claim: Claim, by: User, decision: str = "", note: str = "",
 def claim_reject(*, claim: Claim, by: User, reason: str) -> Claim:
     """Say no to a claim, with a reason the person will read."""
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    reason = (reason or "").strip()
+    reason = check_length(reason, 300, "reason")
     if not reason:
         raise ValidationError({"reason": "Say why, plainly: the person will read this."})
     if claim.status != Claim.Status.SUBMITTED:
         raise ValidationError("Only a claim waiting for approval can be turned down.")
-    claim.status, claim.rejection_reason = Claim.Status.REJECTED, reason[:300]
+    claim.status, claim.rejection_reason = Claim.Status.REJECTED, reason
     claim.save(update_fields=["status", "rejection_reason", "updated_at"])
     return claim
 
@@ -561,7 +562,7 @@ def claims_mark_paid(
 @transaction.atomic
 def ledger_reverse(*, entry: LedgerEntry, by: User, reason: str) -> LedgerEntry:
     """Put a mistake right by adding the opposite entry; the claim goes back a step."""
-    reason = (reason or "").strip()
+    reason = check_length(reason, 300, "reason")
     if not reason:
         raise ValidationError({"reason": "Say what the mistake was."})
     entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
@@ -574,12 +575,12 @@ def ledger_reverse(*, entry: LedgerEntry, by: User, reason: str) -> LedgerEntry:
         -entry.amount_pence,
         by,
         reverses=entry,
-        reason=reason[:300],
+        reason=reason,
     )
     if entry.kind == LedgerEntry.Kind.PAID:
         claim.status, claim.paid_on, claim.paid_reference = Claim.Status.APPROVED, None, ""
     else:
-        claim.status, claim.rejection_reason = Claim.Status.REJECTED, reason[:300]
+        claim.status, claim.rejection_reason = Claim.Status.REJECTED, reason
     claim.save()
     return reversal
 

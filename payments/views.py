@@ -308,7 +308,7 @@ class ClaimRejectView(ClaimMixin, PostActionView):
     def act(self):
         form = RejectForm(self.request.POST)
         if not form.is_valid():
-            raise ValidationError("Say why, plainly: the person will read this.")
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
         services.claim_reject(
             claim=self.get_permission_object(), by=self.request.user, **form.cleaned_data
         )

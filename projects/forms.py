@@ -3,14 +3,20 @@ from django.utils import timezone
 
 from coprod.accounts.forms import organisation_choice
 from coprod.accounts.selectors import coordinators_of
-from coprod.fields import DATE_WIDGET, BoundedDateField, ModelMultipleChoiceField
+from coprod.fields import (
+    DATE_WIDGET,
+    BoundedDateField,
+    LimitedCharField,
+    ModelForm,
+    ModelMultipleChoiceField,
+)
 from projects.models import RUNG_MEANINGS, Phase, Project, Rung, Value, ValueVersion
 from projects.services import NO_COORDINATOR, PHASE_TEMPLATES
 
 DATE = DATE_WIDGET
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ModelForm):
     class Meta:
         model = Project
         fields = ["title", "summary", "status", "start_date", "end_date", "coordinators"]
@@ -63,7 +69,7 @@ class ProjectCreateForm(ProjectForm):
         organisation_choice(self.fields["organisation"], organisations)
 
 
-class PurposeForm(forms.ModelForm):
+class PurposeForm(ModelForm):
     class Meta:
         model = Project
         fields = ["purpose", "can_change", "fixed"]
@@ -81,7 +87,7 @@ class PurposeForm(forms.ModelForm):
             field.required = True
 
 
-class WaysOfWorkingForm(forms.ModelForm):
+class WaysOfWorkingForm(ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -118,8 +124,8 @@ class PhaseRowForm(forms.Form):
     phase = forms.ModelChoiceField(
         queryset=Phase.objects.none(), required=False, widget=forms.HiddenInput
     )
-    name = forms.CharField(label="Phase name", max_length=120, required=False)
-    description = forms.CharField(label="What happens in it", max_length=300, required=False)
+    name = LimitedCharField(label="Phase name", max_length=120, required=False)
+    description = LimitedCharField(label="What happens in it", max_length=300, required=False)
     position = forms.IntegerField(label="Order", min_value=1, max_value=99, required=False)
     remove = forms.BooleanField(label="Remove", required=False)
 
@@ -172,7 +178,7 @@ class CurrentPhaseForm(forms.Form):
         self.fields["current_phase"].queryset = project.phases.all()
 
 
-class ValueForm(forms.ModelForm):
+class ValueForm(ModelForm):
     class Meta:
         model = ValueVersion
         fields = ["title", "meaning"]
@@ -215,7 +221,7 @@ class LadderForm(forms.Form):
         choices=[(rung.value, f"{rung.label}: {RUNG_MEANINGS[rung]}") for rung in Rung],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
+    reason = LimitedCharField(
         label="Why do you say that?",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,

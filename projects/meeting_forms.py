@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from coprod.accounts.forms import organisation_choice
-from coprod.fields import BoundedDateField
+from coprod.fields import BoundedDateField, LimitedCharField, ModelForm
 from coprod.uploads import DOCUMENTS
 from projects.forms import DATE
 from projects.meeting_services import MEETING_DETAIL_FIELDS
@@ -22,7 +22,7 @@ class FactSelect(forms.NullBooleanSelect):
         self.choices = [("unknown", "Not checked yet"), ("true", "Yes"), ("false", "No")]
 
 
-class VenueForm(forms.ModelForm):
+class VenueForm(ModelForm):
     organisation = forms.ModelChoiceField(label="Whose venue is this?", queryset=None)
 
     def __init__(self, *args, organisations, **kwargs):
@@ -44,14 +44,14 @@ class VenueForm(forms.ModelForm):
         }
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ModelForm):
     """When, where and how; times are typed in the organisation's own time zone."""
 
     online_link = forms.URLField(label="Link to join online", required=False, assume_scheme="https")
     day = BoundedDateField(label="Date", widget=DATE)
     start_time = forms.TimeField(label="Starts at", widget=TIME)
     end_time = forms.TimeField(label="Ends at", widget=TIME)
-    reason = forms.CharField(
+    reason = LimitedCharField(
         label="Why are you changing it? (optional)",
         required=False,
         max_length=300,
@@ -111,7 +111,7 @@ class MeetingForm(forms.ModelForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = LimitedCharField(
         label="Why is it cancelled?",
         max_length=300,
         help_text="Members will be told, so say it plainly.",
@@ -120,7 +120,7 @@ class CancelForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label="Item", max_length=200, required=False)
+    title = LimitedCharField(label="Item", max_length=200, required=False)
     led_by = forms.ModelChoiceField(
         label="Led by", queryset=None, required=False, empty_label="Nobody named"
     )
@@ -144,7 +144,7 @@ AgendaFormSet = forms.formset_factory(
 )
 
 
-class PaperForm(forms.ModelForm):
+class PaperForm(ModelForm):
     file = forms.FileField(
         help_text="PDF, Word (.docx), OpenDocument (.odt) or an image. "
         "Up to the size limit shown below.",
@@ -163,7 +163,7 @@ class RsvpForm(forms.Form):
     answer = forms.ChoiceField(
         label="Can you come?", choices=Invitee.Answer.choices, widget=forms.RadioSelect
     )
-    needs = forms.CharField(
+    needs = LimitedCharField(
         label="What do you need for this meeting? (optional)",
         required=False,
         max_length=1000,
@@ -171,7 +171,7 @@ class RsvpForm(forms.Form):
         help_text="For example: a lift, a quiet space, an interpreter. "
         "Only the coordinators who arrange the meeting see this.",
     )
-    note = forms.CharField(
+    note = LimitedCharField(
         label="A note to the organisers (optional)", required=False, max_length=300
     )
 
@@ -239,7 +239,7 @@ class AttendanceForm(forms.Form):
         ]
 
 
-class NotesForm(forms.ModelForm):
+class NotesForm(ModelForm):
     class Meta:
         model = Meeting
         fields = ["notes"]
@@ -251,7 +251,7 @@ class NotesForm(forms.ModelForm):
 
 
 class ActionForm(forms.Form):
-    description = forms.CharField(label="What will be done", max_length=300)
+    description = LimitedCharField(label="What will be done", max_length=300)
     owner = forms.ChoiceField(label="Who will do it")
     due_on = BoundedDateField(label="By when", widget=DATE)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from coprod.accounts.models import Organisation, StaffMembership, User
 from coprod.accounts.selectors import COORDINATING_ROLES
+from coprod.fields import check_length
 from coprod.notifications import meetings as announce
 from coprod.uploads import check_upload
 from participants.models import Participant, ProjectMembership
@@ -199,7 +200,7 @@ def meeting_update(
         new_starts_at=starts_at,
         new_ends_at=ends_at,
         changed_fields=changed,
-        reason=(reason or "").strip()[:300],
+        reason=check_length(reason, 300, "reason"),
         by=by,
     )
     if moved:
@@ -221,7 +222,7 @@ def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str, now=None) 
     if meeting.starts_at <= _now(now):
         raise ValidationError("This meeting has already started, so it cannot be cancelled.")
     meeting.status = Meeting.Status.CANCELLED
-    meeting.cancelled_reason = reason[:300]
+    meeting.cancelled_reason = check_length(reason, 300, "reason")
     meeting.save(update_fields=["status", "cancelled_reason", "updated_at"])
     change = MeetingChange.objects.create(
         meeting=meeting,
@@ -296,7 +297,7 @@ def agenda_save(*, meeting: Meeting, by: User | None, rows: list[dict]) -> list[
         leader = row.get("led_by")
         if leader is not None and leader.pk not in allowed:
             raise ValidationError("Only people in this project can lead an agenda item.")
-        items.append(AgendaItem(meeting=meeting, title=title[:200], led_by=leader))
+        items.append(AgendaItem(meeting=meeting, title=check_length(title, 200), led_by=leader))
     for position, item in enumerate(items, start=1):
         item.position = position
     meeting.agenda.all().delete()
@@ -325,7 +326,7 @@ def paper_add(
         raise ValidationError({"file": error.messages}) from error
     paper = MeetingPaper(
         meeting=meeting,
-        title=title[:200],
+        title=check_length(title, 200, "title"),
         plain_summary=plain_summary,
         original_name=checked.original_name,
         extension=checked.extension,
@@ -409,7 +410,7 @@ def rsvp_record(
     changed = created or invitee.answer != answer
     invitee.answer = answer
     if note is not None:
-        invitee.note = note.strip()[:300]
+        invitee.note = check_length(note, 300, "note")
     if needs is not None:
         invitee.needs = needs.strip() or None
     invitee.answered_at = _now(now)
@@ -530,7 +531,7 @@ def action_add(
         raise ValidationError({"due_on": "The date is before the meeting."})
     action = MeetingAction.objects.create(
         meeting=meeting,
-        description=description[:300],
+        description=check_length(description, 300, "description"),
         due_on=due_on,
         owner_participant=owner_participant,
         owner_user=owner_user,

@@ -2,13 +2,13 @@
 
 from django import forms
 
-from coprod.fields import BoundedDateField
+from coprod.fields import BoundedDateField, LimitedCharField
 from projects.forms import DATE
 from projects.models import Contribution
 
 
 class ContributionForm(forms.Form):
-    said = forms.CharField(
+    said = LimitedCharField(
         label="What did members say, recommend or ask for?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -29,7 +29,7 @@ class ResponseForm(forms.Form):
         choices=[c for c in Contribution.Response.choices if c[0] != "waiting"],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
+    reason = LimitedCharField(
         label="Why, in plain words",
         required=False,
         max_length=2000,
@@ -49,7 +49,7 @@ class ResponseForm(forms.Form):
 
 
 class UpdateForm(forms.Form):
-    text = forms.CharField(
+    text = LimitedCharField(
         label="What happened",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),

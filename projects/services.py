@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from coprod.accounts.models import Organisation, User
 from coprod.accounts.selectors import coordinators_of
+from coprod.fields import check_length
 from coprod.notifications.meetings import reminder_rules_seed
 from participants.models import Participant, ProjectMembership
 from projects.models import (
@@ -234,7 +235,7 @@ def project_update_ways_of_working(
     project.payment_approach = _clean(payment_approach)
     project.confidentiality = _clean(confidentiality)
     project.support = _clean(support)
-    project.contact_for_members = _clean(contact_for_members)[:200]
+    project.contact_for_members = check_length(contact_for_members, 200, "contact_for_members")
     project.save(
         update_fields=[
             "problems",

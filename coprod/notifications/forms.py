@@ -1,9 +1,11 @@
 from django import forms
 
+from coprod.fields import LimitedCharField
+
 
 class ReminderRuleForm(forms.Form):
     rule = forms.Field(widget=forms.HiddenInput, required=False)
-    label = forms.CharField(label="Name", max_length=60, required=False)
+    label = LimitedCharField(label="Name", max_length=60, required=False)
     hours_before = forms.DecimalField(
         label="Hours before the meeting",
         min_value=0.25,

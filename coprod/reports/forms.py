@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from coprod.fields import BoundedDateField, ModelMultipleChoiceField
+from coprod.fields import BoundedDateField, LimitedCharField, ModelMultipleChoiceField
 from projects.forms import DATE
 
 
@@ -26,7 +26,7 @@ class PeriodForm(forms.Form):
 
 class FunderAccessForm(forms.Form):
     email = forms.EmailField(label="Funder's email address")
-    name = forms.CharField(label="Their name", max_length=150, required=False)
+    name = LimitedCharField(label="Their name", max_length=150, required=False)
     projects = ModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
