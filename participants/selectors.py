@@ -1,7 +1,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from coprod.accounts.selectors import coordinators_of
 from participants.models import Participant, ProjectMembership
@@ -12,6 +12,24 @@ def participant_profiles_for(user) -> QuerySet[Participant]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Participant.objects.none()
     return Participant.objects.filter(user=user).select_related("organisation")
+
+
+def participants_with_needs_visible_to(user) -> QuerySet[Participant]:
+    """Return the people whose communication needs and meeting times the person may see.
+
+    The same people as `participants.view_communication_needs`: themselves,
+    and anyone taking part (not left) in a project they are named coordinator
+    of. Meant as a subquery (`participant__in=...`), so a list of people
+    learns who may be named without a query per person.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Participant.objects.none()
+    coordinated = (
+        ProjectMembership.objects.exclude(status=ProjectMembership.Status.LEFT)
+        .filter(project__coordinators=user)
+        .values("participant_id")
+    )
+    return Participant.objects.filter(Q(user=user) | Q(pk__in=coordinated))
 
 
 def memberships_for_member_home(user) -> QuerySet[ProjectMembership]:
@@ -202,8 +220,9 @@ def participant_get_for_data_rights(user, pk) -> Participant:
 def people_for_staff(user, *, project=None, status="", role=None, skill=None, needs_only=False):
     """Return the people in organisations the user coordinates, filtered as asked.
 
-    "Needs to act on" only looks at people in projects the user coordinates,
-    so the filter cannot reveal anyone else's communication needs.
+    "Needs to act on" only looks at people whose communication needs the user
+    may see (`participants_with_needs_visible_to`), so the filter cannot
+    reveal anyone else's.
     """
     from django.db.models import Q
 
@@ -231,7 +250,7 @@ def people_for_staff(user, *, project=None, status="", role=None, skill=None, ne
             | Q(papers_days_ahead__gt=0)
             | ~Q(other_communication_needs="")
         )
-        people = people.filter(acts, memberships__project__coordinators=user)
+        people = people.filter(acts, pk__in=participants_with_needs_visible_to(user))
     return (
         people.distinct()
         .select_related("organisation")

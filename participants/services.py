@@ -93,6 +93,22 @@ def private_notes_read(*, participant: Participant, viewer: User) -> dict[str, s
 
 
 @transaction.atomic
+def data_export_logged(*, participant: Participant, viewer: User) -> None:
+    """Write down a download of all someone's data by anyone but them, before it is made.
+
+    The download holds their private notes and what they said they need for
+    meetings, so it leaves the same trace on "Who has looked" as reading them.
+    """
+    if viewer.pk != participant.user_id:
+        AccessLog.objects.create(
+            participant=participant,
+            viewer=viewer,
+            viewer_name=str(viewer),
+            what="all your data as a download, with your private notes and meeting needs",
+        )
+
+
+@transaction.atomic
 def profile_update_contact(
     *,
     participant: Participant,

@@ -367,6 +367,7 @@ class DataExportView(DataRightsMixin, View):
         fmt = kwargs["fmt"]
         if fmt not in ("json", "csv"):
             raise Http404
+        services.data_export_logged(participant=participant, viewer=request.user)
         body = data_export_json(participant) if fmt == "json" else data_export_csv(participant)
         content_type = "application/json" if fmt == "json" else "text/csv"
         response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")

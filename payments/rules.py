@@ -3,6 +3,7 @@ import rules
 from coprod.accounts.models import StaffRole
 from coprod.accounts.selectors import organisation_ids_for
 from participants.rules import coordinates_anywhere
+from payments.four_eyes import approval_refusal
 from projects.rules import is_project_coordinator
 
 
@@ -24,6 +25,12 @@ def is_claimant(user, claim):
 
 
 @rules.predicate
+def must_leave_to_someone_else(user, claim):
+    """Be the claimant, or the person who entered the claim for them (four eyes)."""
+    return claim is not None and approval_refusal(claim, user) is not None
+
+
+@rules.predicate
 def pays_for_claim(user, claim):
     """Hold the finance role in the claim's organisation."""
     return claim is not None and claim.project.organisation_id in organisation_ids_for(
@@ -35,8 +42,9 @@ def pays_for_claim(user, claim):
 # see their own. Bank details: finance only. Access needs: never here.
 rules.add_perm("payments.use_finance", does_finance_anywhere)
 rules.add_perm("payments.view_claim", is_claimant | approves_for_claim | pays_for_claim)
-# Never one's own claim, even for a coordinator who is also a member.
-rules.add_perm("payments.approve_claim", approves_for_claim & ~is_claimant)
+# Never one's own claim (a coordinator who is also a member), nor one they
+# entered for someone else: a second person approves (payments/four_eyes.py).
+rules.add_perm("payments.approve_claim", approves_for_claim & ~must_leave_to_someone_else)
 rules.add_perm("payments.reveal_voucher_code", is_claimant)
 rules.add_perm("payments.approve_anywhere", coordinates_anywhere)
 rules.add_perm("payments.view_bank_details", pays_for_claim)

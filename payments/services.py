@@ -15,6 +15,7 @@ from coprod.notifications.models import Kind
 from coprod.notifications.services import notify
 from coprod.uploads import DOCUMENTS, check_upload
 from participants.models import Participant, ProjectMembership
+from payments.four_eyes import approval_refusal
 from payments.models import (
     Benefit,
     BenefitsAndLimit,
@@ -418,6 +419,9 @@ def _ledger(claim, kind, amount, by, **fields) -> LedgerEntry:
 def claim_approve(*, claim: Claim, by: User, decision: str = "", note: str = "", now=None) -> Claim:
     """Approve a claim, once; a claim over the person's limit needs a decision first.
 
+    Never by the claimant, nor by whoever entered it for them: someone else
+    must look at it (`four_eyes.approval_refusal`, which the rule asks too).
+
     Decisions: "split" (pay what fits now, the rest from the next period),
     "vouchers" (pay this one in vouchers, with the reason in `note`),
     "decline" (the person chooses not to take it), "go_ahead" (their choice,
@@ -426,8 +430,9 @@ def claim_approve(*, claim: Claim, by: User, decision: str = "", note: str = "",
     claim = Claim.objects.select_for_update().select_related("project").get(pk=claim.pk)
     if claim.status != Claim.Status.SUBMITTED:
         raise ValidationError("This claim is not waiting for approval.")
-    if by is not None and by.pk == claim.participant.user_id:
-        raise ValidationError("You cannot approve your own claim.")
+    refusal = approval_refusal(claim, by)
+    if refusal:
+        raise ValidationError(refusal)
     note = check_length(note, 300, "note")
     choice = choice_for(claim.participant)
     if claim.kind == Claim.Kind.EXPENSE:
@@ -488,8 +493,11 @@ def claim_approve(*, claim: Claim, by: User, decision: str = "", note: str = "",
 
 @transaction.atomic
 def claim_reject(*, claim: Claim, by: User, reason: str) -> Claim:
-    """Say no to a claim, with a reason the person will read."""
+    """Say no to a claim, with a reason the person will read (four eyes, as for approving)."""
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    refusal = approval_refusal(claim, by)
+    if refusal:
+        raise ValidationError(refusal)
     reason = check_length(reason, 300, "reason")
     if not reason:
         raise ValidationError({"reason": "Say why, plainly: the person will read this."})

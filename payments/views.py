@@ -29,6 +29,7 @@ from payments.forms import (
     RejectForm,
     ReverseForm,
 )
+from payments.four_eyes import approval_refusal
 from payments.models import BenefitsAndLimit, Claim, LedgerEntry, PaymentChoice
 from payments.money import pounds, tax_year_bounds
 from payments.selectors import (
@@ -225,6 +226,7 @@ class ApprovalsView(PermissionRequiredMixin, TemplateView):
         claims = list(claims_to_approve(self.request.user))
         for claim in claims:
             claim.check = services.limit_check(claim)
+            claim.refusal = approval_refusal(claim, self.request.user)
         return super().get_context_data(claims=claims, **kwargs)
 
 
@@ -253,6 +255,11 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             claim=claim,
             check=check,
             can_approve=can_approve and claim.status == Claim.Status.SUBMITTED,
+            # Said to a coordinator who would otherwise approve it: why they cannot.
+            refusal=approval_refusal(claim, user)
+            if claim.status == Claim.Status.SUBMITTED
+            and user.has_perm("projects.manage_money", claim.project)
+            else None,
             approve_form=kwargs.pop("approve_form", ApproveForm(over_limit=over)),
             reject_form=kwargs.pop("reject_form", RejectForm()),
             choice=services.choice_for(claim.participant),

@@ -169,7 +169,8 @@ class RsvpForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example: a lift, a quiet space, an interpreter. "
-        "Only the coordinators who arrange the meeting see this.",
+        "Only the coordinators named on this project see this, "
+        "and you can see each time they read it.",
     )
     note = LimitedCharField(
         label="A note to the organisers (optional)", required=False, max_length=300
@@ -184,7 +185,7 @@ class OnBehalfRsvpForm(RsvpForm):
         self.fields["participant"].queryset = people
         self.fields["answer"].label = "Their answer"
         self.fields["needs"].label = "What they need for this meeting (optional)"
-        self.fields["needs"].help_text = ""
+        self.fields["needs"].help_text = "Leave it empty to keep what they said before."
         self.order_fields(["participant", "answer", "needs", "note"])
 
 

@@ -1,13 +1,23 @@
 """Reads about meetings: who sees which, what is late, what clashes, what is next."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from participants.models import Participant, ProjectMembership
+from participants.selectors import participants_with_needs_visible_to
 from projects.meeting_times import in_zone, slot_label, slots_touched
 from projects.models import (
     AgendaItem,
@@ -124,6 +134,57 @@ def venues_for(organisation_ids) -> QuerySet[Venue]:
     return Venue.objects.filter(organisation_id__in=organisation_ids).select_related("organisation")
 
 
+# --- Who a warning is about ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class People:
+    """Who a warning is about: the names this viewer may see, and how many more there are.
+
+    Names come with someone's communication needs, so they go only to people
+    who pass `participants.view_communication_needs` for that person; anyone
+    else running the meeting (a co-lead, a coordinator not named on the
+    project) learns how many, not who.
+    """
+
+    names: list[str] = field(default_factory=list)
+    others: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.names) + self.others
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __str__(self) -> str:
+        """In plain words: "Jo and Sam", "Jo and 1 other person", "2 people"."""
+        if not self.names:
+            return _people(self.others)
+        if not self.others:
+            return _and(self.names)
+        return _and([*self.names, _people(self.others, other=True)])
+
+
+def _people(count: int, *, other: bool = False) -> str:
+    word = "person" if count == 1 else "people"
+    return f"{count} {'other ' if other else ''}{word}"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _named(viewer, path: str = "participant"):
+    """An annotation: may the viewer see this person's communication needs (and so their name)?"""
+    if viewer is None or not viewer.is_authenticated:
+        return Value(False, output_field=BooleanField())
+    lookup = f"{path}__in" if path else "pk__in"
+    return ExpressionWrapper(
+        Q(**{lookup: participants_with_needs_visible_to(viewer)}), output_field=BooleanField()
+    )
+
+
 # --- Papers out on time ---------------------------------------------------------------
 
 
@@ -131,54 +192,70 @@ def venues_for(organisation_ids) -> QuerySet[Venue]:
 class PapersDue:
     out_by: datetime.date
     days: int
-    # (name, days they asked for), for the people who need them earliest.
-    who: list[tuple[str, int]]
+    # The people who need them earliest (when that is earlier than the usual notice).
+    who: People
 
 
-def papers_due(meeting: Meeting) -> PapersDue:
+def papers_due(meeting: Meeting, *, viewer=None) -> PapersDue:
     """Return the date papers must go out: the earliest any invitee needs them.
 
     The organisation's default applies to everyone who has not said; the
-    largest "papers N days before" among invitees wins.
+    largest "papers N days before" among invitees wins. Names are given only
+    for people whose needs the viewer may see (none without a viewer).
     """
     zone = meeting.project.organisation.zone
     default = meeting.project.organisation.papers_days_default
     needs = list(
         meeting.invitees.exclude(answer=Invitee.Answer.NO)
         .filter(participant__papers_days_ahead__isnull=False)
-        .values_list("participant__preferred_name", "participant__papers_days_ahead")
+        .annotate(named=_named(viewer))
+        .values_list("participant__preferred_name", "participant__papers_days_ahead", "named")
     )
-    days = max([default, *(days for _, days in needs)])
-    who = sorted(((name, n) for name, n in needs if n == days and n > default))
+    days = max([default, *(days for _, days, _ in needs)])
+    earliest = [(name, named) for name, n, named in needs if n == days and n > default]
+    who = People(
+        names=sorted(name for name, named in earliest if named),
+        others=sum(1 for _, named in earliest if not named),
+    )
     out_by = in_zone(meeting.starts_at, zone).date() - datetime.timedelta(days=days)
     return PapersDue(out_by=out_by, days=days, who=who)
 
 
-def late_papers(meeting: Meeting, *, today: datetime.date | None = None) -> list[str]:
-    """Return the names of invitees for whom the papers are late (or already too late).
+def late_papers(meeting: Meeting, *, viewer=None, today: datetime.date | None = None) -> People:
+    """Return the invitees for whom the papers are late (or already too late).
 
     Papers count as out when they were marked ready; until then, each person
-    whose "days before" has passed is late.
+    whose "days before" has passed is late. Named only for a viewer who may
+    see that person's needs; everyone else is counted.
     """
     zone = meeting.project.organisation.zone
     default = meeting.project.organisation.papers_days_default
     today = today or timezone.localdate(timezone=zone)
     sent_on = in_zone(meeting.papers_ready_at, zone).date() if meeting.papers_ready_at else None
     meeting_day = in_zone(meeting.starts_at, zone).date()
-    late = []
-    for invitee in meeting.invitees.exclude(answer=Invitee.Answer.NO).select_related("participant"):
+    names, others = [], 0
+    invitees = (
+        meeting.invitees.exclude(answer=Invitee.Answer.NO)
+        .select_related("participant")
+        .annotate(named=_named(viewer))
+    )
+    for invitee in invitees:
         days = invitee.participant.papers_days_ahead
         deadline = meeting_day - datetime.timedelta(days=days if days is not None else default)
         if (sent_on or today) > deadline:
-            late.append(invitee.participant.preferred_name)
-    return sorted(late)
+            if invitee.named:
+                names.append(invitee.participant.preferred_name)
+            else:
+                others += 1
+    return People(names=sorted(names), others=others)
 
 
-def papers_too_soon(project: Project, starts_at: datetime.datetime) -> list[str]:
+def papers_too_soon(project: Project, starts_at: datetime.datetime, *, viewer=None) -> list[str]:
     """Return a warning per need that a meeting at this time leaves no time to meet.
 
-    Active members who said how many days before they need papers are named;
-    the organisation's usual notice covers everyone else.
+    Active members who said how many days before they need papers are named
+    to a viewer who may see their needs, and counted for anyone else; the
+    organisation's usual notice covers everyone else.
     """
     zone = project.organisation.zone
     today = timezone.localdate(timezone=zone)
@@ -196,11 +273,23 @@ def papers_too_soon(project: Project, starts_at: datetime.datetime) -> list[str]
             memberships__status=ProjectMembership.Status.ACTIVE,
             papers_days_ahead__gt=days_left,
         )
+        .annotate(named=_named(viewer, path=""))
         .order_by("preferred_name")
-        .values_list("preferred_name", "papers_days_ahead")
+        .values_list("preferred_name", "papers_days_ahead", "named")
     )
-    for name, days in needs:
-        lines.append(f"{name} needs papers {days} days before, so they would get them late.")
+    hidden, shown = 0, 0
+    for name, days, named in needs:
+        if named:
+            lines.append(f"{name} needs papers {days} days before, so they would get them late.")
+            shown += 1
+        else:
+            hidden += 1
+    if hidden:
+        lines.append(
+            f"{_people(hidden, other=bool(shown))} "
+            f"{'needs' if hidden == 1 else 'need'} papers more than {days_left} "
+            f"day{'s' if days_left != 1 else ''} before, so they would get them late."
+        )
     return lines
 
 
@@ -208,9 +297,13 @@ def papers_too_soon(project: Project, starts_at: datetime.datetime) -> list[str]
 
 
 def time_clashes(
-    project: Project, starts_at: datetime.datetime, ends_at: datetime.datetime
+    project: Project, starts_at: datetime.datetime, ends_at: datetime.datetime, *, viewer=None
 ) -> list[str]:
-    """Return a line per active member whose stated meeting times do not cover this time."""
+    """Return a line per active member whose stated meeting times do not cover this time.
+
+    Named to a viewer who may see that person's needs; for anyone else, one
+    line says how many people it does not suit.
+    """
     zone = project.organisation.zone
     needed = slots_touched(starts_at, ends_at, zone)
     people = (
@@ -218,13 +311,20 @@ def time_clashes(
             memberships__project=project, memberships__status=ProjectMembership.Status.ACTIVE
         )
         .exclude(meeting_times=[])
+        .annotate(named=_named(viewer, path=""))
         .order_by("preferred_name")
     )
-    lines = []
+    lines, hidden = [], 0
     for person in people:
-        if not needed <= set(person.meeting_times):
+        if needed <= set(person.meeting_times):
+            continue
+        if person.named:
             suits = ", ".join(slot_label(code) for code in person.meeting_times)
             lines.append(f"{person.preferred_name} said {suits} suit them.")
+        else:
+            hidden += 1
+    if hidden:
+        lines.append(f"{_people(hidden, other=bool(lines))} said this time may not suit them.")
     return lines
 
 

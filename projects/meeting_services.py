@@ -13,14 +13,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from coprod.accounts.models import Organisation, StaffMembership, User
 from coprod.accounts.selectors import COORDINATING_ROLES
 from coprod.fields import check_length
 from coprod.notifications import meetings as announce
 from coprod.uploads import check_upload
-from participants.models import Participant, ProjectMembership
+from participants.models import AccessLog, Participant, ProjectMembership
 from projects.meeting_selectors import project_people_for_meetings
+from projects.meeting_times import in_zone
 from projects.models import (
     AgendaItem,
     Attendance,
@@ -421,6 +423,34 @@ def rsvp_record(
         invitee.meeting = Meeting.objects.select_related("project__organisation").get(pk=meeting.pk)
         announce.answer_changed(invitee, now=now)
     return invitee
+
+
+@transaction.atomic
+def meeting_needs_read(
+    *, meeting: Meeting, viewer: User, invitees: list[Invitee]
+) -> dict[int, str]:
+    """Return what each invitee said they need for the meeting, by invitee id; log staff reads.
+
+    Like private notes (`participants.services.private_notes_read`), a read
+    by anyone but the person writes an `AccessLog` row they see on "Who has
+    looked", in the same transaction: one row per person per page view, and
+    only for people who said something. The caller checks
+    `projects.view_meeting_needs` first.
+    """
+    needs = {invitee.pk: invitee.needs for invitee in invitees if invitee.needs}
+    day = date_format(in_zone(meeting.starts_at, meeting.project.organisation.zone), "j F Y")
+    what = f"what you need for the meeting on {day}"
+    title = f" ({meeting.title})"
+    if len(what) + len(title) <= AccessLog._meta.get_field("what").max_length:
+        what += title
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            participant_id=invitee.participant_id, viewer=viewer, viewer_name=str(viewer), what=what
+        )
+        for invitee in invitees
+        if invitee.pk in needs and invitee.participant.user_id != viewer.pk
+    )
+    return needs
 
 
 # --- After the meeting ---------------------------------------------------------------

@@ -100,9 +100,11 @@ class MeetingFormMixin:
         data = form.cleaned_data
         if data["starts_at"] <= timezone.now():
             return []  # the service refuses a past time with its own message
+        # Named only for people whose needs this planner may see; others are counted.
+        viewer = self.request.user
         return [
-            *time_clashes(self.project, data["starts_at"], data["ends_at"]),
-            *papers_too_soon(self.project, data["starts_at"]),
+            *time_clashes(self.project, data["starts_at"], data["ends_at"], viewer=viewer),
+            *papers_too_soon(self.project, data["starts_at"], viewer=viewer),
         ]
 
     def form_valid(self, form):
@@ -170,10 +172,13 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             ),
         }
         if can_run:
-            context["papers_due"] = papers_due(meeting)
-            context["late_for"] = late_papers(meeting) if upcoming else []
+            # People are named only to those who may see their needs; others get counts.
+            context["papers_due"] = papers_due(meeting, viewer=user)
+            context["late_for"] = late_papers(meeting, viewer=user) if upcoming else None
             context["clashes"] = (
-                time_clashes(self.project, meeting.starts_at, meeting.ends_at) if upcoming else []
+                time_clashes(self.project, meeting.starts_at, meeting.ends_at, viewer=user)
+                if upcoming
+                else []
             )
             context["replies"] = rsvp_overview(meeting)["counts"]
         return super().get_context_data(**context, **kwargs)
@@ -246,7 +251,7 @@ class PapersView(MeetingMixin, FormView):
             removed=list(
                 MeetingPaper.objects.filter(meeting=self.meeting, removed_at__isnull=False)
             ),
-            papers_due=papers_due(self.meeting),
+            papers_due=papers_due(self.meeting, viewer=self.request.user),
             max_mb=settings.COPROD_UPLOAD_MAX_MB,
             **kwargs,
         )
@@ -374,9 +379,21 @@ class RepliesView(MeetingMixin, FormView):
         return {**super().get_form_kwargs(), "people": project_people_for_meetings(self.project)}
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
+        overview = rsvp_overview(self.get_meeting())
+        can_see_needs = user.has_perm("projects.view_meeting_needs", self.project)
+        # Reading the needs is logged for each person, as private notes are.
+        needs = (
+            services.meeting_needs_read(
+                meeting=self.meeting, viewer=user, invitees=overview["invitees"]
+            )
+            if can_see_needs
+            else {}
+        )
         return super().get_context_data(
-            overview=rsvp_overview(self.get_meeting()),
-            can_see_needs=self.request.user.has_perm("projects.view_meeting_needs", self.project),
+            overview=overview,
+            rows=[(invitee, needs.get(invitee.pk, "")) for invitee in overview["invitees"]],
+            can_see_needs=can_see_needs,
             upcoming=not self.has_started() and not self.meeting.is_cancelled,
             **kwargs,
         )
@@ -384,6 +401,9 @@ class RepliesView(MeetingMixin, FormView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         participant = data.pop("participant")
+        # An empty box keeps what they said before: a coordinator who may not
+        # read someone's needs must not wipe them out by taking a phone answer.
+        data["needs"] = data.get("needs") or None
         if run_service(
             self.request,
             form,

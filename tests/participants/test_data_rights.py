@@ -70,6 +70,25 @@ def test_the_csv_has_one_row_per_fact(world, jo, client_for):
     assert ["profile", "1", "phone", "+447911123456"] in rows
 
 
+def test_a_download_by_staff_shows_on_who_has_looked_and_one_by_the_member_does_not(
+    world, jo, client_for
+):
+    from participants.models import AccessLog
+
+    before = AccessLog.objects.filter(participant=jo).count()
+    client_for(world, "member").get(export_url(jo, "json"))
+    assert AccessLog.objects.filter(participant=jo).count() == before
+
+    client_for(world, "admin").get(export_url(jo, "csv"))
+
+    entry = AccessLog.objects.filter(participant=jo).first()
+    assert AccessLog.objects.filter(participant=jo).count() == before + 1
+    assert entry.viewer == world.users["admin"]
+    assert "meeting needs" in entry.what
+    log = client_for(world, "member").get(reverse("participants:access_log", kwargs={"pk": jo.pk}))
+    assert "read all your data as a download" in log.content.decode()
+
+
 def test_nobody_else_can_download_someones_data(world, jo, client_for):
     for role in ("co_lead", "finance", "funder", "other_coordinator"):
         assert client_for(world, role).get(export_url(jo, "json")).status_code == 404, role
