@@ -10,8 +10,16 @@ class ProjectMembershipInline(admin.TabularInline):
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
+    """For the people who run the installation: never a reader of anyone's private details.
+
+    Private notes are read only through services.private_notes_read (logged);
+    communication needs go to the coordinators named on the person's projects;
+    a self-description is only ever counted.
+    """
+
     list_display = ["preferred_name", "organisation", "user"]
     list_filter = ["organisation"]
+    exclude = [*Participant.PRIVATE_FIELDS, *Participant.COMMUNICATION_FIELDS, "self_description"]
     inlines = [ProjectMembershipInline]
 
 

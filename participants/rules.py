@@ -85,10 +85,13 @@ rules.add_perm("participants.view_person", is_their_organisations_coordinator)
 # Acting for someone who does not use Coprod (with the consent recorded when
 # they were added). People who log in own their profile: staff cannot edit it.
 rules.add_perm("participants.act_for", is_their_organisations_coordinator & never_logs_in)
-rules.add_perm(
-    "participants.act_for_private_notes",
-    is_their_organisations_coordinator & never_logs_in & coordinates_one_of_their_projects,
+# Recording private notes or communication needs shows what is already there,
+# so it is for the same people who may read them: the named coordinators.
+acts_for_named = (
+    is_their_organisations_coordinator & never_logs_in & coordinates_one_of_their_projects
 )
+rules.add_perm("participants.act_for_private_notes", acts_for_named)
+rules.add_perm("participants.act_for_communication_needs", acts_for_named)
 # Data rights: the person, or a coordinator acting on their request.
 rules.add_perm("participants.export_data", is_self | is_their_organisations_coordinator)
 rules.add_perm("participants.erase_data", is_self | is_their_organisations_coordinator)

@@ -609,7 +609,7 @@ class ContactForView(OnBehalfMixin, ContactEditView):
 
 
 class CommunicationForView(OnBehalfMixin, CommunicationEditView):
-    pass
+    permission_required = "participants.act_for_communication_needs"
 
 
 class AssetsForView(OnBehalfMixin, AssetsEditView):

@@ -22,7 +22,12 @@ from tests.factories import (
 # "admin" work for organisation A; "other_coordinator" for organisation B;
 # "member" is in A's project; "funder" may read its reports; "no_role" has a
 # login and nothing else (a funder whose grant ended, say); "co_lead" is a
-# member the group made co-lead of A's project.
+# member the group made co-lead of A's project. Two more are there for the
+# object-level rules, each a second person of a role who must not see what
+# belongs to the first: "other_member" is another plain member of A's project
+# (Jo's own pages, money and data are not theirs), and "unnamed_coordinator"
+# coordinates organisation A but is not named on the project (private notes,
+# meeting needs and data exports are for the named coordinators).
 ROLES = (
     "anonymous",
     "member",
@@ -33,6 +38,8 @@ ROLES = (
     "funder",
     "no_role",
     "co_lead",
+    "other_member",
+    "unnamed_coordinator",
 )
 
 
@@ -103,6 +110,12 @@ def build_world():
         "co_lead": ProjectMembershipFactory(
             project=project, roles=["Co-lead"], participant__preferred_name="Sam"
         ).participant.user,
+        "other_member": ProjectMembershipFactory(
+            project=project, participant__preferred_name="Ash"
+        ).participant.user,
+        "unnamed_coordinator": StaffMembershipFactory(
+            organisation=org, role=StaffRole.COORDINATOR
+        ).user,
     }
     project.coordinators.add(users["coordinator"])
     agreed_value = value_propose(

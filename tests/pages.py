@@ -21,8 +21,14 @@ REDIRECT = "redirect"
 PHONE = "phone"
 DESKTOP = "desktop"
 
-STAFF = ("coordinator", "other_coordinator", "finance", "admin")
+STAFF = ("coordinator", "other_coordinator", "finance", "admin", "unnamed_coordinator")
 LOGGED_IN = tuple(role for role in ROLES if role != "anonymous")
+# People with a participant profile in A's project: Jo (member), Sam (co-lead), Ash.
+MEMBERS = ("member", "co_lead", "other_member")
+# Members without the lead: Jo and Ash.
+PLAIN_MEMBERS = ("member", "other_member")
+# Coordinators of organisation A, named on the project or not (an admin coordinates too).
+A_COORDINATORS = ("coordinator", "admin", "unnamed_coordinator")
 
 
 def answers(default, **by_role) -> dict:
@@ -36,6 +42,11 @@ def answers(default, **by_role) -> dict:
 def signed_in(answer, anonymous=LOGIN, **by_role) -> dict:
     """Anonymous people go to the login page; every logged-in role gets `answer`."""
     return answers(answer, anonymous=anonymous, **by_role)
+
+
+def each(roles, answer) -> dict:
+    """The same answer for each of `roles`, to spread into answers() or signed_in()."""
+    return dict.fromkeys(roles, answer)
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,10 @@ class Page:
     # Action URLs answer POST only; the matrix posts `data(world)` to them.
     method: str = "get"
     data: Callable = field(default=lambda world: {})
+    # Roles whose answer in `expect` is the one a privacy fix under way will
+    # give, with the fix named: the matrix expects them to be wrong until it
+    # lands, then fails to say the entry can go.
+    pending: dict = field(default_factory=dict)
 
     def role_for_browser(self):
         if self.browser_role:
@@ -105,14 +120,19 @@ def paper(world):
 OUTSIDERS = {"other_coordinator": 404, "funder": 404, "no_role": 404}
 # Running the project: coordinators, admins and co-leads; not finance, not
 # ordinary members.
-LEADS_ONLY = {**OUTSIDERS, "member": 403, "finance": 403}
+LEADS_ONLY = {**OUTSIDERS, **each(PLAIN_MEMBERS, 403), "finance": 403}
 # Staff work on a project (answers taken, attendance): its organisation's
 # coordinators and admins only; not co-leads, finance or members.
 COORDINATORS_ONLY = {**LEADS_ONLY, "co_lead": 403}
 # A member's own pages: people with a participant profile.
-MEMBERS_ONLY = {"member": 200, "co_lead": 200}
-# The venue library: anyone who coordinates an organisation.
-VENUE_KEEPERS = {"coordinator": 200, "other_coordinator": 200, "admin": 200}
+MEMBERS_ONLY = each(MEMBERS, 200)
+# Anyone who coordinates an organisation (the venue library, the people list).
+ANY_COORDINATOR = {**each(A_COORDINATORS, 200), "other_coordinator": 200}
+VENUE_KEEPERS = ANY_COORDINATOR
+# Pending privacy fixes, named where a row expects their answer.
+PENDING_DATA_RIGHTS = (
+    "pending: staff export/erase only for coordinators named on one of the person's projects"
+)
 
 
 PAGES = [
@@ -121,12 +141,12 @@ PAGES = [
     Page("healthz", answers(200), html=False),
     Page(
         "accounts:dashboard",
-        signed_in(200, member=403, funder=403, no_role=403, co_lead=403),
+        signed_in(200, **each(MEMBERS, 403), funder=403, no_role=403),
     ),
     Page("accounts:account", signed_in(200), device=PHONE, browser_role="member"),
     Page(
         "projects:create",
-        signed_in(200, member=403, finance=403, funder=403, no_role=403, co_lead=403),
+        signed_in(200, **each(MEMBERS, 403), finance=403, funder=403, no_role=403),
         edit=True,
     ),
     Page(
@@ -175,7 +195,7 @@ PAGES = [
     # Endorsing is for the project's own members, never for staff.
     Page(
         "projects:value_endorse",
-        signed_in(403, **OUTSIDERS, member=REDIRECT, co_lead=REDIRECT),
+        signed_in(403, **OUTSIDERS, **each(MEMBERS, REDIRECT)),
         kwargs=agreed_value,
         html=False,
         method="post",
@@ -245,10 +265,11 @@ PAGES = [
     ),
     Page("projects:meeting_notes", signed_in(200, **LEADS_ONLY), kwargs=past_meeting, edit=True),
     Page("projects:meeting_ics", signed_in(200, **OUTSIDERS), kwargs=meeting, html=False),
-    # The action belongs to the member; leads may mark it done too.
+    # The action belongs to the member; leads may mark it done too. Another
+    # member sees it on the meeting page but may not tick it off.
     Page(
         "projects:action_done",
-        signed_in(REDIRECT, **OUTSIDERS, finance=403),
+        signed_in(REDIRECT, **OUTSIDERS, finance=403, other_member=403),
         kwargs=lambda world: {"pk": world.action.pk},
         html=False,
         method="post",
@@ -293,7 +314,7 @@ PAGES = [
     *[
         Page(
             name,
-            signed_in(404, coordinator=REDIRECT, admin=REDIRECT),
+            signed_in(404, **each(A_COORDINATORS, REDIRECT)),
             kwargs=lambda world: {"pk": world.failed_message.pk},
             html=False,
             method="post",
@@ -313,29 +334,29 @@ PAGES = [
     ],
     Page(
         "payments:expense_for",
-        signed_in(404, coordinator=200, admin=200),
+        signed_in(404, **each(A_COORDINATORS, 200)),
         kwargs=offline_person,
         edit=True,
     ),
     # Approving: coordinators of the organisation (not co-leads, not finance).
-    Page("payments:approvals", signed_in(403, coordinator=200, other_coordinator=200, admin=200)),
+    Page("payments:approvals", signed_in(403, **ANY_COORDINATOR)),
     # A claim: the claimant, the organisation's coordinators and its finance.
     Page(
         "payments:claim",
-        signed_in(404, member=200, coordinator=200, admin=200, finance=200),
+        signed_in(404, member=200, **each(A_COORDINATORS, 200), finance=200),
         kwargs=lambda world: {"pk": world.claim.pk},
         browser_role="coordinator",
     ),
     Page(
         "payments:approve",
-        signed_in(404, member=403, coordinator=REDIRECT, admin=REDIRECT, finance=403),
+        signed_in(404, member=403, **each(A_COORDINATORS, REDIRECT), finance=403),
         kwargs=lambda world: {"pk": world.claim.pk},
         html=False,
         method="post",
     ),
     Page(
         "payments:reject",
-        signed_in(404, member=403, coordinator=REDIRECT, admin=REDIRECT, finance=403),
+        signed_in(404, member=403, **each(A_COORDINATORS, REDIRECT), finance=403),
         kwargs=lambda world: {"pk": world.claim.pk},
         html=False,
         method="post",
@@ -365,7 +386,7 @@ PAGES = [
     ),
     Page(
         "participants:home",
-        signed_in(403, member=200, co_lead=200),
+        signed_in(403, **MEMBERS_ONLY),
         device=PHONE,
     ),
     # A member's own pages: anyone else's profile is simply not found.
@@ -421,12 +442,14 @@ PAGES = [
         method="post",
     ),
     Page("participants:my_data", signed_in(404, member=200), kwargs=member_profile, device=PHONE),
-    # Data rights: the person, or their organisation's coordinators for them.
+    # Data rights: the person, or a coordinator named on one of their projects
+    # for them; not a coordinator of the organisation who is not.
     Page(
         "participants:export",
         signed_in(404, member=200, coordinator=200, admin=200),
         kwargs=lambda world: {"pk": world.membership.participant.pk, "fmt": "json"},
         html=False,
+        pending={"unnamed_coordinator": PENDING_DATA_RIGHTS},
     ),
     Page(
         "participants:erase",
@@ -435,40 +458,36 @@ PAGES = [
         device=PHONE,
         edit=True,
         browser_role="member",
+        pending={"unnamed_coordinator": PENDING_DATA_RIGHTS},
     ),
     # The people list and adding people: coordinators and admins of any organisation.
-    Page("participants:people", signed_in(403, coordinator=200, other_coordinator=200, admin=200)),
-    Page(
-        "participants:invite",
-        signed_in(403, coordinator=200, other_coordinator=200, admin=200),
-        edit=True,
-    ),
-    Page(
-        "participants:add_on_behalf",
-        signed_in(403, coordinator=200, other_coordinator=200, admin=200),
-        edit=True,
-    ),
+    Page("participants:people", signed_in(403, **ANY_COORDINATOR)),
+    Page("participants:invite", signed_in(403, **ANY_COORDINATOR), edit=True),
+    Page("participants:add_on_behalf", signed_in(403, **ANY_COORDINATOR), edit=True),
     Page("participants:roles", signed_in(403, admin=200), edit=True),
     # Recording for someone who does not log in (Lou): their organisation's
-    # coordinators; private notes only for the coordinators of Lou's projects.
+    # coordinators; private notes and communication needs only for the
+    # coordinators named on Lou's projects (the others may see Lou: 403).
     *[
-        Page(name, signed_in(404, coordinator=200, admin=200), kwargs=offline_person, edit=True)
+        Page(name, signed_in(404, **each(A_COORDINATORS, 200)), kwargs=offline_person, edit=True)
         for name in (
             "participants:contact_for",
-            "participants:communication_for",
             "participants:assets_for",
             "participants:consent_for",
         )
     ],
-    Page(
-        "participants:private_for",
-        signed_in(404, coordinator=200, admin=403),
-        kwargs=offline_person,
-        edit=True,
-    ),
+    *[
+        Page(
+            name,
+            signed_in(404, coordinator=200, admin=403, unnamed_coordinator=403),
+            kwargs=offline_person,
+            edit=True,
+        )
+        for name in ("participants:communication_for", "participants:private_for")
+    ],
     Page(
         "participants:consent_change_for",
-        signed_in(404, coordinator=REDIRECT, admin=REDIRECT),
+        signed_in(404, **each(A_COORDINATORS, REDIRECT)),
         kwargs=offline_person,
         html=False,
         method="post",
@@ -476,7 +495,7 @@ PAGES = [
     ),
     Page(
         "participants:membership_edit",
-        signed_in(404, coordinator=200, admin=200),
+        signed_in(404, **each(A_COORDINATORS, 200)),
         kwargs=lambda world: {"pk": world.membership.pk},
         edit=True,
     ),
@@ -493,24 +512,24 @@ PAGES = [
     # coordinators of the person's projects see private notes on it.
     Page(
         "participants:person",
-        signed_in(404, coordinator=200, admin=200),
+        signed_in(404, **each(A_COORDINATORS, 200)),
         kwargs=member_profile,
     ),
     Page(
         "reports:list",
-        signed_in(200, member=403, no_role=403, co_lead=403),
+        signed_in(200, **each(MEMBERS, 403), no_role=403),
     ),
     # A project's report: its funder and its organisation's staff. Anyone else
     # gets 404, as for a project that does not exist (members too: reports
     # are for funders and staff, and members see the real thing).
     Page(
         "reports:project",
-        signed_in(404, coordinator=200, finance=200, admin=200, funder=200),
+        signed_in(404, **each(A_COORDINATORS, 200), finance=200, funder=200),
         kwargs=project_pk,
     ),
     Page(
         "reports:project_csv",
-        signed_in(404, coordinator=200, finance=200, admin=200, funder=200),
+        signed_in(404, **each(A_COORDINATORS, 200), finance=200, funder=200),
         kwargs=lambda world: {"pk": world.project.pk, "table": "money"},
         html=False,
     ),

@@ -54,6 +54,7 @@ def test_every_url_has_a_row_in_the_matrix():
 def test_every_row_answers_for_every_role():
     for page in PAGES:
         assert set(page.expect) == set(ROLES), page.name
+        assert set(page.pending) <= set(ROLES), page.name
 
 
 @pytest.mark.parametrize(
@@ -79,7 +80,13 @@ def test_each_role_gets_the_answer_we_meant(page, world, client_for):
         for role in ROLES
         if got[role] != page.expect[role]
     }
-    assert not wrong, f"{page.name} ({url}): {wrong}"
+    settled = {role: answer for role, answer in wrong.items() if role not in page.pending}
+    assert not settled, f"{page.name} ({url}): {settled}"
+    # A fix under way: its roles are wrong until it lands, then the entry must go.
+    landed = sorted(set(page.pending) - set(wrong))
+    assert not landed, f"{page.name}: {landed} now get the answer meant; drop them from pending"
+    if wrong:
+        pytest.xfail(f"{page.name}: {wrong}; " + "; ".join(sorted(set(page.pending.values()))))
 
 
 def admin_endpoints():

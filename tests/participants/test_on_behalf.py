@@ -21,6 +21,28 @@ def test_a_coordinator_records_needs_told_by_phone(world, client_for):
     assert lou.papers_days_ahead == 10
 
 
+@pytest.mark.parametrize("role", ["unnamed_coordinator", "admin"])
+def test_only_named_coordinators_open_the_needs_they_would_see(world, client_for, role):
+    # The form shows what was recorded before: it is a read of the needs,
+    # which only the coordinators named on Lou's projects may make.
+    lou = world.offline
+    lou.other_communication_needs = "Read letters out to me slowly"
+    lou.save()
+    url = reverse("participants:communication_for", kwargs={"pk": lou.pk})
+    client = client_for(world, role)
+
+    response = client.get(url)
+    refused = client.post(url, {"large_print": "on"})
+    person = client.get(reverse("participants:person", kwargs={"pk": lou.pk})).content.decode()
+
+    assert response.status_code == 403
+    assert "Read letters out" not in response.content.decode()
+    assert refused.status_code == 403
+    lou.refresh_from_db()
+    assert not lou.large_print
+    assert url not in person
+
+
 def test_consent_recorded_by_staff_says_it_was_on_their_behalf(world, client_for):
     client_for(world, "coordinator").post(
         reverse("participants:consent_change_for", kwargs={"pk": world.offline.pk}),
