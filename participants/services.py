@@ -75,19 +75,33 @@ def private_notes_update(
 
 
 @transaction.atomic
+def access_log_record(
+    *, participant: Participant, viewer: User, kind: str, on_request: str = ""
+) -> AccessLog | None:
+    """Write down that staff read or acted on the person's data; their own reads are not.
+
+    Call it inside the transaction that reads or changes the data, so
+    nothing is seen or done without the trace the person sees.
+    """
+    if viewer.pk == participant.user_id:
+        return None
+    return AccessLog.objects.create(
+        participant=participant,
+        viewer=viewer,
+        viewer_name=str(viewer)[:150],
+        kind=kind,
+        on_request=on_request.strip(),
+    )
+
+
+@transaction.atomic
 def private_notes_read(*, participant: Participant, viewer: User) -> dict[str, str]:
     """Return the private notes; a read by anyone but the person is logged first.
 
     The log row is written in the same transaction as the read, so there is
     no way to see the notes without leaving a trace the member can see.
     """
-    if viewer.pk != participant.user_id:
-        AccessLog.objects.create(
-            participant=participant,
-            viewer=viewer,
-            viewer_name=str(viewer),
-            what="your private notes (what helps you take part, support contact, wellbeing)",
-        )
+    access_log_record(participant=participant, viewer=viewer, kind=AccessLog.Kind.PRIVATE_NOTES)
     return {name: getattr(participant, name) or "" for name in Participant.PRIVATE_FIELDS}
 
 

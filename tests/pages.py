@@ -421,12 +421,21 @@ PAGES = [
         method="post",
     ),
     Page("participants:my_data", signed_in(404, member=200), kwargs=member_profile, device=PHONE),
-    # Data rights: the person, or their organisation's coordinators for them.
+    # Data rights: the person, or the coordinators named on their projects
+    # (the private-notes rule); an organisation admin only on the person's
+    # written-down request; nobody else, not even the organisation's other
+    # coordinators (tests/participants/test_data_rights.py).
     Page(
         "participants:export",
-        signed_in(404, member=200, coordinator=200, admin=200),
+        signed_in(404, member=200, coordinator=200),
         kwargs=lambda world: {"pk": world.membership.participant.pk, "fmt": "json"},
         html=False,
+    ),
+    Page(
+        "participants:export_on_request",
+        signed_in(404, admin=200),
+        kwargs=member_profile,
+        edit=True,
     ),
     Page(
         "participants:erase",
