@@ -391,3 +391,15 @@ def test_the_json_has_no_python_reprs_and_times_in_the_organisations_zone(
     assert starts.utcoffset() == datetime.timedelta(hours=9)
     assert data["money"]["limit"] == "£12.50"
     assert data["consent"][0]["recorded_on_your_behalf"] is False
+
+
+def test_who_has_looked_shows_times_in_the_organisations_zone(world, jo, client_for):
+    import zoneinfo
+
+    world.org.timezone = "Asia/Tokyo"
+    world.org.save(update_fields=["timezone"])
+    client_for(world, "coordinator").get(export_url(jo, "csv"))
+    logged = AccessLog.objects.get(participant=jo, kind=AccessLog.Kind.EXPORT_CSV)
+
+    tokyo = logged.created_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert f"at {tokyo:%H:%M}." in who_has_looked(world, client_for, jo)
