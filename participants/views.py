@@ -370,7 +370,10 @@ class DataRightsMixin(PermissionRequiredMixin):
         )
         content_type = "application/json" if fmt == "json" else "text/csv"
         response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="coprod-my-data.{fmt}"'
+        # A neutral name for staff: a download folder should not list whose data it holds.
+        mine = self.participant.user_id == self.request.user.pk
+        name = "coprod-my-data" if mine else f"coprod-data-person-{self.participant.pk}"
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
         return response
 
 

@@ -234,7 +234,9 @@ def test_an_admin_downloads_only_for_a_request_they_write_down(world, jo, client
     request = "Jo phoned on 3 March and asked for a copy of everything."
     response = client.post(on_request_url(jo), {"fmt": "json", "on_request": request})
 
-    assert response["Content-Disposition"] == 'attachment; filename="coprod-my-data.json"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="coprod-data-person-{jo.pk}.json"'
+    )
     assert json.loads(response.content)["profile"]["full_name"] == "Jo Bloggs"
     logged = AccessLog.objects.get(viewer=admin)
     assert (logged.kind, logged.on_request) == (AccessLog.Kind.EXPORT_JSON, request)
@@ -403,3 +405,32 @@ def test_who_has_looked_shows_times_in_the_organisations_zone(world, jo, client_
 
     tokyo = logged.created_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
     assert f"at {tokyo:%H:%M}." in who_has_looked(world, client_for, jo)
+
+
+@pytest.mark.parametrize(
+    ("role", "export", "on_request", "erase"),
+    [
+        ("member", True, False, True),
+        ("coordinator", True, False, True),  # named on Jo's project
+        ("unnamed_coordinator", False, False, False),
+        ("admin", False, True, True),  # erasure only with the request written down
+        ("finance", False, False, False),
+        ("other_coordinator", False, False, False),
+        ("funder", False, False, False),
+        ("co_lead", False, False, False),
+        ("no_role", False, False, False),
+    ],
+)
+def test_data_rights_rules(world, jo, unnamed_coordinator, role, export, on_request, erase):
+    user = User.objects.get(pk=world.users[role].pk)
+    assert user.has_perm("participants.export_data", jo) is export
+    assert user.has_perm("participants.export_data_on_request", jo) is on_request
+    assert user.has_perm("participants.erase_data", jo) is erase
+
+
+def test_a_coordinator_who_is_no_longer_named_loses_the_download(world, jo):
+    world.membership.status = "left"
+    world.membership.save()
+    coordinator = User.objects.get(pk=world.users["coordinator"].pk)
+    assert not coordinator.has_perm("participants.export_data", jo)
+    assert not coordinator.has_perm("participants.erase_data", jo)
