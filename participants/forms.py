@@ -160,13 +160,12 @@ class BreakForm(forms.Form):
     )
 
 
-def request_field(participant: Participant) -> forms.CharField:
+def request_field(participant: Participant, *, example: str, after: str) -> forms.CharField:
     """The person's request, in the words of the member of staff acting on it."""
     name = participant.preferred_name
     return forms.CharField(
         label=f"What did {name} ask for, and when?",
-        help_text=f"For example: “{name} phoned on 3 March and asked for a copy of everything.” "
-        f"{name} can read what you write here.",
+        help_text=f"For example: “{name} phoned on 3 March and {example}.” {after}",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": f"Write down what {name} asked for, and when."},
@@ -184,7 +183,12 @@ class EraseForm(forms.Form):
     def __init__(self, *args, participant: Participant, by_staff: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if by_staff:
-            self.fields = {"on_request": request_field(participant), **self.fields}
+            field = request_field(
+                participant,
+                example="asked us to erase everything",
+                after="It is kept with the record that their data was erased.",
+            )
+            self.fields = {"on_request": field, **self.fields}
 
 
 class ExportOnRequestForm(forms.Form):
@@ -199,7 +203,12 @@ class ExportOnRequestForm(forms.Form):
 
     def __init__(self, *args, participant: Participant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {"on_request": request_field(participant), **self.fields}
+        field = request_field(
+            participant,
+            example="asked for a copy of everything",
+            after=f"{participant.preferred_name} can read what you write here.",
+        )
+        self.fields = {"on_request": field, **self.fields}
 
 
 class OrganisationProjectMixin:
