@@ -8,27 +8,46 @@ law requires, and remove the rest), so erasure reaches everywhere:
     register(section="payments", export=my_export, erase=my_erase)
 """
 
-import csv
-import io
+import datetime
 import json
 import secrets
-from collections.abc import Callable
+import zoneinfo
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
-from participants.models import AccessLog, ConsentRecord, Participant
+from coprod.accounts.models import User
+from coprod.csv_safe import csv_text
+from participants import services
+from participants.models import (
+    CONTRIBUTE_AREAS,
+    AccessLog,
+    ConsentRecord,
+    ContactTime,
+    MeetingTime,
+    Participant,
+)
+from participants.phones import phone_for_display
 
 
 @dataclass(frozen=True)
 class Holder:
     section: str
-    export: Callable  # (participant) -> JSON-able data
+    # (participant) -> a dict or a list of dicts of plain values: text, numbers,
+    # True/False, None, dates, aware datetimes, and lists of those (or of dicts).
+    # Choices go in as their labels and money as pounds ("£4.50"): the export
+    # shows what it is given.
+    export: Callable
     erase: Callable | None  # (participant) -> None, inside the erasure transaction
 
 
 HOLDERS: list[Holder] = []
+
+FORMATS = {"csv": AccessLog.Kind.EXPORT_CSV, "json": AccessLog.Kind.EXPORT_JSON}
 
 
 def register(*, section: str, export: Callable, erase: Callable | None = None) -> None:
@@ -44,33 +63,109 @@ def data_export(participant: Participant) -> dict:
     return {holder.section: holder.export(participant) for holder in ordered}
 
 
+def _json_value(zone: zoneinfo.ZoneInfo) -> Callable:
+    def convert(value):
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value, zone).isoformat(timespec="seconds")
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        # Anything else would come out as a Python repr: refuse it, so a
+        # new holder is caught by the tests rather than by the person.
+        raise TypeError(f"Cannot put {type(value).__name__} in a data export")
+
+    return convert
+
+
 def data_export_json(participant: Participant) -> str:
-    return json.dumps(data_export(participant), indent=2, ensure_ascii=False, default=str)
+    """The export as JSON: dates ISO 8601, times in the organisation's time zone."""
+    return json.dumps(
+        data_export(participant),
+        indent=2,
+        ensure_ascii=False,
+        default=_json_value(participant.organisation.zone),
+    )
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _plain(value, zone: zoneinfo.ZoneInfo) -> str:
+    """One value as a person would write it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return dateformat.format(timezone.localtime(value, zone), "l j F Y, H:i")
+    if isinstance(value, datetime.date):
+        return dateformat.format(value, "l j F Y")
+    if isinstance(value, list | tuple):
+        return "; ".join(_plain(item, zone) for item in value)
+    if isinstance(value, str | int | float | Decimal):
+        return str(value)
+    raise TypeError(f"Cannot put {type(value).__name__} in a data export")
+
+
+def _csv_rows(section: str, item: str, record: dict, zone) -> Iterator[list[str]]:
+    for key, value in record.items():
+        if isinstance(value, list) and any(isinstance(entry, dict) for entry in value):
+            for number, entry in enumerate(value, start=1):
+                sub_item = f"{item}, {_label(key)} {number}" if item else f"{_label(key)} {number}"
+                yield from _csv_rows(section, sub_item, entry, zone)
+        else:
+            yield [_label(section), item, _label(key), _plain(value, zone)]
 
 
 def data_export_csv(participant: Participant) -> str:
-    """One row per fact: section, item, field, value (a spreadsheet opens it as it is)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "item", "field", "value"])
+    """One row per fact: section, item, detail, value, in plain words and local time.
+
+    Every cell goes through the formula guard, so a name like "=HYPERLINK(...)"
+    is text in a spreadsheet, never a formula.
+    """
+    zone = participant.organisation.zone
+    rows = []
     for section, data in data_export(participant).items():
-        rows = data if isinstance(data, list) else [data]
-        for number, row in enumerate(rows, start=1):
-            for field, value in row.items():
-                if isinstance(value, list):
-                    value = "; ".join(str(v) for v in value)
-                writer.writerow([section, number, field, "" if value is None else value])
-    return out.getvalue()
+        if isinstance(data, list):
+            for number, record in enumerate(data, start=1):
+                rows.extend(_csv_rows(section, str(number), record, zone))
+        else:
+            rows.extend(_csv_rows(section, "", data, zone))
+    return csv_text(["Section", "Item", "Detail", "Value"], rows)
 
 
 @transaction.atomic
-def participant_erase(*, participant: Participant, by) -> Participant:
+def data_export_file(*, participant: Participant, by: User, fmt: str, on_request: str = "") -> str:
+    """Return the whole export as CSV or JSON; a download by staff is logged first.
+
+    The log row is in the same transaction as the read, so staff never take
+    a copy the person cannot see on "Who has looked".
+    """
+    if fmt not in FORMATS:
+        raise ValidationError({"fmt": "Choose a spreadsheet (CSV) or JSON."})
+    services.access_log_record(
+        participant=participant, viewer=by, kind=FORMATS[fmt], on_request=on_request
+    )
+    return data_export_csv(participant) if fmt == "csv" else data_export_json(participant)
+
+
+@transaction.atomic
+def participant_erase(
+    *, participant: Participant, by: User | None, on_request: str = ""
+) -> Participant:
     """Remove or anonymise the person's data everywhere; keep what law requires.
 
     The participant row stays as an anonymous "Former member" with a
     pseudonym, so counts and (later) payment records still add up. Their
-    login goes too, unless it also serves a staff or funder role.
+    login goes too, unless it also serves a staff or funder role. Staff
+    erase only on the person's request, written down in `on_request`; that
+    record outlives the erasure, as the one row left in their access log.
     """
+    by_staff = by is not None and by.pk != participant.user_id
+    if by_staff and not on_request.strip():
+        raise ValidationError({"on_request": "Write down what they asked for, and when."})
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.erased_at:
         return participant
@@ -81,6 +176,10 @@ def participant_erase(*, participant: Participant, by) -> Participant:
     participant.pseudonym = participant.pseudonym or f"P-{secrets.token_hex(4).upper()}"
     participant.erased_at = timezone.now()
     participant.save(update_fields=["pseudonym", "erased_at", "updated_at"])
+    if by_staff:
+        services.access_log_record(
+            participant=participant, viewer=by, kind=AccessLog.Kind.ERASURE, on_request=on_request
+        )
     return participant
 
 
@@ -105,8 +204,22 @@ PROFILE_FIELDS = [
 
 
 def export_profile(participant):
+    choice_labels = {
+        "meeting_times": dict(MeetingTime.choices),
+        "contact_times": dict(ContactTime.choices),
+        "contribute_areas": dict(CONTRIBUTE_AREAS),
+    }
     data = {"organisation": participant.organisation.name}
-    data |= {name: getattr(participant, name) for name in PROFILE_FIELDS}
+    for name in PROFILE_FIELDS:
+        field = Participant._meta.get_field(name)
+        if field.choices:
+            data[name] = getattr(participant, f"get_{name}_display")()
+        elif name in choice_labels:
+            labels = choice_labels[name]
+            data[name] = [labels.get(code, code) for code in getattr(participant, name) or []]
+        else:
+            data[name] = getattr(participant, name)
+    data["phone"] = phone_for_display(participant.phone)
     data["assets"] = [f"{tag.get_kind_display()}: {tag.name}" for tag in participant.assets.all()]
     data["login_email"] = participant.user.email if participant.user_id else None
     return data
@@ -140,7 +253,12 @@ def export_consents(participant):
 
 def export_access_log(participant):
     return [
-        {"who": e.viewer_name, "when": e.created_at, "what": e.what}
+        {
+            "who": e.viewer_name,
+            "when": e.created_at,
+            "what": e.get_kind_display(),
+            "what_they_noted_you_asked_for": e.on_request,
+        }
         for e in AccessLog.objects.filter(participant=participant)
     ]
 
@@ -174,4 +292,4 @@ def erase_consents_and_log(participant):
 register(section="profile", export=export_profile, erase=erase_profile)
 register(section="projects", export=export_memberships, erase=erase_memberships)
 register(section="consent", export=export_consents, erase=erase_consents_and_log)
-register(section="who_looked_at_private_notes", export=export_access_log)
+register(section="who_has_looked", export=export_access_log)

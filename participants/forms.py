@@ -161,11 +161,55 @@ class BreakForm(forms.Form):
     )
 
 
+def request_field(participant: Participant, *, example: str, after: str) -> forms.CharField:
+    """The person's request, in the words of the member of staff acting on it."""
+    name = participant.preferred_name
+    return forms.CharField(
+        label=f"What did {name} ask for, and when?",
+        help_text=f"For example: “{name} phoned on 3 March and {example}.” {after}",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": f"Write down what {name} asked for, and when."},
+    )
+
+
 class EraseForm(forms.Form):
+    """Confirm an erasure; staff also write down the request they act on."""
+
     confirm = forms.BooleanField(
         label="I understand this cannot be undone",
         error_messages={"required": "Tick the box to confirm."},
     )
+
+    def __init__(self, *args, participant: Participant, by_staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if by_staff:
+            field = request_field(
+                participant,
+                example="asked us to erase everything",
+                after="It is kept with the record that their data was erased.",
+            )
+            self.fields = {"on_request": field, **self.fields}
+
+
+class ExportOnRequestForm(forms.Form):
+    """An admin downloads someone's data only for a request they write down."""
+
+    fmt = forms.ChoiceField(
+        label="Which copy",
+        choices=[("csv", "A spreadsheet (CSV)"), ("json", "JSON, for computers")],
+        initial="csv",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, participant: Participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = request_field(
+            participant,
+            example="asked for a copy of everything",
+            after=f"{participant.preferred_name} can read what you write here.",
+        )
+        self.fields = {"on_request": field, **self.fields}
 
 
 class OrganisationProjectMixin:

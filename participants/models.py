@@ -393,7 +393,17 @@ class ProjectMembership(models.Model):
 
 
 class AccessLog(models.Model):
-    """One time a member of staff opened someone's private notes. Never edited."""
+    """One time a member of staff read or acted on someone's data. Never edited.
+
+    The person sees every row on "Who has looked", in the words of `Kind`.
+    """
+
+    class Kind(models.TextChoices):
+        PRIVATE_NOTES = "private_notes", "looked at your private notes"
+        EXPORT_CSV = "export_csv", "downloaded all your data (as a spreadsheet, CSV)"
+        EXPORT_JSON = "export_json", "downloaded all your data (as JSON, for computers)"
+        ERASURE = "erasure", "erased your data"
+        MEETING_NEEDS = "meeting_needs", "read what you said you need for"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="access_log"
@@ -404,15 +414,24 @@ class AccessLog(models.Model):
     viewer_name = models.CharField(
         max_length=150, help_text="Kept so the record still reads if the login is removed."
     )
-    what = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRIVATE_NOTES)
+    detail = models.CharField(
+        max_length=200, blank=True, help_text="Which one, for example which meeting."
+    )
+    on_request = models.TextField(
+        "what the person asked for, and when",
+        blank=True,
+        help_text="Written by the member of staff when they act on the person's request.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.viewer_name} read {self.what} of {self.participant} at {self.created_at}"
+        return (
+            f"{self.viewer_name}: {self.get_kind_display()} ({self.participant}, {self.created_at})"
+        )
 
 
 class ConsentTopic(models.TextChoices):

@@ -1,7 +1,7 @@
 import rules
 
 from coprod.accounts.models import StaffRole
-from coprod.accounts.rules import is_org_coordinator
+from coprod.accounts.rules import is_org_admin, is_org_coordinator
 from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
 from participants.models import ProjectMembership
 from participants.selectors import participant_profiles_for
@@ -92,6 +92,27 @@ acts_for_named = (
 )
 rules.add_perm("participants.act_for_private_notes", acts_for_named)
 rules.add_perm("participants.act_for_communication_needs", acts_for_named)
-# Data rights: the person, or a coordinator acting on their request.
-rules.add_perm("participants.export_data", is_self | is_their_organisations_coordinator)
-rules.add_perm("participants.erase_data", is_self | is_their_organisations_coordinator)
+
+
+@rules.predicate
+def administers_their_organisation(user, participant):
+    """Hold the admin role in the organisation the person belongs to."""
+    return participant is not None and is_org_admin(user, participant.organisation)
+
+
+# Data rights go to the people who may read the private notes the export
+# holds: the person, and the coordinators named on their current projects.
+# Every staff download is logged for the person to see on "Who has looked".
+rules.add_perm("participants.export_data", is_self | coordinates_one_of_their_projects)
+# An organisation admin who is not named on the person's projects downloads
+# only on the person's request, written down first and shown to the person.
+rules.add_perm(
+    "participants.export_data_on_request",
+    administers_their_organisation & ~is_self & ~coordinates_one_of_their_projects,
+)
+# Erasure: the person, a named coordinator or their organisation's admin;
+# staff always write down the request (participant_erase refuses without it).
+rules.add_perm(
+    "participants.erase_data",
+    is_self | coordinates_one_of_their_projects | administers_their_organisation,
+)

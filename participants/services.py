@@ -76,36 +76,34 @@ def private_notes_update(
 
 
 @transaction.atomic
+def access_log_record(
+    *, participant: Participant, viewer: User, kind: str, on_request: str = ""
+) -> AccessLog | None:
+    """Write down that staff read or acted on the person's data; their own reads are not.
+
+    Call it inside the transaction that reads or changes the data, so
+    nothing is seen or done without the trace the person sees.
+    """
+    if viewer.pk == participant.user_id:
+        return None
+    return AccessLog.objects.create(
+        participant=participant,
+        viewer=viewer,
+        viewer_name=str(viewer)[:150],
+        kind=kind,
+        on_request=on_request.strip(),
+    )
+
+
+@transaction.atomic
 def private_notes_read(*, participant: Participant, viewer: User) -> dict[str, str]:
     """Return the private notes; a read by anyone but the person is logged first.
 
     The log row is written in the same transaction as the read, so there is
     no way to see the notes without leaving a trace the member can see.
     """
-    if viewer.pk != participant.user_id:
-        AccessLog.objects.create(
-            participant=participant,
-            viewer=viewer,
-            viewer_name=str(viewer),
-            what="your private notes (what helps you take part, support contact, wellbeing)",
-        )
+    access_log_record(participant=participant, viewer=viewer, kind=AccessLog.Kind.PRIVATE_NOTES)
     return {name: getattr(participant, name) or "" for name in Participant.PRIVATE_FIELDS}
-
-
-@transaction.atomic
-def data_export_logged(*, participant: Participant, viewer: User) -> None:
-    """Write down a download of all someone's data by anyone but them, before it is made.
-
-    The download holds their private notes and what they said they need for
-    meetings, so it leaves the same trace on "Who has looked" as reading them.
-    """
-    if viewer.pk != participant.user_id:
-        AccessLog.objects.create(
-            participant=participant,
-            viewer=viewer,
-            viewer_name=str(viewer),
-            what="all your data as a download, with your private notes and meeting needs",
-        )
 
 
 @transaction.atomic

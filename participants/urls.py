@@ -53,5 +53,10 @@ urlpatterns = [
         name="consent_change_for",
     ),
     path("people/<int:pk>/data.<str:fmt>", views.DataExportView.as_view(), name="export"),
+    path(
+        "people/<int:pk>/data/on-request/",
+        views.DataExportOnRequestView.as_view(),
+        name="export_on_request",
+    ),
     path("people/<int:pk>/erase/", views.EraseView.as_view(), name="erase"),
 ]

@@ -13,7 +13,7 @@ from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
 from coprod.formerrors import add_service_errors, run_service
 from participants import invitations, services
-from participants.data_rights import data_export_csv, data_export_json, participant_erase
+from participants.data_rights import FORMATS, data_export_file, participant_erase
 from participants.forms import (
     AcceptForm,
     AddOnBehalfForm,
@@ -23,6 +23,7 @@ from participants.forms import (
     ContactForm,
     CreditForm,
     EraseForm,
+    ExportOnRequestForm,
     InviteForm,
     JoinCodeForm,
     MembershipForm,
@@ -351,10 +352,29 @@ class MyDataView(OwnProfileMixin, TemplateView):
 
 
 class DataRightsMixin(PermissionRequiredMixin):
+    """Someone's whole data: anyone logged in who may not act on it gets 404."""
+
     def get_permission_object(self):
         if not hasattr(self, "participant"):
             self.participant = participant_get_for_data_rights(self.request.user, self.kwargs["pk"])
         return self.participant
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise Http404
+        return super().handle_no_permission()
+
+    def download(self, fmt: str, on_request: str = "") -> HttpResponse:
+        body = data_export_file(
+            participant=self.participant, by=self.request.user, fmt=fmt, on_request=on_request
+        )
+        content_type = "application/json" if fmt == "json" else "text/csv"
+        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+        # A neutral name for staff: a download folder should not list whose data it holds.
+        mine = self.participant.user_id == self.request.user.pk
+        name = "coprod-my-data" if mine else f"coprod-data-person-{self.participant.pk}"
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response
 
 
 class DataExportView(DataRightsMixin, View):
@@ -363,16 +383,27 @@ class DataExportView(DataRightsMixin, View):
     permission_required = "participants.export_data"
 
     def get(self, request, *args, **kwargs):
-        participant = self.get_permission_object()
-        fmt = kwargs["fmt"]
-        if fmt not in ("json", "csv"):
+        self.get_permission_object()
+        if kwargs["fmt"] not in FORMATS:
             raise Http404
-        services.data_export_logged(participant=participant, viewer=request.user)
-        body = data_export_json(participant) if fmt == "json" else data_export_csv(participant)
-        content_type = "application/json" if fmt == "json" else "text/csv"
-        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="coprod-my-data.{fmt}"'
-        return response
+        return self.download(kwargs["fmt"])
+
+
+class DataExportOnRequestView(DataRightsMixin, FormView):
+    """An organisation admin writes down the person's request, then downloads their data."""
+
+    permission_required = "participants.export_data_on_request"
+    template_name = "participants/export_on_request.html"
+    form_class = ExportOnRequestForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "participant": self.get_permission_object()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(participant=self.participant, **kwargs)
+
+    def form_valid(self, form):
+        return self.download(form.cleaned_data["fmt"], form.cleaned_data["on_request"])
 
 
 class EraseView(DataRightsMixin, FormView):
@@ -382,16 +413,32 @@ class EraseView(DataRightsMixin, FormView):
     template_name = "participants/erase_confirm.html"
     form_class = EraseForm
 
+    def is_self(self) -> bool:
+        return self.get_permission_object().user_id == self.request.user.pk
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "participant": self.get_permission_object(),
+            "by_staff": not self.is_self(),
+        }
+
     def get_context_data(self, **kwargs):
-        participant = self.get_permission_object()
         return super().get_context_data(
-            participant=participant, is_self=participant.user_id == self.request.user.pk, **kwargs
+            participant=self.get_permission_object(), is_self=self.is_self(), **kwargs
         )
 
     def form_valid(self, form):
-        participant = self.get_permission_object()
-        is_self = participant.user_id == self.request.user.pk
-        erased = participant_erase(participant=participant, by=self.request.user)
+        is_self = self.is_self()
+        try:
+            erased = participant_erase(
+                participant=self.participant,
+                by=self.request.user,
+                on_request=form.cleaned_data.get("on_request", ""),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
         if is_self:
             logout(self.request)
             return render(self.request, "participants/erased.html", {"pseudonym": erased.pseudonym})

@@ -2,7 +2,8 @@
 tied to the person's pseudonym; bank details, benefits and descriptions go."""
 
 from participants.data_rights import register
-from payments.models import BenefitsAndLimit, Claim, PaymentChoice
+from payments.models import Benefit, BenefitsAndLimit, Claim, PaymentChoice
+from payments.money import pounds
 
 
 def export_money(participant):
@@ -12,13 +13,19 @@ def export_money(participant):
         "how_paid": choice.get_method_display() if choice else "",
         "voucher_reason": choice.voucher_reason if choice else "",
         "bank_account": choice.account_masked if choice else "",
-        "benefits": benefits.benefits if benefits else [],
-        "limit_pence": benefits.limit_pence if benefits else None,
+        "benefits": [dict(Benefit.choices).get(code, code) for code in benefits.benefits]
+        if benefits
+        else [],
+        "limit": pounds(benefits.limit_pence)
+        if benefits and benefits.limit_pence is not None
+        else "",
+        "limit_period": benefits.get_period_display() if benefits else "",
         "claims": [
             {
                 "date": c.work_date,
+                "for": c.get_kind_display(),
                 "what": c.description or c.get_expense_display(),
-                "amount_pence": c.amount_pence,
+                "amount": pounds(c.amount_pence),
                 "status": c.get_status_display(),
                 "paid_on": c.paid_on,
             }

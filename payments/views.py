@@ -13,11 +13,11 @@ from django.views.generic import FormView, TemplateView, View
 
 from coprod.accounts.models import Organisation
 from coprod.accounts.permissions import PermissionRequiredMixin
+from coprod.csv_safe import stream_csv
 from coprod.formerrors import add_service_errors, run_service
 from participants.models import ProjectMembership
 from participants.views import OwnProfileMixin
 from payments import services
-from payments.csv_safe import stream_csv
 from payments.forms import (
     ApproveForm,
     BenefitsForm,

@@ -439,13 +439,17 @@ def meeting_needs_read(
     """
     needs = {invitee.pk: invitee.needs for invitee in invitees if invitee.needs}
     day = date_format(in_zone(meeting.starts_at, meeting.project.organisation.zone), "j F Y")
-    what = f"what you need for the meeting on {day}"
+    detail = f"the meeting on {day}"
     title = f" ({meeting.title})"
-    if len(what) + len(title) <= AccessLog._meta.get_field("what").max_length:
-        what += title
+    if len(detail) + len(title) <= AccessLog._meta.get_field("detail").max_length:
+        detail += title
     AccessLog.objects.bulk_create(
         AccessLog(
-            participant_id=invitee.participant_id, viewer=viewer, viewer_name=str(viewer), what=what
+            participant_id=invitee.participant_id,
+            viewer=viewer,
+            viewer_name=str(viewer)[:150],
+            kind=AccessLog.Kind.MEETING_NEEDS,
+            detail=detail,
         )
         for invitee in invitees
         if invitee.pk in needs and invitee.participant.user_id != viewer.pk

@@ -129,10 +129,6 @@ MEMBERS_ONLY = each(MEMBERS, 200)
 # Anyone who coordinates an organisation (the venue library, the people list).
 ANY_COORDINATOR = {**each(A_COORDINATORS, 200), "other_coordinator": 200}
 VENUE_KEEPERS = ANY_COORDINATOR
-# Pending privacy fixes, named where a row expects their answer.
-PENDING_DATA_RIGHTS = (
-    "pending: staff export/erase only for coordinators named on one of the person's projects"
-)
 
 
 PAGES = [
@@ -442,14 +438,21 @@ PAGES = [
         method="post",
     ),
     Page("participants:my_data", signed_in(404, member=200), kwargs=member_profile, device=PHONE),
-    # Data rights: the person, or a coordinator named on one of their projects
-    # for them; not a coordinator of the organisation who is not.
+    # Data rights: the person, or the coordinators named on their projects
+    # (the private-notes rule); an organisation admin only on the person's
+    # written-down request; nobody else, not even the organisation's other
+    # coordinators (tests/participants/test_data_rights.py).
     Page(
         "participants:export",
-        signed_in(404, member=200, coordinator=200, admin=200),
+        signed_in(404, member=200, coordinator=200),
         kwargs=lambda world: {"pk": world.membership.participant.pk, "fmt": "json"},
         html=False,
-        pending={"unnamed_coordinator": PENDING_DATA_RIGHTS},
+    ),
+    Page(
+        "participants:export_on_request",
+        signed_in(404, admin=200),
+        kwargs=member_profile,
+        edit=True,
     ),
     Page(
         "participants:erase",
@@ -458,7 +461,6 @@ PAGES = [
         device=PHONE,
         edit=True,
         browser_role="member",
-        pending={"unnamed_coordinator": PENDING_DATA_RIGHTS},
     ),
     # The people list and adding people: coordinators and admins of any organisation.
     Page("participants:people", signed_in(403, **ANY_COORDINATOR)),

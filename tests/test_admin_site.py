@@ -4,13 +4,6 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.contrib import admin
 from django.contrib.admin.helpers import flatten_fieldsets
 from django.db import models
@@ -23,44 +16,16 @@ from payments.models import BenefitsAndLimit, PaymentChoice
 from projects.models import Invitee
 from tests.factories import PASSWORD, UserFactory
 from tests.test_page_structure import Outline
+from tests.two_step import (
+    ADMIN,
+    current_code,
+    log_in_by_password,
+    log_in_with_two_steps,
+    operator,
+    with_authenticator,
+)
 
 pytestmark = pytest.mark.django_db
-
-ADMIN = "/admin/"
-
-
-@pytest.fixture(autouse=True)
-def _codes_stay_valid_across_a_period_boundary(settings):
-    # A code made just before the 30-second period turns is still accepted just after.
-    settings.MFA_TOTP_TOLERANCE = 1
-
-
-def current_code(secret: str) -> str:
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
-
-
-def operator(**extra) -> object:
-    """Someone who runs the installation: staff and superuser on the admin site."""
-    return UserFactory(is_staff=True, is_superuser=True, **extra)
-
-
-def with_authenticator(user) -> str:
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
-
-
-def log_in_by_password(client, user, next_url=ADMIN):
-    return client.post(
-        reverse("account_login"), {"login": user.email, "password": PASSWORD, "next": next_url}
-    )
-
-
-def log_in_with_two_steps(client, user, secret: str, next_url=ADMIN):
-    response = log_in_by_password(client, user, next_url)
-    assert response["Location"] == reverse("mfa_authenticate")
-    return client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
 
 
 def path_of(response) -> str:

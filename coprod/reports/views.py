@@ -11,12 +11,12 @@ from django.views.generic import FormView, TemplateView, View
 from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import organisation_ids_for
+from coprod.csv_safe import stream_csv
 from coprod.formerrors import run_service
 from coprod.reports import selectors, services, suppression
 from coprod.reports.forms import FunderAccessForm, PeriodForm
 from coprod.reports.models import ReportEvent
 from coprod.reports.templatetags.report_figures import figure_text
-from payments.csv_safe import stream_csv
 from projects.models import FunderGrant, Project
 from projects.selectors import active_funder_grants, projects_reportable_by
 from projects.views import PostActionView

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from coprod.csv_safe import safe_cell
 from payments import services
-from payments.csv_safe import safe_cell
 from payments.models import Claim, Fact, LedgerEntry, PaymentChoice, RateBasis
 from payments.money import pence_for_time, pence_from_pounds, period_bounds, tax_year_bounds
 from projects import meeting_services

@@ -155,7 +155,8 @@ def test_a_named_coordinator_reading_needs_is_logged_once_and_the_member_sees_it
     assert "A quiet room to rest in" in page.content.decode()
     entry = AccessLog.objects.get(participant=jo)
     assert entry.viewer == world.users["coordinator"]
-    assert entry.what.startswith("what you need for the meeting on ")
+    assert entry.kind == AccessLog.Kind.MEETING_NEEDS
+    assert entry.detail.startswith("the meeting on ")
     # Only people who said something: Sam and the others said nothing, so nothing was read.
     assert AccessLog.objects.count() == 1
     day = timezone.localtime(world.meeting.starts_at, world.org.zone)
@@ -164,7 +165,7 @@ def test_a_named_coordinator_reading_needs_is_logged_once_and_the_member_sees_it
         .get(reverse("participants:access_log", kwargs={"pk": jo.pk}))
         .content.decode()
     )
-    assert f"read what you need for the meeting on {day:%-d %B %Y}" in log
+    assert f"read what you said you need for the meeting on {day:%-d %B %Y}" in log
     assert str(world.users["coordinator"]) in log
 
 
