@@ -496,6 +496,13 @@ PAGES = [
         signed_in(404, coordinator=200, admin=200),
         kwargs=member_profile,
     ),
+    # A new code for someone whose invitation is waiting (Robin): the same people.
+    Page(
+        "participants:invitation_renew",
+        signed_in(404, coordinator=200, admin=200),
+        kwargs=lambda world: {"pk": world.invitation.participant.pk},
+        edit=True,
+    ),
     Page(
         "reports:list",
         signed_in(200, member=403, no_role=403, co_lead=403),

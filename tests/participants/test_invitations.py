@@ -64,7 +64,9 @@ def test_the_same_person_cannot_be_invited_twice(world):
 def test_a_phone_invitation_is_accepted_by_code_and_the_person_gives_an_email(world, client):
     invitation, code = invite(world, email="", phone="07911 123456")
 
-    response = client.post(reverse("participants:join"), {"code": f"{code[:3]} {code[3:]}"})
+    response = client.post(
+        reverse("participants:join"), {"contact": "07911 123456", "code": f"{code[:3]} {code[3:]}"}
+    )
     assert response["Location"] == invitation.get_absolute_url()
     response = client.post(
         invitation.get_absolute_url(), {"preferred_name": "Sky", "email": "sky@example.org"}
@@ -82,7 +84,9 @@ def test_a_used_code_cannot_be_used_again(world, client):
     client.post(invitation.get_absolute_url(), {"preferred_name": "Sky"})
     client.logout()
 
-    response = client.post(reverse("participants:join"), {"code": code})
+    response = client.post(
+        reverse("participants:join"), {"contact": "sky@example.org", "code": code}
+    )
     assert "already been used" in response.content.decode()
     page = client.get(invitation.get_absolute_url())
     assert "already been used" in page.content.decode()
@@ -101,7 +105,9 @@ def test_an_expired_invitation_says_so_and_saves_nothing(world, client):
 
 def test_a_wrong_code_is_explained_next_to_the_field(world, client):
     invite(world)
-    response = client.post(reverse("participants:join"), {"code": "000000"})
+    response = client.post(
+        reverse("participants:join"), {"contact": "sky@example.org", "code": "000000"}
+    )
     html = response.content.decode()
     assert re.search(r'href="#id_code"', html)
 
