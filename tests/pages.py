@@ -333,6 +333,15 @@ PAGES = [
         html=False,
         method="post",
     ),
+    # The claimant's own voucher code, by a button (POST) only. The world's
+    # claim has no code yet, so the claimant is sent back to the claim page.
+    Page(
+        "payments:voucher_code",
+        signed_in(404, member=REDIRECT, coordinator=403, admin=403, finance=403),
+        kwargs=lambda world: {"pk": world.claim.pk},
+        html=False,
+        method="post",
+    ),
     Page(
         "payments:reject",
         signed_in(404, member=403, coordinator=REDIRECT, admin=REDIRECT, finance=403),
