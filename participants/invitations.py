@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from coprod.throttles import Limit
@@ -66,6 +67,18 @@ def code_digest(code: str) -> str:
     return hmac.new(key, f"invitation:{normalised}".encode(), hashlib.sha256).hexdigest()
 
 
+def link_token_hash(token: str) -> str:
+    """The hash of a link's secret: only this is stored (the secret has 256 random bits)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_link(invitation: Invitation) -> None:
+    # The link exists only on this object, to be sent or shown now.
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = link_token_hash(token)
+    invitation.link = reverse("participants:accept", kwargs={"token": token})
+
+
 def _new_code() -> tuple[str, str]:
     for _ in range(20):
         code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
@@ -86,7 +99,11 @@ def open_invitations():
 def invitation_create(
     *, organisation, by, preferred_name: str, email: str = "", phone: str = "", project=None
 ) -> tuple[Invitation, str]:
-    """Invite someone by email or phone. Returns the invitation and its code (shown once)."""
+    """Invite someone by email or phone. Returns the invitation and its code (shown once).
+
+    The invitation's `link` is set on the returned object only: the database
+    keeps hashes of the link's secret and of the code, never either itself.
+    """
     errors = {}
     preferred_name = (preferred_name or "").strip()
     email = (email or "").strip().lower()
@@ -134,16 +151,17 @@ def invitation_create(
             participant=participant, project=project, by=by, status=ProjectMembership.Status.INVITED
         )
     code, digest = _new_code()
-    invitation = Invitation.objects.create(
+    invitation = Invitation(
         participant=participant,
         project=project,
         email=email,
         phone=phone,
-        token=secrets.token_urlsafe(32),
         code_digest=digest,
         created_by=by,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
+    _new_link(invitation)
+    invitation.save()
     if email:
         transaction.on_commit(lambda: _send_invitation_email(invitation, code))
     return invitation, code
@@ -162,7 +180,9 @@ def _send_invitation_email(invitation: Invitation, code: str) -> None:
 def invitation_find(*, token: str) -> Invitation:
     """Find an invitation by its link, or say plainly why it cannot be used."""
     invitation = (
-        Invitation.objects.filter(token=token).select_related("participant").first()
+        Invitation.objects.filter(token_hash=link_token_hash(token))
+        .select_related("participant")
+        .first()
         if token
         else None
     )
@@ -268,11 +288,25 @@ def invitation_wrong_code_record(*, invitations: list[Invitation]) -> None:
 
 
 @transaction.atomic
+def invitation_link_issue(*, invitation: Invitation) -> Invitation:
+    """Give the invitation a new link (on the returned object); the old link stops working.
+
+    Called once someone has typed the right code, to take them on to the
+    accept page: the emailed link is replaced by this one.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _new_link(invitation)
+    invitation.save(update_fields=["token_hash", "updated_at"])
+    return invitation
+
+
+@transaction.atomic
 def invitation_code_renew(*, invitation: Invitation, by) -> tuple[Invitation, str]:
-    """Give a waiting invitation a new code and 14 more days; the old code stops working.
+    """Give a waiting invitation a new code, a new link and 14 more days; the old ones stop.
 
     This is how a coordinator unlocks an invitation locked by wrong codes, or
-    renews one that ran out. Returns the invitation and its new code (shown once).
+    renews one that ran out. Returns the invitation (with its new `link`) and
+    its new code, both shown once.
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
@@ -280,11 +314,19 @@ def invitation_code_renew(*, invitation: Invitation, by) -> tuple[Invitation, st
     if invitation.revoked_at:
         raise ValidationError("This invitation was cancelled.")
     code, invitation.code_digest = _new_code()
+    _new_link(invitation)
     invitation.wrong_codes = 0
     invitation.code_locked_at = None
     invitation.expires_at = timezone.now() + INVITATION_LIFETIME
     invitation.save(
-        update_fields=["code_digest", "wrong_codes", "code_locked_at", "expires_at", "updated_at"]
+        update_fields=[
+            "code_digest",
+            "token_hash",
+            "wrong_codes",
+            "code_locked_at",
+            "expires_at",
+            "updated_at",
+        ]
     )
     for contact in (invitation.email, invitation.phone):
         if contact:
@@ -306,7 +348,7 @@ def invitation_accept(
     from allauth.account.models import EmailAddress
 
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    invitation_find(token=invitation.token)  # still open?
+    _still_open(invitation)
     participant = invitation.participant
     User = get_user_model()
     email = (email or invitation.email or "").strip().lower()

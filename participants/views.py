@@ -433,7 +433,7 @@ class InviteView(CoordinatorMixin, FormView):
             {
                 "invitation": invitation,
                 "code": code,
-                "link": settings.COPROD_BASE_URL + invitation.get_absolute_url(),
+                "link": settings.COPROD_BASE_URL + invitation.link,
             },
         )
 
@@ -473,7 +473,7 @@ class InvitationRenewView(PermissionRequiredMixin, TemplateView):
                 "invitation": invitation,
                 "code": code,
                 "renewed": True,
-                "link": settings.COPROD_BASE_URL + invitation.get_absolute_url(),
+                "link": settings.COPROD_BASE_URL + invitation.link,
             },
         )
 
@@ -516,7 +516,8 @@ class JoinView(FormView):
             form.add_error("code", error.messages)
             status = 429 if error.code in ("locked", "throttled") else 200
             return self.render_to_response(self.get_context_data(form=form), status=status)
-        return redirect(invitation)
+        # Only a hash of the emailed link is kept, so the right code earns a new one.
+        return redirect(invitations.invitation_link_issue(invitation=invitation).link)
 
 
 class AcceptView(FormView):

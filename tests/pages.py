@@ -494,7 +494,7 @@ PAGES = [
     Page(
         "participants:accept",
         answers(200),
-        kwargs=lambda world: {"token": world.invitation.token},
+        kwargs=lambda world: {"token": world.invitation.link.rstrip("/").rsplit("/", 1)[-1]},
         device=PHONE,
         browser_role="anonymous",
     ),
