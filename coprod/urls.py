@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +7,9 @@ from coprod.health import healthz
 
 admin.site.site_header = "Coprod administration"
 admin.site.site_title = "Coprod admin"
+# The admin's own password form has no rate limit and no two-step login:
+# everyone logs in through allauth's page, with its limits, instead.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from coprod.accounts.adapters import TOO_MANY_TRIES
-from tests.factories import PASSWORD, ProjectMembershipFactory, StaffMembershipFactory
+from tests.factories import PASSWORD, ProjectMembershipFactory, StaffMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,14 @@ def test_too_many_logins_from_one_address_get_a_plain_page(client):
     html = response.content.decode()
     assert "Wait a minute, then try again" in html
     assert 'id="main"' in html
+
+
+def test_the_admin_site_has_no_password_form_of_its_own(client):
+    # Django's admin login has no limits and no two-step login: it is not used.
+    staff = UserFactory(is_staff=True, is_superuser=True)
+
+    response = client.post(reverse("admin:login"), {"username": staff.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert not response.wsgi_request.user.is_authenticated
