@@ -237,6 +237,11 @@ ACCOUNT_RATE_LIMITS = {
     "verify_phone": "1/30s/key,3/m/ip",
 }
 MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+# Limits "per address" need the client's real address. Behind a proxy, say how
+# many proxies of ours add to X-Forwarded-For (or which header carries the
+# address); otherwise everyone shares the proxy's address, and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
 ACCOUNT_FORMS = {
     "login": "coprod.accounts.forms.LoginForm",
     "request_login_code": "coprod.accounts.forms.RequestLoginCodeForm",

@@ -1,6 +1,6 @@
 """The counters behind every limit on guessing secrets (coprod/throttles.py)."""
 
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 
 from coprod.throttles import Limit, client_ip
 
@@ -29,3 +29,12 @@ def test_addresses_in_one_ipv6_network_count_as_one_client():
     other_network = client_ip(factory.get("/", REMOTE_ADDR="2001:db8:1:3::1"))
     assert first == same_network != other_network
     assert client_ip(factory.get("/", REMOTE_ADDR="198.51.100.4")) == "198.51.100.4"
+
+
+def test_behind_one_trusted_proxy_the_forwarded_address_counts():
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7"
+    )
+    assert client_ip(request) == "10.0.0.2"  # no proxy trusted: nothing forwarded is believed
+    with override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1):
+        assert client_ip(request) == "198.51.100.7"
