@@ -209,9 +209,40 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
-# Six digits: quick to type on a phone's number pad; allauth allows 3 tries
-# per code and rate-limits requests for new ones.
+# Six digits: quick to type on a phone's number pad. A code allows 3 wrong
+# tries, then it is void and a new one must be asked for (no "send again"
+# button: every new code goes through request_login_code's limits below).
 ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = False
+# Every allauth limit, stated here rather than left to the library's defaults
+# (tests/accounts/test_limits.py fails if allauth adds one we have not named).
+# "N/period/per": per client address ("ip"), per login ("user") or per the
+# email typed ("key"). Counted in the default cache: Redis in production.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Wrong passwords, and wrong two-step (TOTP or recovery) codes, which
+    # allauth counts under the same action with a key per login.
+    "login_failed": "10/m/ip,5/5m/key,30/d/key",
+    # Each code allows 3 tries, so one login can be guessed at most
+    # 3 x 10 = 30 times a day (odds about 1 in 33,000 a day).
+    "request_login_code": "20/m/ip,3/15m/key,10/d/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+    "change_password": "5/m/user",
+    "change_phone": "1/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+    "verify_phone": "1/30s/key,3/m/ip",
+}
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+# Limits "per address" need the client's real address. Behind a proxy, say how
+# many proxies of ours add to X-Forwarded-For (or which header carries the
+# address); otherwise everyone shares the proxy's address, and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
 ACCOUNT_FORMS = {
     "login": "coprod.accounts.forms.LoginForm",
     "request_login_code": "coprod.accounts.forms.RequestLoginCodeForm",

@@ -2,6 +2,7 @@ from django import forms
 
 from coprod.accounts.forms import organisation_choice
 from coprod.fields import BoundedDateField, LimitedCharField, ModelForm, ModelMultipleChoiceField
+from participants.invitations import CODE_LENGTH, contact_normalise
 from participants.models import (
     CONTRIBUTE_AREAS,
     AssetTag,
@@ -275,11 +276,26 @@ class AddOnBehalfForm(OrganisationProjectMixin, forms.Form):
 
 
 class JoinCodeForm(forms.Form):
+    contact = LimitedCharField(
+        label="Your email address or mobile number",
+        help_text="The one your invitation was sent to.",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
     code = LimitedCharField(
         label="Your 6-digit code",
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+    def clean_contact(self) -> str:
+        return contact_normalise(self.cleaned_data["contact"])
+
+    def clean_code(self) -> str:
+        digits = "".join(ch for ch in self.cleaned_data["code"] if ch in "0123456789")
+        if len(digits) != CODE_LENGTH:
+            raise forms.ValidationError("Your code is 6 numbers, like 123 456.")
+        return digits
 
 
 class AcceptForm(forms.Form):

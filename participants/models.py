@@ -487,8 +487,12 @@ class ConsentRecord(models.Model):
 class Invitation(models.Model):
     """An invitation to take part, accepted through a link or a six-digit code.
 
-    Only a keyed hash of the code is stored. An invitation works once, until
-    it expires.
+    Only hashes of the link's secret and of the code are stored. An
+    invitation works once, until it expires. The code is typed with the
+    email or phone number it was sent to, so wrong codes count against this
+    invitation: after `invitations.WRONG_CODES_BEFORE_LOCK` of them the code
+    is locked (`code_locked_at`) until a coordinator sends a new one. The lock is kept
+    here, not in the cache, so it survives a cache flush.
     """
 
     participant = models.ForeignKey(
@@ -499,8 +503,10 @@ class Invitation(models.Model):
     )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=20, blank=True)
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     code_digest = models.CharField(max_length=64, unique=True)
+    wrong_codes = models.PositiveSmallIntegerField(default=0)
+    code_locked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -513,10 +519,9 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    # Set by the service that makes a new link, on that object only: the
+    # database keeps the hash of the link's secret, never the link.
+    link = ""
+
     def __str__(self):
         return f"Invitation for {self.participant}"
-
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("participants:accept", kwargs={"token": self.token})

@@ -82,6 +82,7 @@ def never_logs_in(user, participant):
 
 
 rules.add_perm("participants.view_person", is_their_organisations_coordinator)
+rules.add_perm("participants.renew_invitation", is_their_organisations_coordinator)
 # Acting for someone who does not use Coprod (with the consent recorded when
 # they were added). People who log in own their profile: staff cannot edit it.
 rules.add_perm("participants.act_for", is_their_organisations_coordinator & never_logs_in)

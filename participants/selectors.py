@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from coprod.accounts.selectors import coordinators_of
-from participants.models import Participant, ProjectMembership
+from participants.models import Invitation, Participant, ProjectMembership
 
 
 def participant_profiles_for(user) -> QuerySet[Participant]:
@@ -56,6 +56,14 @@ def participant_get_for_staff(user, pk) -> Participant:
 
     people = scope_to_organisations(Participant.objects.all(), user, roles=COORDINATING_ROLES)
     return get_object_or_404(people.select_related("organisation"), pk=pk)
+
+
+def invitation_waiting_for(participant) -> Invitation | None:
+    """Return the person's latest invitation not yet accepted or cancelled (even if it ran out).
+
+    Callers have already checked the viewer may see the person.
+    """
+    return participant.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).first()
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ urlpatterns = [
     path("join/", views.JoinView.as_view(), name="join"),
     path("join/<str:token>/", views.AcceptView.as_view(), name="accept"),
     path("people/<int:pk>/", views.PersonView.as_view(), name="person"),
+    path("people/<int:pk>/new-code/", views.InvitationRenewView.as_view(), name="invitation_renew"),
     path("people/<int:pk>/for/contact/", views.ContactForView.as_view(), name="contact_for"),
     path(
         "people/<int:pk>/for/communication/",

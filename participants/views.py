@@ -6,8 +6,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
+from coprod import throttles
 from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
@@ -36,6 +38,7 @@ from participants.selectors import (
     access_log_for,
     consent_states,
     has_consent,
+    invitation_waiting_for,
     membership_get_for_staff,
     membership_get_own,
     memberships_for_member_home,
@@ -253,6 +256,8 @@ class PersonView(PermissionRequiredMixin, TemplateView):
             .prefetch_related("roles")
             .order_by("project__title"),
             readers=private_notes_readers(participant),
+            invitation=invitation_waiting_for(participant),
+            now=timezone.now(),
             **kwargs,
         )
 
@@ -476,7 +481,47 @@ class InviteView(CoordinatorMixin, FormView):
             {
                 "invitation": invitation,
                 "code": code,
-                "link": settings.COPROD_BASE_URL + invitation.get_absolute_url(),
+                "link": settings.COPROD_BASE_URL + invitation.link,
+            },
+        )
+
+
+class InvitationRenewView(PermissionRequiredMixin, TemplateView):
+    """Send a waiting invitation a new code: unlocks one locked by wrong codes."""
+
+    permission_required = "participants.renew_invitation"
+    template_name = "participants/invitation_renew.html"
+
+    def get_permission_object(self):
+        if not hasattr(self, "participant"):
+            self.participant = participant_get_for_staff(self.request.user, self.kwargs["pk"])
+            self.invitation = invitation_waiting_for(self.participant)
+            if self.invitation is None:
+                raise Http404
+        return self.participant
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            participant=self.participant, invitation=self.invitation, now=timezone.now(), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            invitation, code = invitations.invitation_code_renew(
+                invitation=self.invitation, by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("participants:person", pk=self.participant.pk)
+        # As when inviting: the new code exists only now, so it is shown this once.
+        return render(
+            request,
+            "participants/invitation_sent.html",
+            {
+                "invitation": invitation,
+                "code": code,
+                "renewed": True,
+                "link": settings.COPROD_BASE_URL + invitation.link,
             },
         )
 
@@ -498,18 +543,29 @@ class AddOnBehalfView(CoordinatorMixin, FormView):
 
 
 class JoinView(FormView):
-    """Anyone with a code from an invitation starts here: no login needed."""
+    """Anyone with a code from an invitation starts here: no login needed.
+
+    The code is typed with the email or phone number it was sent to; wrong
+    codes are limited (see `invitations.invitation_find_by_code`).
+    """
 
     template_name = "participants/join.html"
     form_class = JoinCodeForm
 
     def form_valid(self, form):
         try:
-            invitation = invitations.invitation_find(code=form.cleaned_data["code"])
+            invitation = invitations.invitation_find_by_code(
+                contact=form.cleaned_data["contact"],
+                code=form.cleaned_data["code"],
+                ip=throttles.client_ip(self.request),
+                session=throttles.client_session(self.request),
+            )
         except ValidationError as error:
             form.add_error("code", error.messages)
-            return self.form_invalid(form)
-        return redirect(invitation)
+            status = 429 if error.code in ("locked", "throttled") else 200
+            return self.render_to_response(self.get_context_data(form=form), status=status)
+        # Only a hash of the emailed link is kept, so the right code earns a new one.
+        return redirect(invitations.invitation_link_issue(invitation=invitation).link)
 
 
 class AcceptView(FormView):
@@ -519,9 +575,23 @@ class AcceptView(FormView):
     form_class = AcceptForm
 
     def dispatch(self, request, *args, **kwargs):
+        clients = [
+            (invitations.WRONG_LINKS_PER_SESSION, throttles.client_session(request)),
+            (invitations.WRONG_LINKS_PER_IP, throttles.client_ip(request)),
+        ]
+        if any(limit.is_blocked(key) for limit, key in clients):
+            return render(
+                request,
+                "participants/invitation_problem.html",
+                {"problem": invitations.TOO_MANY_LINKS},
+                status=429,
+            )
         try:
             self.invitation = invitations.invitation_find(token=kwargs["token"])
         except ValidationError as error:
+            if error.code == "not_found":
+                for limit, key in clients:
+                    limit.fail(key)
             return render(
                 request, "participants/invitation_problem.html", {"problem": error.messages[0]}
             )

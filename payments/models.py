@@ -7,6 +7,7 @@ and round half-up to the penny once, in payments/money.py.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
 
@@ -282,7 +283,6 @@ class Claim(models.Model):
     paid_on = models.DateField(null=True, blank=True)
     paid_reference = models.CharField(max_length=100, blank=True)
     voucher_code = EncryptedCharField(max_length=100, blank=True, null=True)
-    voucher_code_shown = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -309,6 +309,27 @@ class Claim(models.Model):
 
     def get_absolute_url(self):
         return reverse("payments:claim", kwargs={"pk": self.pk})
+
+
+class VoucherCodeReveal(models.Model):
+    """One time a voucher code was shown to its owner: who asked, and when (append-only).
+
+    The member may see their code whenever they need it, by pressing a
+    button (a POST, never a link that a preview could open); these rows are
+    what limits how often (`services.VOUCHER_REVEALS_PER_HOUR`).
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="voucher_reveals")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Voucher code for claim {self.claim_id} shown {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class LedgerQuerySet(models.QuerySet):

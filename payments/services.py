@@ -27,11 +27,16 @@ from payments.models import (
     PaymentPolicy,
     RateBasis,
     RateCard,
+    VoucherCodeReveal,
 )
 from payments.money import pence_for_time, period_bounds
 
 # Expenses above this need a second look: a person, not a typo.
 EXPENSE_MAX_PENCE = 50_000
+# A member may look at their voucher code whenever they need it, up to this
+# many times in any hour; each time is recorded and listed on the claim page.
+VOUCHER_REVEALS_PER_HOUR = 5
+VOUCHER_REVEAL_WINDOW = datetime.timedelta(hours=1)
 RECEIPT_KINDS = tuple(kind for kind in DOCUMENTS if kind.extensions[0] in ("pdf", "jpg", "png"))
 FACT_KEYS = {RateBasis.RLW_UK: "rlw.uk", RateBasis.RLW_LONDON: "rlw.london"}
 
@@ -594,11 +599,27 @@ def ledger_reverse(*, entry: LedgerEntry, by: User, reason: str) -> LedgerEntry:
 
 
 @transaction.atomic
-def voucher_code_reveal(*, claim: Claim) -> str:
-    """Show a voucher code to its owner once; after that it says it was shown."""
+def voucher_code_reveal(*, claim: Claim, by: User, now: datetime.datetime | None = None) -> str:
+    """Show a voucher code to its owner, as often as they need it, and record each time.
+
+    Security: a view checks `payments.reveal_voucher_code` first (only the
+    claimant). At most VOUCHER_REVEALS_PER_HOUR reveals per claim in any hour,
+    counted from the recorded rows, so the limit survives a cache flush.
+    """
+    now = now or timezone.now()
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    if claim.voucher_code_shown or not claim.voucher_code:
-        return ""
-    claim.voucher_code_shown = True
-    claim.save(update_fields=["voucher_code_shown", "updated_at"])
+    if not claim.voucher_code:
+        raise ValidationError("There is no voucher code for this claim yet.")
+    recent = list(
+        claim.voucher_reveals.filter(created_at__gt=now - VOUCHER_REVEAL_WINDOW).values_list(
+            "created_at", flat=True
+        )
+    )
+    if len(recent) >= VOUCHER_REVEALS_PER_HOUR:
+        again = timezone.localtime(min(recent) + VOUCHER_REVEAL_WINDOW)
+        raise ValidationError(
+            f"You have looked at this code {VOUCHER_REVEALS_PER_HOUR} times in the last hour. "
+            f"You can see it again from {again:%H:%M}."
+        )
+    VoucherCodeReveal.objects.create(claim=claim, by=by, created_at=now)
     return claim.voucher_code

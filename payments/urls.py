@@ -15,6 +15,11 @@ urlpatterns = [
     path("payments/approve/", views.ApprovalsView.as_view(), name="approvals"),
     path("payments/claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim"),
     path("payments/claims/<int:pk>/approve/", views.ClaimApproveView.as_view(), name="approve"),
+    path(
+        "payments/claims/<int:pk>/voucher-code/",
+        views.VoucherCodeRevealView.as_view(),
+        name="voucher_code",
+    ),
     path("payments/claims/<int:pk>/reject/", views.ClaimRejectView.as_view(), name="reject"),
     path("projects/<int:pk>/payment-policy/", views.PolicyView.as_view(), name="policy"),
     # Finance.

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import FormView, TemplateView, View
 
 from coprod.accounts.models import Organisation
@@ -246,9 +247,8 @@ class ClaimDetailView(ClaimMixin, TemplateView):
         user = self.request.user
         can_approve = user.has_perm("payments.approve_claim", claim)
         is_theirs = user.has_perm("payments.reveal_voucher_code", claim)
-        voucher_code = ""
-        if is_theirs and self.request.GET.get("show") == "code":
-            voucher_code = services.voucher_code_reveal(claim=claim)
+        # Shown only in answer to the POST of VoucherCodeRevealView, never on GET.
+        voucher_code = kwargs.pop("voucher_code", "")
         check = services.limit_check(claim) if can_approve else None
         over = bool(check and check.crosses)
         return super().get_context_data(
@@ -267,6 +267,8 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             benefit_notes=_benefit_notes(user, claim),
             voucher_code=voucher_code,
             is_theirs=is_theirs,
+            reveals=claim.voucher_reveals.all()[:5] if is_theirs else [],
+            reveals_per_hour=services.VOUCHER_REVEALS_PER_HOUR,
             ledger=claim.ledger.all(),
             **kwargs,
         )
@@ -278,6 +280,27 @@ def _benefit_notes(user, claim):
         return []
     row = BenefitsAndLimit.objects.filter(participant=claim.participant).first()
     return notes_for(row.benefits) if row else []
+
+
+class VoucherCodeRevealView(ClaimDetailView):
+    """Show the claimant their voucher code, by a button: a reload or a link preview shows nothing.
+
+    Each reveal is recorded, and limited per hour (`services.voucher_code_reveal`).
+    """
+
+    permission_required = "payments.reveal_voucher_code"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        claim = self.get_permission_object()
+        try:
+            code = services.voucher_code_reveal(claim=claim, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(claim)
+        response = self.render_to_response(self.get_context_data(voucher_code=code))
+        add_never_cache_headers(response)
+        return response
 
 
 class ClaimApproveView(ClaimDetailView):

@@ -16,6 +16,7 @@ from coprod.accounts.selectors import (
     organisations_for,
 )
 from coprod.formerrors import run_service
+from coprod.throttles import Limit, client_ip
 from projects import meeting_services as services
 from projects.calendar import calendar_for
 from projects.meeting_forms import (
@@ -575,16 +576,27 @@ class CalendarLinkView(PermissionRequiredMixin, TemplateView):
         )
 
 
+# Feed addresses carry 256 random bits, so nobody guesses one; still, a client
+# that asks for many addresses that never existed is stopped for the hour.
+# An address that was stopped is not a guess (calendar apps keep asking for
+# it), so it does not count.
+WRONG_FEEDS_PER_IP = Limit("calendar-feed-ip", 60, 60 * 60)
+
+
 def calendar_feed(request, token):
-    """A private calendar feed: the secret in the address is the key, so no login."""
-    feed = (
-        CalendarFeed.objects.filter(
-            token_hash=services.feed_token_hash(token), revoked_at__isnull=True
-        )
-        .select_related("user")
-        .first()
-    )
-    if feed is None or not feed.user.is_active:
+    """A private calendar feed: the secret in the address is the key, so no login.
+
+    Every refusal is the same 404, including for a client over its limit.
+    """
+    ip = client_ip(request)
+    if WRONG_FEEDS_PER_IP.is_blocked(ip):
+        raise Http404
+    token_hash = services.feed_token_hash(token)
+    feed = CalendarFeed.objects.filter(token_hash=token_hash).select_related("user").first()
+    if feed is None:
+        WRONG_FEEDS_PER_IP.fail(ip)
+        raise Http404
+    if feed.revoked_at is not None or not feed.user.is_active:
         raise Http404
     CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=timezone.now())
     body = calendar_for(meetings_for_feed(feed.user), name="My Coprod meetings")

@@ -350,6 +350,15 @@ PAGES = [
         html=False,
         method="post",
     ),
+    # The claimant's own voucher code, by a button (POST) only. The world's
+    # claim has no code yet, so the claimant is sent back to the claim page.
+    Page(
+        "payments:voucher_code",
+        signed_in(404, member=REDIRECT, **each(A_COORDINATORS, 403), finance=403),
+        kwargs=lambda world: {"pk": world.claim.pk},
+        html=False,
+        method="post",
+    ),
     Page(
         "payments:reject",
         signed_in(404, member=403, **each(A_COORDINATORS, REDIRECT), finance=403),
@@ -506,7 +515,7 @@ PAGES = [
     Page(
         "participants:accept",
         answers(200),
-        kwargs=lambda world: {"token": world.invitation.token},
+        kwargs=lambda world: {"token": world.invitation.link.rstrip("/").rsplit("/", 1)[-1]},
         device=PHONE,
         browser_role="anonymous",
     ),
@@ -516,6 +525,13 @@ PAGES = [
         "participants:person",
         signed_in(404, **each(A_COORDINATORS, 200)),
         kwargs=member_profile,
+    ),
+    # A new code for someone whose invitation is waiting (Robin): the same people.
+    Page(
+        "participants:invitation_renew",
+        signed_in(404, **each(A_COORDINATORS, 200)),
+        kwargs=lambda world: {"pk": world.invitation.participant.pk},
+        edit=True,
     ),
     Page(
         "reports:list",

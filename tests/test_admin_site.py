@@ -145,7 +145,7 @@ def test_allauths_rate_limit_guards_the_way_into_the_admin(client):
     response = client.post(login, {"login": user.email, "password": PASSWORD})
 
     assert response.status_code == 200
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many tries for this login" in response.content.decode()
     assert "mfa_authenticate" not in response.get("Location", "")
 
 

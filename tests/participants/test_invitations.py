@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants import invitations
-from participants.models import ConsentRecord, Participant
+from participants.models import ConsentRecord, Invitation, Participant
 from participants.selectors import has_consent
 from tests.factories import UserFactory
 
@@ -33,10 +33,22 @@ def test_an_invitation_is_emailed_with_a_link_and_a_code(
         invitation, code = invite(world)
 
     text = smtp_inbox.text_of(smtp_inbox.wait_for("sky@example.org"))
-    assert invitation.get_absolute_url() in text
+    assert invitation.link in text
     assert code in text
     assert invitation.code_digest != code  # only a keyed hash is stored
     assert invitation.participant.memberships.get().status == "invited"
+
+
+def test_only_hashes_of_the_link_and_the_code_are_stored(world):
+    invitation, code = invite(world)
+    secret = invitation.link.rstrip("/").rsplit("/", 1)[-1]
+    assert len(secret) >= 43  # 256 random bits
+
+    stored = Invitation.objects.filter(pk=invitation.pk).values().get()
+
+    assert not [name for name, value in stored.items() if secret in str(value)]
+    assert not [name for name, value in stored.items() if str(value) == code]
+    assert stored["token_hash"] == invitations.link_token_hash(secret)
 
 
 @pytest.mark.parametrize(
@@ -64,11 +76,15 @@ def test_the_same_person_cannot_be_invited_twice(world):
 def test_a_phone_invitation_is_accepted_by_code_and_the_person_gives_an_email(world, client):
     invitation, code = invite(world, email="", phone="07911 123456")
 
-    response = client.post(reverse("participants:join"), {"code": f"{code[:3]} {code[3:]}"})
-    assert response["Location"] == invitation.get_absolute_url()
     response = client.post(
-        invitation.get_absolute_url(), {"preferred_name": "Sky", "email": "sky@example.org"}
+        reverse("participants:join"), {"contact": "07911 123456", "code": f"{code[:3]} {code[3:]}"}
     )
+    # The right code earns a fresh link (only a hash of the old one is kept)
+    link = response["Location"]
+    assert link.startswith("/join/")
+    assert link != invitation.link
+    assert "cannot find" in client.get(invitation.link).content.decode()
+    response = client.post(link, {"preferred_name": "Sky", "email": "sky@example.org"})
 
     participant = Participant.objects.get(pk=invitation.participant_id)
     assert response["Location"] == reverse("participants:about_me", kwargs={"pk": participant.pk})
@@ -79,12 +95,14 @@ def test_a_phone_invitation_is_accepted_by_code_and_the_person_gives_an_email(wo
 
 def test_a_used_code_cannot_be_used_again(world, client):
     invitation, code = invite(world)
-    client.post(invitation.get_absolute_url(), {"preferred_name": "Sky"})
+    client.post(invitation.link, {"preferred_name": "Sky"})
     client.logout()
 
-    response = client.post(reverse("participants:join"), {"code": code})
+    response = client.post(
+        reverse("participants:join"), {"contact": "sky@example.org", "code": code}
+    )
     assert "already been used" in response.content.decode()
-    page = client.get(invitation.get_absolute_url())
+    page = client.get(invitation.link)
     assert "already been used" in page.content.decode()
 
 
@@ -93,7 +111,7 @@ def test_an_expired_invitation_says_so_and_saves_nothing(world, client):
     invitation.expires_at = timezone.now() - datetime.timedelta(minutes=1)
     invitation.save()
 
-    response = client.post(invitation.get_absolute_url(), {"preferred_name": "Sky"})
+    response = client.post(invitation.link, {"preferred_name": "Sky"})
 
     assert "run out" in response.content.decode()
     assert Participant.objects.get(pk=invitation.participant_id).user is None
@@ -101,7 +119,9 @@ def test_an_expired_invitation_says_so_and_saves_nothing(world, client):
 
 def test_a_wrong_code_is_explained_next_to_the_field(world, client):
     invite(world)
-    response = client.post(reverse("participants:join"), {"code": "000000"})
+    response = client.post(
+        reverse("participants:join"), {"contact": "sky@example.org", "code": "000000"}
+    )
     html = response.content.decode()
     assert re.search(r'href="#id_code"', html)
 
@@ -110,9 +130,7 @@ def test_an_email_that_already_has_a_login_must_log_in_first(world, client):
     UserFactory(email="taken@example.org")
     invitation, _ = invite(world, email="", phone="07911 123456")
 
-    response = client.post(
-        invitation.get_absolute_url(), {"preferred_name": "Sky", "email": "taken@example.org"}
-    )
+    response = client.post(invitation.link, {"preferred_name": "Sky", "email": "taken@example.org"})
 
     assert "Log in first" in response.content.decode()
     assert Participant.objects.get(pk=invitation.participant_id).user is None

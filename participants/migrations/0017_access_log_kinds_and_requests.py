@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0014_reminder_choices'),
+        ('participants', '0016_invitation_link_hashed'),
     ]
 
     operations = [
