@@ -4,16 +4,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from payments.models import Benefit, BenefitsAndLimit, Expense, PaymentChoice, PaymentPolicy
-from payments.money import pence_from_pounds
-from payments.services import DECISIONS
+from payments.money import AmountError, pence_from_pounds
+from payments.services import DECISIONS, EXPENSE_MAX_PENCE, LIMIT_MAX_PENCE, RATE_MAX_PENCE
 from projects.forms import DATE
 
 
 class PoundsField(forms.CharField):
-    """Pounds and pence as typed ("4.50", "£4.50"), cleaned to whole pence."""
+    """Pounds and pence as typed ("4.50", "£4.50", "1,250"), cleaned to whole pence.
 
-    def __init__(self, *args, **kwargs):
+    Every money field uses this, with the most it takes stated
+    (`maximum_pence`); the parser's own message says what to write instead.
+    """
+
+    def __init__(self, *args, maximum_pence: int, **kwargs):
+        self.maximum_pence = maximum_pence
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.setdefault("max_length", 20)
         super().__init__(*args, **kwargs)
 
     def clean(self, value):
@@ -21,9 +27,9 @@ class PoundsField(forms.CharField):
         if value in ("", None):
             return None
         try:
-            return pence_from_pounds(value)
-        except (ValueError, ArithmeticError) as error:
-            raise ValidationError("Write an amount in pounds and pence, like 4.50.") from error
+            return pence_from_pounds(value, maximum_pence=self.maximum_pence)
+        except AmountError as error:
+            raise ValidationError(str(error), code="amount") from error
 
 
 class PaymentChoiceForm(forms.Form):
@@ -65,7 +71,11 @@ class BenefitsForm(forms.Form):
         help_text="Only you and the coordinators of your projects see this. We use it to show "
         "you what to know, never to decide for you.",
     )
-    limit = PoundsField(label="A limit you want to stay under (optional)", required=False)
+    limit = PoundsField(
+        label="A limit you want to stay under (optional)",
+        required=False,
+        maximum_pence=LIMIT_MAX_PENCE,
+    )
     period = forms.ChoiceField(
         label="Over what period?",
         choices=[("", "Choose a period"), *BenefitsAndLimit.Period.choices],
@@ -81,7 +91,11 @@ class BenefitsForm(forms.Form):
 
 class ExpenseForm(forms.Form):
     expense = forms.ChoiceField(label="What was it for?", choices=Expense.choices)
-    amount = PoundsField(label="How much? (£)")
+    amount = PoundsField(
+        label="How much? (£)",
+        maximum_pence=EXPENSE_MAX_PENCE,
+        help_text="Pounds and pence with a full stop, like 4.50. Up to £500.",
+    )
     work_date = forms.DateField(label="When?", widget=DATE)
     description = forms.CharField(
         label="A few words (optional)",
@@ -144,7 +158,7 @@ class MarkPaidForm(forms.Form):
 
 
 class RateCardForm(forms.Form):
-    hourly = PoundsField(label="Our hourly rate (£)")
+    hourly = PoundsField(label="Our hourly rate (£)", maximum_pence=RATE_MAX_PENCE)
     valid_from = forms.DateField(label="From", widget=DATE)
     source = forms.CharField(label="Agreed by", required=False, max_length=300)
 

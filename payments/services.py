@@ -28,8 +28,11 @@ from payments.models import (
 )
 from payments.money import pence_for_time, period_bounds
 
+# The most each money field takes (forms state it; services enforce it).
 # Expenses above this need a second look: a person, not a typo.
-EXPENSE_MAX_PENCE = 50_000
+EXPENSE_MAX_PENCE = 50_000  # £500.00
+RATE_MAX_PENCE = 99_999  # £999.99 an hour (the rate card's check constraint)
+LIMIT_MAX_PENCE = 1_000_000  # £10,000.00 a period
 RECEIPT_KINDS = tuple(kind for kind in DOCUMENTS if kind.extensions[0] in ("pdf", "jpg", "png"))
 FACT_KEYS = {RateBasis.RLW_UK: "rlw.uk", RateBasis.RLW_LONDON: "rlw.london"}
 
@@ -88,7 +91,7 @@ def rate_card_add(
     errors = {}
     if valid_from is None:
         errors["valid_from"] = "Say from which day this rate applies."
-    if not hourly_pence or hourly_pence <= 0 or hourly_pence >= 100_000:
+    if not hourly_pence or hourly_pence <= 0 or hourly_pence > RATE_MAX_PENCE:
         errors["hourly_pence"] = "Give an hourly rate between £0.01 and £999.99."
     if errors:
         raise ValidationError(errors)
@@ -207,6 +210,8 @@ def benefits_save(
         errors["benefits"] = "Choose from the list."
     if limit_pence is not None and limit_pence <= 0:
         errors["limit_pence"] = "A limit must be more than £0, or left empty."
+    elif limit_pence is not None and limit_pence > LIMIT_MAX_PENCE:
+        errors["limit_pence"] = "A limit can be at most £10,000.00."
     if limit_pence is not None and not period:
         errors["period"] = "Say which period the limit is for."
     if period == BenefitsAndLimit.Period.UC and not uc_start_day:
