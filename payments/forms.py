@@ -1,9 +1,18 @@
 """Forms for payments: input shape only; amounts are typed in pounds and stored in pence."""
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 
-from payments.models import Benefit, BenefitsAndLimit, Expense, PaymentChoice, PaymentPolicy
+from payments.models import (
+    Benefit,
+    BenefitsAndLimit,
+    Expense,
+    PaidHow,
+    PaymentChoice,
+    PaymentPolicy,
+)
 from payments.money import AmountError, pence_from_pounds
 from payments.services import DECISIONS, EXPENSE_MAX_PENCE, LIMIT_MAX_PENCE, RATE_MAX_PENCE
 from projects.forms import DATE
@@ -108,9 +117,13 @@ class ExpenseForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
     )
+    # One per form shown: the same form sent twice (back button, double tap) is one claim.
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4())
         self.fields["project"] = forms.ModelChoiceField(
             label="For which project?", queryset=projects
         )
@@ -154,7 +167,49 @@ class RejectForm(forms.Form):
 
 class MarkPaidForm(forms.Form):
     paid_on = forms.DateField(label="Paid on", widget=DATE)
-    reference = forms.CharField(label="Payment reference or voucher batch", max_length=100)
+    how = forms.ChoiceField(
+        label="How was it paid?",
+        choices=PaidHow.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    reference = forms.CharField(
+        label="Payment reference (needed for a bank transfer) or voucher batch",
+        max_length=100,
+        required=False,
+    )
+    handed_by = forms.CharField(
+        label="Cash in hand: who handed it over?", max_length=100, required=False
+    )
+
+
+class TaxYearForm(forms.Form):
+    """Which tax year to show; a year outside those offered gets a plain message."""
+
+    year = forms.IntegerField(label="Tax year", required=False)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        self.fields["year"].widget = forms.Select(
+            attrs={"class": "form-select"},
+            choices=[(year, f"{year}-{(year + 1) % 100:02d}") for year in years],
+        )
+        self.fields["year"].error_messages["invalid"] = self.choose_message()
+
+    def choose_message(self) -> str:
+        last, first = self.years[0], self.years[-1]
+        return (
+            f"Choose a tax year from {first}-{(first + 1) % 100:02d} "
+            f"to {last}-{(last + 1) % 100:02d}."
+        )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year is None:
+            return self.years[0]
+        if year not in self.years:
+            raise ValidationError(self.choose_message())
+        return year
 
 
 class RateCardForm(forms.Form):

@@ -61,7 +61,9 @@ def test_two_finance_users_clicking_paid_at_once_pay_each_claim_once(postgres_an
                     by=world.users["finance"],
                     organisation_ids=[world.org.pk],
                     paid_on=timezone.localdate(),
-                    reference="BACS 2001",
+                    how="cash_in_hand",
+                    handed_by="Sam at the front desk",
+                    reference="Batch 2001",
                 )
             )
         except Exception as error:  # reported below
