@@ -109,7 +109,8 @@ class BenefitsView(OwnMoneyMixin, FormView):
             return {}
         return {
             "benefits": row.benefits,
-            "limit": f"{row.limit_pence / 100:.2f}" if row.limit_pence else "",
+            # Shown back exactly as the parser reads it: integer pence, no floats.
+            "limit": pounds(row.limit_pence).removeprefix("£") if row.limit_pence else "",
             "period": row.period,
             "uc_start_day": row.uc_start_day,
         }

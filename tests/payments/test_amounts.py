@@ -181,3 +181,17 @@ def test_a_paper_claim_for_1_comma_250_is_refused_as_over_the_expense_maximum(wo
     assert response.status_code == 200
     assert "The most you can enter here is £500.00." in response.content.decode()
     assert not Claim.objects.filter(participant=world.offline).exists()
+
+
+@pytest.mark.django_db
+def test_a_saved_limit_is_shown_back_in_a_form_the_parser_reads_the_same(world, client_for):
+    from payments import services
+
+    jo = world.membership.participant
+    services.benefits_save(
+        participant=jo, by=None, benefits=[], limit_pence=125_001, period="month"
+    )
+    page = client_for(world, "member").get(reverse("payments:benefits", args=[jo.pk]))
+    shown = page.context["form"].initial["limit"]
+    assert shown == "1,250.01"
+    assert pence_from_pounds(shown) == 125_001
