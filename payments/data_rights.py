@@ -28,6 +28,7 @@ def export_money(participant):
                 "amount": pounds(c.amount_pence),
                 "status": c.get_status_display(),
                 "paid_on": c.paid_on,
+                "how_paid": c.get_paid_how_display(),
             }
             for c in Claim.objects.filter(participant=participant).order_by("work_date")
         ],

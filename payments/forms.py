@@ -1,20 +1,35 @@
 """Forms for payments: input shape only; amounts are typed in pounds and stored in pence."""
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from coprod.fields import BoundedDateField, LimitedCharField, ModelForm
-from payments.models import Benefit, BenefitsAndLimit, Expense, PaymentChoice, PaymentPolicy
-from payments.money import pence_from_pounds
-from payments.services import DECISIONS
+from payments.models import (
+    Benefit,
+    BenefitsAndLimit,
+    Expense,
+    PaidHow,
+    PaymentChoice,
+    PaymentPolicy,
+)
+from payments.money import AmountError, pence_from_pounds
+from payments.services import DECISIONS, EXPENSE_MAX_PENCE, LIMIT_MAX_PENCE, RATE_MAX_PENCE
 from projects.forms import DATE
 
 
 class PoundsField(forms.CharField):
-    """Pounds and pence as typed ("4.50", "£4.50"), cleaned to whole pence."""
+    """Pounds and pence as typed ("4.50", "£4.50", "1,250"), cleaned to whole pence.
 
-    def __init__(self, *args, **kwargs):
+    Every money field uses this, with the most it takes stated
+    (`maximum_pence`); the parser's own message says what to write instead.
+    """
+
+    def __init__(self, *args, maximum_pence: int, **kwargs):
+        self.maximum_pence = maximum_pence
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.setdefault("max_length", 20)
         super().__init__(*args, **kwargs)
 
     def clean(self, value):
@@ -22,9 +37,9 @@ class PoundsField(forms.CharField):
         if value in ("", None):
             return None
         try:
-            return pence_from_pounds(value)
-        except (ValueError, ArithmeticError) as error:
-            raise ValidationError("Write an amount in pounds and pence, like 4.50.") from error
+            return pence_from_pounds(value, maximum_pence=self.maximum_pence)
+        except AmountError as error:
+            raise ValidationError(str(error), code="amount") from error
 
 
 class PaymentChoiceForm(forms.Form):
@@ -66,7 +81,11 @@ class BenefitsForm(forms.Form):
         help_text="Only you and the coordinators of your projects see this. We use it to show "
         "you what to know, never to decide for you.",
     )
-    limit = PoundsField(label="A limit you want to stay under (optional)", required=False)
+    limit = PoundsField(
+        label="A limit you want to stay under (optional)",
+        required=False,
+        maximum_pence=LIMIT_MAX_PENCE,
+    )
     period = forms.ChoiceField(
         label="Over what period?",
         choices=[("", "Choose a period"), *BenefitsAndLimit.Period.choices],
@@ -82,7 +101,11 @@ class BenefitsForm(forms.Form):
 
 class ExpenseForm(forms.Form):
     expense = forms.ChoiceField(label="What was it for?", choices=Expense.choices)
-    amount = PoundsField(label="How much? (£)")
+    amount = PoundsField(
+        label="How much? (£)",
+        maximum_pence=EXPENSE_MAX_PENCE,
+        help_text="Pounds and pence with a full stop, like 4.50. Up to £500.",
+    )
     work_date = BoundedDateField(label="When?", widget=DATE)
     description = LimitedCharField(
         label="A few words (optional)",
@@ -95,9 +118,13 @@ class ExpenseForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
     )
+    # One per form shown: the same form sent twice (back button, double tap) is one claim.
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4())
         self.fields["project"] = forms.ModelChoiceField(
             label="For which project?", queryset=projects
         )
@@ -146,11 +173,53 @@ class RejectForm(forms.Form):
 
 class MarkPaidForm(forms.Form):
     paid_on = BoundedDateField(label="Paid on", widget=DATE)
-    reference = LimitedCharField(label="Payment reference or voucher batch", max_length=100)
+    how = forms.ChoiceField(
+        label="How was it paid?",
+        choices=PaidHow.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    reference = LimitedCharField(
+        label="Payment reference (needed for a bank transfer) or voucher batch",
+        max_length=100,
+        required=False,
+    )
+    handed_by = LimitedCharField(
+        label="Cash in hand: who handed it over?", max_length=100, required=False
+    )
+
+
+class TaxYearForm(forms.Form):
+    """Which tax year to show; a year outside those offered gets a plain message."""
+
+    year = forms.IntegerField(label="Tax year", required=False)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        self.fields["year"].widget = forms.Select(
+            attrs={"class": "form-select"},
+            choices=[(year, f"{year}-{(year + 1) % 100:02d}") for year in years],
+        )
+        self.fields["year"].error_messages["invalid"] = self.choose_message()
+
+    def choose_message(self) -> str:
+        last, first = self.years[0], self.years[-1]
+        return (
+            f"Choose a tax year from {first}-{(first + 1) % 100:02d} "
+            f"to {last}-{(last + 1) % 100:02d}."
+        )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year is None:
+            return self.years[0]
+        if year not in self.years:
+            raise ValidationError(self.choose_message())
+        return year
 
 
 class RateCardForm(forms.Form):
-    hourly = PoundsField(label="Our hourly rate (£)")
+    hourly = PoundsField(label="Our hourly rate (£)", maximum_pence=RATE_MAX_PENCE)
     valid_from = BoundedDateField(label="From", widget=DATE)
     source = LimitedCharField(label="Agreed by", required=False, max_length=300)
 

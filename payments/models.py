@@ -4,6 +4,8 @@ Money is integer pence everywhere. Amounts worked out from time use Decimal
 and round half-up to the penny once, in payments/money.py.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -25,6 +27,12 @@ class Fact(models.Model):
         UNCONFIRMED = "unconfirmed", "Unconfirmed"
 
     key = models.CharField(max_length=80)
+    label = models.CharField(
+        "plain name",
+        max_length=150,
+        blank=True,
+        help_text="What members read, for example: Universal Credit work allowance.",
+    )
     value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     unit = models.CharField(max_length=20, default="GBP")
     period = models.CharField(max_length=30, blank=True)
@@ -45,6 +53,25 @@ class Fact(models.Model):
 
     def __str__(self):
         return f"{self.key} from {self.valid_from}: {self.value}"
+
+    @property
+    def plain_name(self) -> str:
+        """The name members read; never the internal key."""
+        return self.label or "A figure we hold"
+
+    @property
+    def per_period(self) -> str:
+        """ "a month", "a week", "a tax year": the period in words."""
+        return PERIODS_IN_WORDS.get(self.period, "")
+
+
+PERIODS_IN_WORDS = {
+    "hour": "an hour",
+    "week": "a week",
+    "month": "a month",
+    "tax_year": "a tax year",
+    "year": "a year",
+}
 
 
 class Benefit(models.TextChoices):
@@ -230,6 +257,36 @@ class BenefitsAndLimit(models.Model):
         return [code for code in (self.benefits_encrypted or "").split(",") if code]
 
 
+def receipt_path(instance, filename: str) -> str:
+    """A name nobody can guess: receipts are handed out only by a permission-checked view."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"receipts/{uuid.uuid4().hex}.{extension}"
+
+
+class PayMethod(models.TextChoices):
+    """What a claim is paid as, fixed when it is approved."""
+
+    CASH = "cash", "Money"
+    VOUCHERS = "vouchers", "Vouchers"
+    EXPENSES = "expenses", "Expenses paid back"
+
+
+class PaidHow(models.TextChoices):
+    """How the money actually reached the person, recorded when it is marked paid."""
+
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    VOUCHER_CODE = "voucher_code", "Voucher code"
+    CASH_IN_HAND = "cash_in_hand", "Cash in hand"
+    CHEQUE = "cheque", "Cheque"
+
+
+class LimitDecision(models.TextChoices):
+    SPLIT = "split", "Part now, the rest in the next period"
+    VOUCHERS = "vouchers", "Paid in vouchers this time"
+    DECLINE = "decline", "They chose not to take this payment"
+    GO_AHEAD = "go_ahead", "They chose to go ahead"
+
+
 class Claim(models.Model):
     """Money someone is owed: for time at a meeting (from attendance) or for an expense."""
 
@@ -261,11 +318,13 @@ class Claim(models.Model):
     minutes = models.PositiveIntegerField(null=True, blank=True)
     rate_pence = models.PositiveIntegerField(null=True, blank=True)
     amount_pence = models.PositiveIntegerField()
-    receipt = models.FileField(upload_to="receipts/%Y/%m/", blank=True, max_length=200)
+    receipt = models.FileField(upload_to=receipt_path, blank=True, max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
-    method = models.CharField(max_length=20, blank=True, help_text="Fixed when approved.")
+    method = models.CharField(
+        max_length=20, choices=PayMethod.choices, blank=True, help_text="Fixed when approved."
+    )
     voucher_reason = models.TextField(blank=True)
-    limit_decision = models.CharField(max_length=20, blank=True)
+    limit_decision = models.CharField(max_length=20, choices=LimitDecision.choices, blank=True)
     limit_note = models.CharField(max_length=300, blank=True)
     not_before = models.DateField(null=True, blank=True, help_text="Paid in a later period.")
     rejection_reason = models.CharField(max_length=300, blank=True)
@@ -282,6 +341,11 @@ class Claim(models.Model):
     )
     paid_on = models.DateField(null=True, blank=True)
     paid_reference = models.CharField(max_length=100, blank=True)
+    paid_how = models.CharField(max_length=20, choices=PaidHow.choices, blank=True)
+    paid_handed_by = models.CharField("cash handed over by", max_length=100, blank=True)
+    cheque_number = models.CharField(max_length=30, blank=True)
+    # Sent with the form that made the claim: the same form sent twice makes one claim.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     voucher_code = EncryptedCharField(max_length=100, blank=True, null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -309,6 +373,27 @@ class Claim(models.Model):
 
     def get_absolute_url(self):
         return reverse("payments:claim", kwargs={"pk": self.pk})
+
+    @property
+    def paid_in_words(self) -> str:
+        """How it was paid, for the person paid: "by bank transfer", "in cash from Sam"."""
+        if self.paid_how == PaidHow.BANK_TRANSFER:
+            return "by bank transfer"
+        if self.paid_how == PaidHow.VOUCHER_CODE:
+            return "as a voucher code"
+        if self.paid_how == PaidHow.CASH_IN_HAND:
+            return f"in cash, handed over by {self.paid_handed_by}"
+        if self.paid_how == PaidHow.CHEQUE:
+            return f"by cheque (number {self.cheque_number})"
+        return "in vouchers" if self.method == PayMethod.VOUCHERS else ""
+
+    def goes_to_bank(self, choice: "PaymentChoice") -> bool:
+        """Whether this money goes (or went) into the person's bank account."""
+        if self.status == self.Status.PAID and self.paid_how:
+            return self.paid_how == PaidHow.BANK_TRANSFER
+        if self.method:
+            return self.method != PayMethod.VOUCHERS
+        return self.kind == self.Kind.EXPENSE or choice.method == PaymentChoice.Method.CASH
 
 
 class VoucherCodeReveal(models.Model):
@@ -371,6 +456,10 @@ class LedgerEntry(models.Model):
     )
     reason = models.CharField(max_length=300, blank=True)
     reference = models.CharField(max_length=100, blank=True)
+    # For "paid" entries and their reversals: the day the money was paid, and how.
+    # The tax year of a payment is read from paid_on, never from created_at.
+    paid_on = models.DateField(null=True, blank=True)
+    paid_how = models.CharField(max_length=20, choices=PaidHow.choices, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -14,6 +14,12 @@ def does_finance_anywhere(user):
 
 
 @rules.predicate
+def keeps_the_books_anywhere(user):
+    """Hold the finance or the admin role in at least one organisation."""
+    return bool(organisation_ids_for(user, [StaffRole.FINANCE, StaffRole.ADMIN]))
+
+
+@rules.predicate
 def approves_for_claim(user, claim):
     """Coordinate the project the claim is for (the rule behind projects.manage_money)."""
     return claim is not None and is_project_coordinator(user, claim.project)
@@ -48,3 +54,7 @@ rules.add_perm("payments.approve_claim", approves_for_claim & ~must_leave_to_som
 rules.add_perm("payments.reveal_voucher_code", is_claimant)
 rules.add_perm("payments.approve_anywhere", coordinates_anywhere)
 rules.add_perm("payments.view_bank_details", pays_for_claim)
+# Receipts: whoever may see the claim (the claimant, approvers, finance).
+rules.add_perm("payments.view_receipt", is_claimant | approves_for_claim | pays_for_claim)
+# The tax-year summary (names and totals, no bank details): finance and admins.
+rules.add_perm("payments.view_tax_year", keeps_the_books_anywhere)

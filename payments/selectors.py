@@ -1,14 +1,26 @@
 """Reads about money, scoped to who is asking."""
 
 import datetime
+from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, F, Min, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from coprod.accounts.models import StaffRole
 from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
-from payments.models import BenefitNote, BenefitsAndLimit, Claim, LedgerEntry, RateCard
-from payments.money import period_bounds
+from participants.models import Participant
+from payments.models import (
+    BenefitNote,
+    BenefitsAndLimit,
+    Claim,
+    Fact,
+    LedgerEntry,
+    PaidHow,
+    PayMethod,
+    RateCard,
+)
+from payments.money import period_bounds, tax_year_bounds
 from payments.services import choice_for
 
 
@@ -26,6 +38,11 @@ def claims_to_approve(user) -> QuerySet[Claim]:
 
 def finance_organisation_ids(user) -> list[int]:
     return list(organisation_ids_for(user, [StaffRole.FINANCE]))
+
+
+def tax_year_organisation_ids(user) -> list[int]:
+    """Organisations whose tax-year summary the user may read: as finance or as admin."""
+    return list(organisation_ids_for(user, [StaffRole.FINANCE, StaffRole.ADMIN]))
 
 
 def finance_queue(user) -> list[Claim]:
@@ -110,14 +127,6 @@ def rate_cards_for(organisation_ids) -> QuerySet[RateCard]:
     )
 
 
-def ledger_for_export(organisation_ids, *, since: datetime.date | None = None):
-    return (
-        LedgerEntry.objects.filter(organisation_id__in=organisation_ids)
-        .select_related("participant", "project", "claim")
-        .order_by("created_at", "pk")
-    )
-
-
 # Fact keys that belong to each benefit, for "figures we know".
 BENEFIT_FACTS = {
     "uc": ["uc.work_allowance.higher", "uc.work_allowance.lower"],
@@ -127,16 +136,138 @@ BENEFIT_FACTS = {
 
 
 def figures_for(benefits: list[str]) -> list[dict]:
-    """The latest dated figure for each of someone's benefits, or "not confirmed"."""
-    from payments.models import Fact
+    """The latest dated figure for each of someone's benefits, or "not confirmed".
 
+    Each comes with its plain name (a newer row without one borrows an older
+    row's name for the same figure): members never read the internal key.
+    """
     today = timezone.localdate()
     figures = []
     for code in benefits:
         for key in BENEFIT_FACTS.get(code, []):
-            fact = (
-                Fact.objects.filter(key=key, valid_from__lte=today).order_by("-valid_from").first()
-            )
+            rows = list(Fact.objects.filter(key=key).order_by("-valid_from"))
+            fact = next((row for row in rows if row.valid_from and row.valid_from <= today), None)
             if fact:
-                figures.append({"key": key, "fact": fact})
+                name = fact.label or next((row.label for row in rows if row.label), "")
+                figures.append({"name": name or fact.plain_name, "fact": fact})
     return figures
+
+
+# --- Tax years ------------------------------------------------------------------------
+
+
+def tax_year_of(day: datetime.date) -> int:
+    """The year the UK tax year holding `day` starts in (6 April to 5 April)."""
+    return tax_year_bounds(day)[0].year
+
+
+def _paid_day():
+    """The day the money moved, for "paid" entries and their reversals.
+
+    A reversal counts on the day of the payment it takes back, so a mistake
+    comes off the same tax year. Rows written before the ledger kept the day
+    fall back to the claim's paid_on, then to the day the row was written.
+    """
+    return Case(
+        When(
+            kind=LedgerEntry.Kind.REVERSAL,
+            then=Coalesce("reverses__paid_on", "claim__paid_on", TruncDate("reverses__created_at")),
+        ),
+        default=Coalesce("paid_on", "claim__paid_on", TruncDate("created_at")),
+    )
+
+
+def payments_ledger(organisation_ids):
+    """Paid entries and reversals of them, with the day the money moved (`paid_day`)."""
+    return (
+        LedgerEntry.objects.filter(organisation_id__in=organisation_ids)
+        .filter(
+            Q(kind=LedgerEntry.Kind.PAID)
+            | Q(kind=LedgerEntry.Kind.REVERSAL, reverses__kind=LedgerEntry.Kind.PAID)
+        )
+        .annotate(
+            paid_day=_paid_day(),
+            how=Case(
+                When(kind=LedgerEntry.Kind.REVERSAL, then=F("reverses__paid_how")),
+                default=F("paid_how"),
+            ),
+        )
+    )
+
+
+def tax_years_paid(organisation_ids) -> list[int]:
+    """Tax years to choose from: the first with a payment to the current one, newest first."""
+    current = tax_year_of(timezone.localdate())
+    first = payments_ledger(organisation_ids).aggregate(first=Min("paid_day"))["first"]
+    start = min(tax_year_of(first), current) if first else current
+    return list(range(current, start - 1, -1))
+
+
+@dataclass
+class TaxYearSummary:
+    start: datetime.date
+    end: datetime.date
+    people: list[dict] = field(default_factory=list)
+    by_how: list[dict] = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.year}-{self.end.year % 100:02d}"
+
+
+COLUMNS = (PayMethod.CASH, PayMethod.VOUCHERS, PayMethod.EXPENSES)
+
+
+def tax_year_summary(organisation_ids, *, start_year: int) -> TaxYearSummary:
+    """What each person was paid in one tax year, by the day it was paid (not the row's date).
+
+    Totals per person (money, vouchers, expenses) and per way it was paid;
+    reversed payments come off. Three queries, whatever the number of rows.
+    """
+    start, end = tax_year_bounds(datetime.date(start_year, 4, 6))
+    rows = (
+        payments_ledger(organisation_ids)
+        .filter(paid_day__range=(start, end))
+        .values("participant_id", "method", "how")
+        .annotate(total=Sum("amount_pence"))
+        .order_by()
+    )
+    people: dict[int, dict] = {}
+    by_how: dict[str, int] = {}
+    for row in rows:
+        person = people.setdefault(
+            row["participant_id"], {**{column.value: 0 for column in COLUMNS}, "total": 0}
+        )
+        column = row["method"] if row["method"] in person else PayMethod.CASH.value
+        person[column] += row["total"]
+        person["total"] += row["total"]
+        by_how[row["how"] or ""] = by_how.get(row["how"] or "", 0) + row["total"]
+    participants = Participant.objects.in_bulk(list(people))
+    summary = TaxYearSummary(start=start, end=end)
+    for pk, person in people.items():
+        participant = participants[pk]
+        person["participant"] = participant
+        person["reference"] = participant.pseudonym or f"P{participant.pk}"
+        person["name"] = (
+            "" if participant.erased_at else (participant.full_name or participant.preferred_name)
+        )
+    summary.people = sorted(
+        (person for person in people.values() if any(person[c.value] for c in COLUMNS)),
+        key=lambda person: (person["name"].lower(), person["reference"]),
+    )
+    labels = dict(PaidHow.choices)
+    summary.by_how = [
+        {
+            "how": how,
+            "label": labels.get(how, "Not recorded (paid before Coprod kept it)"),
+            "total": total,
+        }
+        for how, total in sorted(by_how.items(), key=lambda item: item[0] == "")
+        if total
+    ]
+    summary.totals = {
+        column.value: sum(person[column.value] for person in summary.people) for column in COLUMNS
+    }
+    summary.totals["total"] = sum(summary.totals.values())
+    return summary

@@ -2,10 +2,11 @@
 
 import datetime
 import re
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -23,16 +24,21 @@ from payments.models import (
     Expense,
     Fact,
     LedgerEntry,
+    PaidHow,
     PaymentChoice,
     PaymentPolicy,
+    PayMethod,
     RateBasis,
     RateCard,
     VoucherCodeReveal,
 )
-from payments.money import pence_for_time, period_bounds
+from payments.money import pence_for_time, period_bounds, pounds
 
+# The most each money field takes (forms state it; services enforce it).
 # Expenses above this need a second look: a person, not a typo.
-EXPENSE_MAX_PENCE = 50_000
+EXPENSE_MAX_PENCE = 50_000  # £500.00
+RATE_MAX_PENCE = 99_999  # £999.99 an hour (the rate card's check constraint)
+LIMIT_MAX_PENCE = 1_000_000  # £10,000.00 a period
 # A member may look at their voucher code whenever they need it, up to this
 # many times in any hour; each time is recorded and listed on the claim page.
 VOUCHER_REVEALS_PER_HOUR = 5
@@ -95,7 +101,7 @@ def rate_card_add(
     errors = {}
     if valid_from is None:
         errors["valid_from"] = "Say from which day this rate applies."
-    if not hourly_pence or hourly_pence <= 0 or hourly_pence >= 100_000:
+    if not hourly_pence or hourly_pence <= 0 or hourly_pence > RATE_MAX_PENCE:
         errors["hourly_pence"] = "Give an hourly rate between £0.01 and £999.99."
     if errors:
         raise ValidationError(errors)
@@ -214,6 +220,8 @@ def benefits_save(
         errors["benefits"] = "Choose from the list."
     if limit_pence is not None and limit_pence <= 0:
         errors["limit_pence"] = "A limit must be more than £0, or left empty."
+    elif limit_pence is not None and limit_pence > LIMIT_MAX_PENCE:
+        errors["limit_pence"] = "A limit can be at most £10,000.00."
     if limit_pence is not None and not period:
         errors["period"] = "Say which period the limit is for."
     if period == BenefitsAndLimit.Period.UC and not uc_start_day:
@@ -300,6 +308,32 @@ def claims_release(*, attendance) -> None:
     claims.delete()
 
 
+class PossibleDuplicate(ValidationError):
+    """A claim just like this one is already waiting: ask before saving a second."""
+
+    def __init__(self, existing: Claim):
+        self.existing = existing
+        super().__init__("A claim just like this one is already waiting.", code="duplicate")
+
+
+def waiting_twin(
+    *, participant: Participant, expense: str, amount_pence: int, work_date: datetime.date
+) -> Claim | None:
+    """A claim already waiting for the same person, amount, day and kind of expense."""
+    return (
+        Claim.objects.filter(
+            participant=participant,
+            kind=Claim.Kind.EXPENSE,
+            expense=expense,
+            amount_pence=amount_pence,
+            work_date=work_date,
+            status__in=[Claim.Status.SUBMITTED, Claim.Status.APPROVED],
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def expense_claim_submit(
     *,
@@ -311,8 +345,21 @@ def expense_claim_submit(
     description: str,
     work_date: datetime.date,
     receipt=None,
+    submission_key: uuid.UUID | None = None,
+    not_a_duplicate: bool = False,
 ) -> Claim:
-    """Claim an expense, from a phone or on paper through a coordinator."""
+    """Claim an expense, from a phone or on paper through a coordinator.
+
+    Safe to send twice: the same form (the same `submission_key`) makes one
+    claim, returned again; a claim for the same person, amount, day and kind
+    as one already waiting raises PossibleDuplicate unless `not_a_duplicate`.
+    """
+    if submission_key is not None:
+        sent = Claim.objects.filter(submission_key=submission_key).first()
+        if sent is not None:
+            if sent.participant_id != participant.pk:
+                raise ValidationError("This form was already used. Please start again.")
+            return sent
     errors = {}
     if not _is_member(participant, project):
         raise ValidationError("You can only claim for a project you are part of.")
@@ -328,6 +375,15 @@ def expense_claim_submit(
         errors["work_date"] = "This date is in the future."
     if errors:
         raise ValidationError(errors)
+    if not not_a_duplicate:
+        twin = waiting_twin(
+            participant=participant,
+            expense=expense,
+            amount_pence=amount_pence,
+            work_date=work_date,
+        )
+        if twin is not None:
+            raise PossibleDuplicate(twin)
     claim = Claim(
         participant=participant,
         project=project,
@@ -338,6 +394,7 @@ def expense_claim_submit(
         amount_pence=amount_pence,
         submitted_by=by,
         on_behalf=by is None or by.pk != participant.user_id,
+        submission_key=submission_key,
     )
     if receipt:
         try:
@@ -345,7 +402,17 @@ def expense_claim_submit(
         except ValidationError as error:
             raise ValidationError({"receipt": error.messages}) from error
         claim.receipt.save(f"receipt.{checked.extension}", receipt, save=False)
-    claim.save()
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:
+        # The same form sent twice at once: the other request saved it first.
+        if claim.receipt:
+            claim.receipt.delete(save=False)
+        sent = Claim.objects.filter(submission_key=submission_key).first()
+        if sent is None or sent.participant_id != participant.pk:
+            raise
+        return sent
     return claim
 
 
@@ -519,6 +586,42 @@ class PaidResult:
     skipped: list[str]
 
 
+def _claim_label(claim: Claim) -> str:
+    name = claim.participant.full_name or claim.participant.preferred_name
+    return f"Claim {claim.pk} ({name}, {pounds(claim.amount_pence)})"
+
+
+def _has_bank_details(claim: Claim) -> bool:
+    choice = getattr(claim.participant, "payment_choice", None)
+    return bool(choice and choice.sort_code and choice.account_number)
+
+
+def _why_not_paid(
+    claim: Claim, *, how: str, paid_on: datetime.date, voucher_code: str, cheque_number: str
+) -> str:
+    """Why this claim cannot have been paid this way on this day; empty when it can."""
+    if claim.status != Claim.Status.APPROVED:
+        return f"it is {claim.get_status_display().lower()}."
+    if claim.not_before and claim.not_before > paid_on:
+        return f"it waits until {claim.not_before:%-d %B} (their limit)."
+    if claim.method == PayMethod.VOUCHERS:
+        if how != PaidHow.VOUCHER_CODE:
+            return "it is paid in vouchers: mark it paid with its voucher code."
+        if not voucher_code:
+            return "there is no voucher code for it: type the code you gave them."
+        return ""
+    if how == PaidHow.VOUCHER_CODE:
+        return "it is paid as money, not vouchers."
+    if how == PaidHow.BANK_TRANSFER and not _has_bank_details(claim):
+        return (
+            "there are no bank details on file, so it cannot have gone by bank transfer. "
+            "Record cash in hand or a cheque, or ask them for their bank details."
+        )
+    if how == PaidHow.CHEQUE and not cheque_number:
+        return "there is no cheque number for it."
+    return ""
+
+
 @transaction.atomic
 def claims_mark_paid(
     *,
@@ -526,41 +629,81 @@ def claims_mark_paid(
     by: User,
     organisation_ids,
     paid_on: datetime.date,
-    reference: str,
+    how: str,
+    reference: str = "",
+    handed_by: str = "",
     voucher_codes: dict[int, str] | None = None,
+    cheque_numbers: dict[int, str] | None = None,
 ) -> PaidResult:
-    """Mark approved claims paid, once each, even when two people click at once.
+    """Mark approved claims paid, once each, recording how the money actually went.
 
-    Rows are locked in id order, so a second request waits, then finds them
-    already paid; the ledger's unique (claim, paid) is the last guard.
+    Bank transfer needs bank details on file and a reference; a voucher
+    claim needs its code; cash in hand says who handed it over; a cheque its
+    number. A claim that cannot have been paid the way given is skipped with
+    the reason, and its person is not told they were paid. Rows are locked
+    in id order, so a second request waits, then finds them already paid;
+    the ledger's unique (claim, paid) is the last guard.
     """
-    reference = (reference or "").strip()[:100]
-    if not reference:
-        raise ValidationError({"reference": "Give the payment reference (or voucher batch)."})
+    errors = {}
+    if how not in PaidHow.values:
+        errors["how"] = "Say how the money was paid."
+    reference = check_length(reference, 100, "reference")
+    handed_by = check_length(handed_by, 100, "handed_by")
+    if how == PaidHow.BANK_TRANSFER and not reference:
+        errors["reference"] = "Give the payment reference from the bank."
+    if how == PaidHow.CASH_IN_HAND and not handed_by:
+        errors["handed_by"] = "Say who handed the cash over."
     if paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": "This date is in the future."})
+        errors["paid_on"] = "This date is in the future."
+    if errors:
+        raise ValidationError(errors)
+    codes = {pk: check_length(code, 100) for pk, code in (voucher_codes or {}).items()}
+    cheques = {pk: check_length(number, 30) for pk, number in (cheque_numbers or {}).items()}
     result = PaidResult([], [])
-    claims = (
+    claims = list(
         Claim.objects.select_for_update(of=("self",))
         .filter(pk__in=claim_ids, project__organisation_id__in=organisation_ids)
-        .select_related("project", "participant")
+        .select_related("project", "participant__payment_choice")
         .order_by("pk")
     )
+    found = {claim.pk for claim in claims}
+    for pk in sorted(set(claim_ids) - found):
+        result.skipped.append(f"Claim {pk}: not found.")
+    # A paid entry reversed earlier still holds the claim's one "paid" place.
+    paid_before = set(
+        LedgerEntry.objects.filter(claim__in=claims, kind=LedgerEntry.Kind.PAID).values_list(
+            "claim_id", flat=True
+        )
+    )
     for claim in claims:
-        if claim.status != Claim.Status.APPROVED:
-            result.skipped.append(f"Claim {claim.pk} is {claim.get_status_display().lower()}.")
-            continue
-        if claim.not_before and claim.not_before > paid_on:
-            result.skipped.append(
-                f"Claim {claim.pk} waits until {claim.not_before:%-d %B} (their limit)."
-            )
+        why = _why_not_paid(
+            claim,
+            how=how,
+            paid_on=paid_on,
+            voucher_code=codes.get(claim.pk, ""),
+            cheque_number=cheques.get(claim.pk, ""),
+        )
+        if not why and claim.pk in paid_before:
+            why = "it was marked paid before and reversed: enter the money again as a new claim."
+        if why:
+            result.skipped.append(f"{_claim_label(claim)} is not marked paid: {why}")
             continue
         claim.status, claim.paid_by, claim.paid_on = Claim.Status.PAID, by, paid_on
-        claim.paid_reference = reference
-        if claim.method == "vouchers" and voucher_codes and voucher_codes.get(claim.pk):
-            claim.voucher_code = voucher_codes[claim.pk].strip()[:100]
+        claim.paid_how, claim.paid_reference = how, reference
+        claim.paid_handed_by = handed_by if how == PaidHow.CASH_IN_HAND else ""
+        claim.cheque_number = cheques.get(claim.pk, "") if how == PaidHow.CHEQUE else ""
+        if how == PaidHow.VOUCHER_CODE:
+            claim.voucher_code = codes[claim.pk]
         claim.save()
-        _ledger(claim, LedgerEntry.Kind.PAID, claim.amount_pence, by, reference=reference)
+        _ledger(
+            claim,
+            LedgerEntry.Kind.PAID,
+            claim.amount_pence,
+            by,
+            reference=claim.cheque_number or reference,
+            paid_on=paid_on,
+            paid_how=how,
+        )
         notify(
             kind=Kind.PAYMENT_PAID,
             about=claim,
@@ -589,9 +732,13 @@ def ledger_reverse(*, entry: LedgerEntry, by: User, reason: str) -> LedgerEntry:
         by,
         reverses=entry,
         reason=reason,
+        # A reversed payment comes off the tax year the payment was in.
+        paid_on=entry.paid_on,
+        paid_how=entry.paid_how,
     )
     if entry.kind == LedgerEntry.Kind.PAID:
         claim.status, claim.paid_on, claim.paid_reference = Claim.Status.APPROVED, None, ""
+        claim.paid_how, claim.paid_handed_by, claim.cheque_number = "", "", ""
     else:
         claim.status, claim.rejection_reason = Claim.Status.REJECTED, reason
     claim.save()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("people/<int:pk>/expense/", views.ExpenseForView.as_view(), name="expense_for"),
     path("payments/approve/", views.ApprovalsView.as_view(), name="approvals"),
     path("payments/claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim"),
+    path("payments/claims/<int:pk>/receipt/", views.ReceiptDownloadView.as_view(), name="receipt"),
     path("payments/claims/<int:pk>/approve/", views.ClaimApproveView.as_view(), name="approve"),
     path(
         "payments/claims/<int:pk>/voucher-code/",
@@ -27,5 +28,6 @@ urlpatterns = [
     path("payments/rates/", views.RateCardsView.as_view(), name="rates"),
     path("payments/ledger/<int:pk>/reverse/", views.LedgerReverseView.as_view(), name="reverse"),
     path("payments/export.csv", views.PaymentsExportView.as_view(), name="export"),
+    path("payments/tax-year/", views.TaxYearView.as_view(), name="tax_year_summary"),
     path("payments/tax-year.csv", views.TaxYearExportView.as_view(), name="tax_year"),
 ]

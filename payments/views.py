@@ -1,11 +1,9 @@
 """Payment pages: members on phones, coordinators approving, finance paying. HTTP only."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +13,7 @@ from django.views.generic import FormView, TemplateView, View
 from coprod.accounts.models import Organisation
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.csv_safe import stream_csv
+from coprod.fields import parse_id
 from coprod.formerrors import add_service_errors, run_service
 from participants.models import ProjectMembership
 from participants.views import OwnProfileMixin
@@ -29,20 +28,23 @@ from payments.forms import (
     RateCardForm,
     RejectForm,
     ReverseForm,
+    TaxYearForm,
 )
 from payments.four_eyes import approval_refusal
 from payments.models import BenefitsAndLimit, Claim, LedgerEntry, PaymentChoice
-from payments.money import pounds, tax_year_bounds
+from payments.money import pounds
 from payments.selectors import (
     claim_get_for,
     claims_to_approve,
     figures_for,
     finance_organisation_ids,
     finance_queue,
-    ledger_for_export,
     notes_for,
     rate_cards_for,
     statement_for,
+    tax_year_organisation_ids,
+    tax_year_summary,
+    tax_years_paid,
 )
 from projects.models import Project
 from projects.views import PostActionView, ProjectMixin
@@ -111,7 +113,8 @@ class BenefitsView(OwnMoneyMixin, FormView):
             return {}
         return {
             "benefits": row.benefits,
-            "limit": f"{row.limit_pence / 100:.2f}" if row.limit_pence else "",
+            # Shown back exactly as the parser reads it: integer pence, no floats.
+            "limit": pounds(row.limit_pence).removeprefix("£") if row.limit_pence else "",
             "period": row.period,
             "uc_start_day": row.uc_start_day,
         }
@@ -143,7 +146,11 @@ class BenefitsView(OwnMoneyMixin, FormView):
 
 
 class ExpenseSubmitMixin:
-    """Send an expense claim for `self.participant`; say `thanks`, then go to `done_url()`."""
+    """Send an expense claim for `self.participant`; say `thanks`, then go to `done_url()`.
+
+    A claim like one already waiting comes back to the form with "Is this the
+    same as ...?": sending it again with not_a_duplicate=yes saves it.
+    """
 
     template_name = "payments/expense_form.html"
     form_class = ExpenseForm
@@ -152,16 +159,21 @@ class ExpenseSubmitMixin:
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         data["amount_pence"] = data.pop("amount")
-        if run_service(
-            self.request,
-            form,
-            lambda: services.expense_claim_submit(
+        data["submission_key"] = data.pop("submission")
+        data["not_a_duplicate"] = self.request.POST.get("not_a_duplicate") == "yes"
+        try:
+            services.expense_claim_submit(
                 participant=self.participant, by=self.request.user, **data
-            ),
-            self.thanks,
-        ):
-            return redirect(self.done_url())
-        return self.form_invalid(form)
+            )
+        except services.PossibleDuplicate as duplicate:
+            return self.render_to_response(
+                self.get_context_data(form=form, duplicate=duplicate.existing)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.thanks)
+        return redirect(self.done_url())
 
 
 class ExpenseCreateView(ExpenseSubmitMixin, OwnMoneyMixin, FormView):
@@ -251,6 +263,7 @@ class ClaimDetailView(ClaimMixin, TemplateView):
         voucher_code = kwargs.pop("voucher_code", "")
         check = services.limit_check(claim) if can_approve else None
         over = bool(check and check.crosses)
+        choice = services.choice_for(claim.participant)
         return super().get_context_data(
             claim=claim,
             check=check,
@@ -262,7 +275,8 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             else None,
             approve_form=kwargs.pop("approve_form", ApproveForm(over_limit=over)),
             reject_form=kwargs.pop("reject_form", RejectForm()),
-            choice=services.choice_for(claim.participant),
+            choice=choice,
+            goes_to_bank=claim.goes_to_bank(choice),
             show_bank=user.has_perm("payments.view_bank_details", claim),
             benefit_notes=_benefit_notes(user, claim),
             voucher_code=voucher_code,
@@ -272,6 +286,39 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             ledger=claim.ledger.all(),
             **kwargs,
         )
+
+
+class ReceiptDownloadView(ClaimMixin, View):
+    """Hand over a claim's receipt through the storage API, to those who may see the claim.
+
+    Never a public media address: the claimant, the coordinators who approve
+    and the organisation's finance; anyone else is told it does not exist.
+    """
+
+    permission_required = "payments.view_receipt"
+
+    def get(self, request, *args, **kwargs):
+        claim = self.get_permission_object()
+        if not claim.receipt:
+            raise Http404
+        extension = claim.receipt.name.rsplit(".", 1)[-1].lower()
+        content_type = RECEIPT_TYPES.get(extension)
+        if content_type is None:
+            raise Http404
+        response = FileResponse(
+            claim.receipt.open("rb"),
+            as_attachment=True,
+            filename=f"receipt-claim-{claim.pk}.{extension}",
+            content_type=content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+RECEIPT_TYPES = {
+    extension: kind.mime for kind in services.RECEIPT_KINDS for extension in kind.extensions
+}
 
 
 def _benefit_notes(user, claim):
@@ -400,21 +447,17 @@ class FinanceQueueView(FinanceMixin, FormView):
         )
 
     def form_valid(self, form):
-        ids = [int(pk) for pk in self.request.POST.getlist("claim") if pk.isdigit()]
+        ids = [pk for pk in map(parse_id, self.request.POST.getlist("claim")) if pk]
         if not ids:
             form.add_error(None, "Tick the claims you have paid.")
             return self.form_invalid(form)
-        codes = {
-            int(key.removeprefix("code-")): value
-            for key, value in self.request.POST.items()
-            if key.startswith("code-") and key.removeprefix("code-").isdigit() and value.strip()
-        }
         try:
             result = services.claims_mark_paid(
                 claim_ids=ids,
                 by=self.request.user,
                 organisation_ids=self.organisation_ids(),
-                voucher_codes=codes,
+                voucher_codes=self._per_row("code-"),
+                cheque_numbers=self._per_row("cheque-"),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -426,9 +469,25 @@ class FinanceQueueView(FinanceMixin, FormView):
                 f"Marked {len(result.paid)} paid: "
                 f"{pounds(sum(c.amount_pence for c in result.paid))}.",
             )
+        if result.skipped:
+            messages.warning(
+                self.request,
+                f"{len(result.skipped)} of the {len(ids)} ticked claims "
+                f"{'was' if len(result.skipped) == 1 else 'were'} not marked paid, "
+                "and nobody was told they were paid:",
+            )
         for reason in result.skipped:
             messages.warning(self.request, reason)
         return redirect(self.request.path)
+
+    def _per_row(self, prefix: str) -> dict[int, str]:
+        """Values typed against one row of the queue, such as "code-12" or "cheque-12"."""
+        typed = {
+            parse_id(key.removeprefix(prefix)): value
+            for key, value in self.request.POST.items()
+            if key.startswith(prefix) and value.strip()
+        }
+        return {pk: value for pk, value in typed.items() if pk}
 
 
 class RateCardsView(FinanceMixin, FormView):
@@ -496,6 +555,9 @@ class PaymentsExportView(FinanceMixin, View):
             for claim in claims.iterator(chunk_size=500):
                 # Read through select_related: no query per row.
                 choice = getattr(claim.participant, "payment_choice", None) or PaymentChoice()
+                if not claim.goes_to_bank(choice):
+                    # Vouchers, cash in hand, cheques: no bank details leave Coprod.
+                    choice = PaymentChoice()
                 name = claim.participant.full_name or claim.participant.preferred_name
                 yield [
                     claim.pk,
@@ -511,6 +573,9 @@ class PaymentsExportView(FinanceMixin, View):
                     choice.account_number or "",
                     claim.paid_on.isoformat() if claim.paid_on else "",
                     claim.paid_reference,
+                    claim.get_paid_how_display(),
+                    claim.cheque_number,
+                    claim.paid_handed_by,
                 ]
 
         header = [
@@ -527,50 +592,69 @@ class PaymentsExportView(FinanceMixin, View):
             "account number",
             "paid on",
             "reference",
+            "how paid",
+            "cheque number",
+            "cash handed over by",
         ]
         return stream_csv(f"payments-{timezone.localdate()}.csv", header, rows())
 
 
-class TaxYearExportView(FinanceMixin, View):
+class TaxYearMixin(PermissionRequiredMixin):
+    """One tax year (6 April to 5 April) chosen with ?year=2026; payments by the day paid."""
+
+    permission_required = "payments.view_tax_year"
+
+    def organisation_ids(self):
+        return tax_year_organisation_ids(self.request.user)
+
+    def tax_year_form(self) -> TaxYearForm:
+        form = TaxYearForm(
+            self.request.GET or {"year": ""}, years=tax_years_paid(self.organisation_ids())
+        )
+        form.is_valid()
+        return form
+
+
+class TaxYearView(TaxYearMixin, TemplateView):
+    """The tax-year summary for finance and admins: totals per person and per way paid."""
+
+    template_name = "payments/tax_year.html"
+
+    def get_context_data(self, **kwargs):
+        form = self.tax_year_form()
+        summary = None
+        if not form.errors:
+            summary = tax_year_summary(
+                self.organisation_ids(), start_year=form.cleaned_data["year"]
+            )
+        return super().get_context_data(form=form, summary=summary, **kwargs)
+
+
+class TaxYearExportView(TaxYearMixin, View):
     """What each person was paid in a tax year (6 April to 5 April), one row each."""
 
+    permission_required = "payments.use_finance"
+
+    def organisation_ids(self):
+        return finance_organisation_ids(self.request.user)
+
     def get(self, request, *args, **kwargs):
-        try:
-            year = int(request.GET.get("year", ""))
-            start = datetime.date(year, 4, 6)
-        except ValueError:
-            start, _ = tax_year_bounds(timezone.localdate())
-        start, end = tax_year_bounds(start)
-        entries = (
-            ledger_for_export(self.organisation_ids())
-            .select_related("reverses")
-            .filter(
-                kind__in=[LedgerEntry.Kind.PAID, LedgerEntry.Kind.REVERSAL],
-                created_at__date__range=(start, end),
+        form = self.tax_year_form()
+        if form.errors:
+            return HttpResponseBadRequest(
+                " ".join(form.errors["year"]), content_type="text/plain; charset=utf-8"
             )
-        )
-        totals: dict[int, dict] = {}
-        for entry in entries.iterator(chunk_size=500):
-            if entry.kind == LedgerEntry.Kind.REVERSAL and entry.reverses.kind != "paid":
-                continue
-            person = totals.setdefault(
-                entry.participant_id,
-                {"participant": entry.participant, "cash": 0, "vouchers": 0, "expenses": 0},
-            )
-            person[entry.method if entry.method in person else "cash"] += entry.amount_pence
+        summary = tax_year_summary(self.organisation_ids(), start_year=form.cleaned_data["year"])
 
         def rows():
-            for person in totals.values():
-                participant = person["participant"]
+            for person in summary.people:
                 yield [
-                    participant.pseudonym or f"P{participant.pk}",
-                    ""
-                    if participant.erased_at
-                    else (participant.full_name or participant.preferred_name),
+                    person["reference"],
+                    person["name"],
                     f"{person['cash'] / 100:.2f}",
                     f"{person['vouchers'] / 100:.2f}",
                     f"{person['expenses'] / 100:.2f}",
                 ]
 
         header = ["person reference", "name", "cash GBP", "vouchers GBP", "expenses GBP"]
-        return stream_csv(f"tax-year-{start.year}-{end.year % 100:02d}.csv", header, rows())
+        return stream_csv(f"tax-year-{summary.label}.csv", header, rows())

@@ -76,6 +76,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "coprod.plainlanguage.migrations.0002_seed_terms",
     "participants.migrations.0007_seed_consent_wordings",
     "payments.migrations.0002_seed_facts",
+    "payments.migrations.0005_fact_plain_names",
 ]
 
 
@@ -286,6 +287,7 @@ def build_meetings(org, project, users, membership):
         amount_pence=450,
         description="Bus there and back",
         work_date=timezone.localdate(),
+        receipt=SimpleUploadedFile("ticket.pdf", PDF_BYTES, "application/pdf"),
     )
     fare = money.claim_approve(claim=fare, by=coordinator)
     return {

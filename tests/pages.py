@@ -343,6 +343,13 @@ PAGES = [
         kwargs=lambda world: {"pk": world.claim.pk},
         browser_role="coordinator",
     ),
+    # A receipt: whoever may see the claim; anyone else is told it does not exist.
+    Page(
+        "payments:receipt",
+        signed_in(404, member=200, **each(A_COORDINATORS, 200), finance=200),
+        kwargs=lambda world: {"pk": world.fare.pk},
+        html=False,
+    ),
     Page(
         "payments:approve",
         signed_in(404, member=403, **each(A_COORDINATORS, REDIRECT), finance=403),
@@ -381,6 +388,8 @@ PAGES = [
     ),
     Page("payments:export", signed_in(403, finance=200), html=False),
     Page("payments:tax_year", signed_in(403, finance=200), html=False),
+    # The tax-year summary page: finance and admins (names and totals, no bank details).
+    Page("payments:tax_year_summary", signed_in(403, finance=200, admin=200)),
     Page("projects:venues", signed_in(403, **VENUE_KEEPERS)),
     Page("projects:venue_create", signed_in(403, **VENUE_KEEPERS), edit=True),
     Page(

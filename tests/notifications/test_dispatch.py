@@ -425,14 +425,20 @@ def test_a_member_is_told_when_they_are_paid(world, smtp_inbox):
     jo.email = "jo@example.org"
     jo.save()
     consent_record(participant=jo, topic="contact", given=True, by=None)
+    money.payment_choice_save(
+        participant=jo, by=None, method="cash", sort_code="123456", account_number="12345678"
+    )
     money.claims_mark_paid(
         claim_ids=[world.fare.pk],
         by=world.users["finance"],
         organisation_ids=[world.org.pk],
         paid_on=timezone.localdate(),
+        how="bank_transfer",
         reference="BACS 9",
     )
     send_all(timezone.now() + datetime.timedelta(seconds=1))
     paid = [m for m in smtp_inbox.messages if m["Subject"] == "We have paid you £4.50"]
     assert len(paid) == 1
     assert "Reference: BACS 9" in smtp_inbox.text_of(paid[0])
+    assert "£4.50 by bank transfer on" in smtp_inbox.text_of(paid[0])
+    assert "(expenses)" not in smtp_inbox.text_of(paid[0])

@@ -61,7 +61,9 @@ def test_two_finance_users_clicking_paid_at_once_pay_each_claim_once(postgres_an
                     by=world.users["finance"],
                     organisation_ids=[world.org.pk],
                     paid_on=timezone.localdate(),
-                    reference="BACS 2001",
+                    how="cash_in_hand",
+                    handed_by="Sam at the front desk",
+                    reference="Batch 2001",
                 )
             )
         except Exception as error:  # reported below
@@ -80,3 +82,42 @@ def test_two_finance_users_clicking_paid_at_once_pay_each_claim_once(postgres_an
     assert sorted(paid) == sorted(ids)  # each paid by exactly one of the two clicks
     assert LedgerEntry.objects.filter(claim_id__in=ids, kind="paid").count() == len(ids)
     assert set(Claim.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"paid"}
+
+
+def test_the_same_claim_form_sent_twice_at_once_makes_one_claim(postgres_and_redis):
+    import uuid
+
+    world = build_world()
+    key = uuid.uuid4()
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def send():
+        try:
+            start.wait()
+            results.append(
+                services.expense_claim_submit(
+                    participant=world.membership.participant,
+                    project=world.project,
+                    by=None,
+                    expense="childcare",
+                    amount_pence=1200,
+                    description="",
+                    work_date=timezone.localdate(),
+                    submission_key=key,
+                )
+            )
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert not errors
+    assert len({claim.pk for claim in results}) == 1
+    assert Claim.objects.filter(submission_key=key).count() == 1

@@ -301,20 +301,34 @@ def test_a_voucher_choice_must_say_why(world):
 # --- Paying, and the ledger ---------------------------------------------------------------------
 
 
+def with_bank_details(participant):
+    services.payment_choice_save(
+        participant=participant,
+        by=None,
+        method="cash",
+        account_name="J Bloggs",
+        sort_code="123456",
+        account_number="12345678",
+    )
+    return participant
+
+
 def test_marking_paid_twice_pays_once(world):
     finance = world.users["finance"]
+    with_bank_details(world.membership.participant)
     args = {
         "claim_ids": [world.fare.pk],
         "by": finance,
         "organisation_ids": [world.org.pk],
         "paid_on": timezone.localdate(),
+        "how": "bank_transfer",
         "reference": "BACS 1001",
     }
     first = services.claims_mark_paid(**args)
     second = services.claims_mark_paid(**args)
     assert len(first.paid) == 1
     assert second.paid == []
-    assert second.skipped == [f"Claim {world.fare.pk} is paid."]
+    assert second.skipped == [f"Claim {world.fare.pk} (Jo, £4.50) is not marked paid: it is paid."]
     assert LedgerEntry.objects.filter(claim=world.fare, kind="paid").count() == 1
 
 
@@ -325,7 +339,8 @@ def test_finance_of_another_organisation_cannot_pay_it(world):
         by=other_finance,
         organisation_ids=[world.other_org.pk],
         paid_on=timezone.localdate(),
-        reference="x",
+        how="cash_in_hand",
+        handed_by="Sam",
     )
     assert result.paid == []
     world.fare.refresh_from_db()
@@ -424,7 +439,8 @@ def test_the_statement_shows_what_is_paid_and_waiting_since_when(world, client_f
         by=world.users["finance"],
         organisation_ids=[world.org.pk],
         paid_on=timezone.localdate(),
-        reference="BACS 7",
+        how="cash_in_hand",
+        handed_by="Sam",
     )
     page = (
         client_for(world, "member")
@@ -502,7 +518,8 @@ def test_benefits_notes_go_to_the_person_and_their_coordinators_not_finance(worl
         .content.decode()
     )
     assert "Send form PW1" in page
-    assert "esa.permitted_work.higher: <strong>not confirmed</strong>" in page
+    assert "ESA permitted work: the most you can earn: <strong>not confirmed</strong>" in page
+    assert "esa.permitted_work" not in page
 
 
 def test_unticking_someone_drops_their_unapproved_claim_but_not_an_approved_one(world):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0003_ledger_append_only'),
+        ('payments', '0005_fact_plain_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
