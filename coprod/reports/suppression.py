@@ -144,7 +144,9 @@ class Grid:
     So, first every cell about 1 to 4 people is hidden; then, for every
     parent and its children, in both directions, the hidden children must
     together cover at least `threshold()` different people; until they do,
-    the shown child about the fewest people is hidden too. This repeats
+    the shown child about the fewest people is hidden too. A hidden parent
+    must have hidden children by the same measure (else its shown children
+    add up to it). This repeats
     until nothing changes, over every level and every category at once.
 
     The people behind a cell are the different people whose own amount in it
@@ -219,7 +221,15 @@ class Grid:
     def _protect_group(self, parent: Cell, children: list[Cell]) -> bool:
         figures, changed = self.figures, False
         hidden = [c for c in children if figures[c].hidden]
-        while hidden and is_small(len(frozenset().union(*(self.people[c] for c in hidden)))):
+
+        def too_few() -> bool:
+            # A hidden parent whose children are all shown is their sum: so a
+            # hidden parent needs hidden children too, like any shown one.
+            if not hidden:
+                return figures[parent].hidden
+            return len(frozenset().union(*(self.people[c] for c in hidden))) < threshold()
+
+        while too_few():
             shown = sorted(
                 (c for c in children if not figures[c].hidden and figures[c].people),
                 key=lambda c: (figures[c].people, str(figures[c].value), c),
