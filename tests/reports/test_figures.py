@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from coprod.reports import periods
 from coprod.reports.scale import grow
-from coprod.reports.selectors import project_report
+from coprod.reports.selectors import portfolio, project_report
 from payments.models import Claim, LedgerEntry
 from payments.services import ledger_reverse
 from projects.meeting_selectors import papers_due
@@ -151,3 +151,23 @@ def test_a_month_counts_only_what_happened_in_it(project):
     money = report.table("money").rows[-1][1]
     assert money.hidden or money.value == sum(e.amount_pence for e in in_range)
     assert (report.period.start, report.period.end) == (day, end)
+
+
+def test_the_portfolio_shows_each_project_s_whole_life_exactly_as_its_report_does(project, world):
+    small = grow(organisation=world.org, members=4, months=3, seed=5, title="Tiny").projects[0]
+    projects = Project.objects.filter(pk__in=[project.pk, small.pk])
+
+    rows = {row.project.pk: row.figures for row in portfolio(projects)}
+
+    for each in projects.select_related("organisation"):
+        report = project_report(each)
+        whole = {
+            "members": report.table("people").rows[-1][1],
+            "hours": report.table("hours").rows[-1][1],
+            "paid": report.table("money").rows[-1][1],
+        }
+        for key, figure in whole.items():
+            shown = rows[each.pk][key]
+            assert (shown.value, shown.hidden) == (figure.value, figure.hidden), (each, key)
+    assert rows[small.pk]["paid"].hidden
+    assert not rows[project.pk]["paid"].hidden

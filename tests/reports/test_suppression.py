@@ -1,5 +1,7 @@
 """Small numbers stay hidden, and so do the figures that would give them away by subtraction."""
 
+import datetime
+
 from coprod.reports.suppression import Figure, Partition, people, people_partition
 from coprod.reports.templatetags.report_figures import figure_text
 
@@ -98,3 +100,58 @@ def test_any_power_role_is_hidden_when_one_role_would_give_away_the_rest(world):
     assert figure_text(rows["Co-lead"]) == "6"
     assert figure_text(rows["Chair"]) == "fewer than 5"
     assert rows["Any role that leads, sets agendas or posts updates"].hidden
+
+
+def grid_of(rows, parts=()):
+    """A grid over one financial year from (month key, person, values) rows."""
+    from coprod.reports import periods
+    from coprod.reports.suppression import Grid
+
+    months = [datetime.date(2025, m, 1) for m in range(4, 13)]
+    months += [datetime.date(2026, m, 1) for m in range(1, 4)]
+    return Grid(kind="money", tree=periods.tree(months), rows=rows, parts=parts)
+
+
+def test_a_month_beside_its_quarter_hides_the_next_smallest_month():
+    # Six people paid in November, one in December: October to December
+    # minus November would be that one person's money.
+    rows = [("2025-11", n, {"total": 1_000}) for n in range(6)] + [("2025-12", 6, {"total": 777})]
+
+    grid = grid_of(rows)
+
+    assert grid.figure("2025-12").hidden
+    assert grid.figure("2025-11").hidden
+    assert grid.figure("2025-11").reason == "subtraction"
+    assert grid.figure("fy2025-26-q3").value == 6_777
+    assert not grid.figure("fy2025-26-q3").hidden
+
+
+def test_a_parent_hidden_to_protect_a_sibling_does_not_show_all_its_children():
+    # October to December: six people, all in November. January to March:
+    # one person. The quarter October to December is hidden so that the year
+    # minus it is not that one person; November alone would say the same.
+    rows = [("2025-11", n, {"total": 1_000}) for n in range(6)] + [("2026-02", 6, {"total": 500})]
+
+    grid = grid_of(rows)
+
+    assert grid.figure("fy2025-26-q3").hidden
+    assert grid.figure("2025-11").hidden
+    assert not grid.figure("fy2025-26").hidden
+    assert not grid.figure("life").hidden
+
+
+def test_a_month_part_hidden_hides_another_part_and_the_same_part_in_another_month():
+    # Vouchers for one person in November: cash for November, and vouchers
+    # in another month of the quarter, would each give it away.
+    rows = [("2025-11", n, {"cash": 1_000, "vouchers": 0}) for n in range(6)]
+    rows += [("2025-10", n, {"cash": 0, "vouchers": 400}) for n in range(10, 16)]
+    rows += [("2025-11", 20, {"cash": 0, "vouchers": 300})]
+
+    grid = grid_of(rows, parts=["cash", "vouchers"])
+
+    assert grid.figure("2025-11", "vouchers").hidden
+    assert grid.figure("2025-11", "cash").hidden  # November's total minus its cash
+    assert grid.figure("2025-10", "vouchers").hidden  # the quarter's vouchers minus October's
+    assert not grid.figure("2025-11").hidden
+    assert not grid.figure("fy2025-26-q3", "vouchers").hidden
+    assert not grid.figure("life").hidden
