@@ -6,6 +6,12 @@ copied. The number of queries is fixed: it does not grow with members,
 meetings or payments (tests/reports/test_query_count.py). Nothing about a
 single person leaves this module: no names, no self-descriptions, and
 every count of people goes through coprod.reports.suppression.
+
+A report covers one of the project's fixed periods (coprod/reports/periods.py).
+Figures that add up across periods (joiners, hours, money) are read for the
+whole life at once, one row per person and month, and protected for every
+period together (suppression.Grid); figures about who people are (status,
+roles, views) describe the whole life whatever the period.
 """
 
 import datetime
@@ -392,7 +398,8 @@ def _work_section(
         chart="bar",
         total=True,
         note="Time at meetings and time preparing for them, from attendance records. "
-        "A month with fewer than 5 people is not shown.",
+        "A month with fewer than 5 people is not shown, nor is a month that would let "
+        "one be worked out from this period's total or another period's.",
     )
 
     meeting_hours = hours.figure(period.key, "meeting")
