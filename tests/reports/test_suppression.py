@@ -2,7 +2,9 @@
 
 import datetime
 
-from coprod.reports.suppression import Figure, Partition, people, people_partition
+import pytest
+
+from coprod.reports.suppression import Figure, Partition, is_small, people, people_partition
 from coprod.reports.templatetags.report_figures import figure_text
 
 
@@ -155,3 +157,78 @@ def test_a_month_part_hidden_hides_another_part_and_the_same_part_in_another_mon
     assert not grid.figure("2025-11").hidden
     assert not grid.figure("fy2025-26-q3", "vouchers").hidden
     assert not grid.figure("life").hidden
+
+
+def in_span(basis: dict[int, list], vector: list) -> bool:
+    """Whether vector is a sum of multiples of the (row-reduced) basis rows."""
+    vector = list(vector)
+    for pivot, row in basis.items():
+        if vector[pivot]:
+            factor = vector[pivot]
+            vector = [v - factor * r for v, r in zip(vector, row, strict=True)]
+    return not any(vector)
+
+
+def add_to_basis(basis: dict[int, list], vector: list) -> None:
+    from fractions import Fraction
+
+    vector = [Fraction(v) for v in vector]
+    for pivot, row in basis.items():
+        if vector[pivot]:
+            factor = vector[pivot]
+            vector = [v - factor * r for v, r in zip(vector, row, strict=True)]
+    pivot = next((i for i, v in enumerate(vector) if v), None)
+    if pivot is None:
+        return
+    vector = [v / vector[pivot] for v in vector]
+    for other, row in basis.items():
+        if row[pivot]:
+            factor = row[pivot]
+            basis[other] = [r - factor * v for r, v in zip(row, vector, strict=True)]
+    basis[pivot] = vector
+
+
+@pytest.mark.parametrize("seed", [None, *range(12)])
+def test_no_hidden_small_figure_can_be_worked_out_from_every_figure_shown(seed):
+    # Every cell of a grid (each period, each part and the total) as a sum of
+    # month-and-part cells; all shown cells together, added and subtracted in
+    # any way, must not give the exact figure of any cell about 1 to 4 people.
+    import random
+
+    from coprod.reports import periods
+
+    rng = random.Random(seed)
+    parts = ["cash", "vouchers", "expenses"]
+    months = [datetime.date(2025, m, 1) for m in range(4, 13)]
+    months += [datetime.date(2026, m, 1) for m in range(1, 4)]
+    keys = [periods.month_key(m) for m in months]
+    rows = []
+    for person in range(rng.choice([8, 12, 20, 40])):
+        for key in rng.sample(keys, rng.choice([1, 1, 2, 3])):
+            part = rng.choice(parts)
+            rows.append((key, person, {p: (100 + person if p == part else 0) for p in parts}))
+    if seed is None:  # six people in November, one in February (all cash)
+        rows = [("2025-11", n, {"cash": 1_000}) for n in range(6)]
+        rows += [("2026-02", 6, {"cash": 500})]
+    grid = grid_of(rows, parts=parts)
+
+    leaves = [(part, key) for part in parts for key in keys]
+    below = {}
+    for node, kids in grid.tree.items():
+        below[node] = {node} if not kids else set()
+    for node in reversed(list(grid.tree)):  # children come after their parents
+        for kid in grid.tree[node]:
+            below[node] |= below[kid]
+
+    def vector(category, node):
+        chosen = parts if category == "total" else [category]
+        months_below = {k for k in below[node] if not grid.tree[k]}
+        return [1 if (p in chosen and k in months_below) else 0 for p, k in leaves]
+
+    basis: dict[int, list] = {}
+    for (category, node), figure in grid.figures.items():
+        if not figure.hidden:
+            add_to_basis(basis, vector(category, node))
+    for (category, node), figure in grid.figures.items():
+        if figure.hidden and is_small(figure.people):
+            assert not in_span(basis, vector(category, node)), (seed, category, node)
