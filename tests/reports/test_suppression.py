@@ -229,6 +229,13 @@ def test_no_hidden_small_figure_can_be_worked_out_from_every_figure_shown(seed):
     for (category, node), figure in grid.figures.items():
         if not figure.hidden:
             add_to_basis(basis, vector(category, node))
-    for (category, node), figure in grid.figures.items():
-        if figure.hidden and is_small(figure.people):
-            assert not in_span(basis, vector(category, node)), (seed, category, node)
+    hidden = [cell for cell, figure in grid.figures.items() if figure.hidden]
+    for cell in hidden:
+        if is_small(grid.figures[cell].people):
+            assert not in_span(basis, vector(*cell)), (seed, cell)
+    # Nor the sum of two hidden figures about 1 to 4 people together.
+    for n, one in enumerate(hidden):
+        for other in hidden[n + 1 :]:
+            if is_small(len(grid.people[one] | grid.people[other])):
+                both = [a + b for a, b in zip(vector(*one), vector(*other), strict=True)]
+                assert not in_span(basis, both), (seed, one, other)
