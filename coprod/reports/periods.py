@@ -36,9 +36,9 @@ QUARTER_NAMES = {
 }
 # Anchored, fixed-width patterns: a key of any other shape (20 digits, a year
 # of 1 or 9999 written oddly) is refused before any date is built.
-YEAR_KEY = re.compile(r"fy(\d{4})-(\d{2})")
-QUARTER_KEY = re.compile(r"fy(\d{4})-(\d{2})-q([1-4])")
-MONTH_KEY = re.compile(r"(\d{4})-(\d{2})")
+YEAR_KEY = re.compile(r"fy(\d{4})-(\d{2})", re.ASCII)
+QUARTER_KEY = re.compile(r"fy(\d{4})-(\d{2})-q([1-4])", re.ASCII)
+MONTH_KEY = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 MAX_KEY = 20
 
 

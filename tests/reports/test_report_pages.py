@@ -128,6 +128,8 @@ def test_csv_cells_that_start_a_formula_are_neutralised(world, client_for):
         ({"period": "2025-13"}, "We could not read that period"),
         ({"period": "fy2025-27"}, "We could not read that period"),
         ({"period": "<script>"}, "We could not read that period"),
+        ({"period": "\u0662\u0660\u0662\u0665-\u0661\u0661"}, "We could not read that period"),
+        ({"period": "x" * 10_000}, "We could not read that period"),
         ({"start": "2025-11-11", "end": "2025-11-21"}, "no longer take dates you type"),
         ({"start": "2025-11-21", "end": "2025-11-11"}, "no longer take dates you type"),
     ],
