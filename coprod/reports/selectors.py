@@ -6,10 +6,15 @@ copied. The number of queries is fixed: it does not grow with members,
 meetings or payments (tests/reports/test_query_count.py). Nothing about a
 single person leaves this module: no names, no self-descriptions, and
 every count of people goes through coprod.reports.suppression.
+
+A report covers one of the project's fixed periods (coprod/reports/periods.py).
+Figures that add up across periods (joiners, hours, money) are read for the
+whole life at once, one row per person and month, and protected for every
+period together (suppression.Grid); figures about who people are (status,
+roles, views) describe the whole life whatever the period.
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -30,8 +35,9 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncMonth
 from django.utils import timezone
 
 from coprod.dbfunctions import DaysBetween
-from coprod.reports import suppression
-from coprod.reports.suppression import Figure, Partition
+from coprod.reports import periods, suppression
+from coprod.reports.periods import Period
+from coprod.reports.suppression import Figure, Grid
 from participants.models import ProjectMembership, ProjectRole
 from payments.models import Claim, LedgerEntry
 from projects.models import (
@@ -47,38 +53,9 @@ from projects.promise_selectors import with_promise_state
 from projects.selectors import values_for_project
 
 INVOLVED = ("active", "on_break", "left")
-# How many months beyond the small ones the hours table may hide, counted in one query.
-HOURS_EXTRA_MONTHS = 4
 
 
-# --- Date ranges ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """A report's date range, whole days in the organisation's time zone."""
-
-    start: datetime.date
-    end: datetime.date
-    zone: zoneinfo.ZoneInfo
-
-    @property
-    def starts_at(self) -> datetime.datetime:
-        return datetime.datetime.combine(self.start, datetime.time.min, tzinfo=self.zone)
-
-    @property
-    def ends_before(self) -> datetime.datetime:
-        """The first moment after the range (the end day is included)."""
-        day = self.end + datetime.timedelta(days=1)
-        return datetime.datetime.combine(day, datetime.time.min, tzinfo=self.zone)
-
-    def months(self) -> list[datetime.date]:
-        """The first day of each month the range touches."""
-        months, day = [], self.start.replace(day=1)
-        while day <= self.end:
-            months.append(day)
-            day = (day + datetime.timedelta(days=32)).replace(day=1)
-        return months
+# --- Periods -------------------------------------------------------------------
 
 
 def project_life(project: Project, *, today: datetime.date | None = None) -> Period:
@@ -87,7 +64,93 @@ def project_life(project: Project, *, today: datetime.date | None = None) -> Per
     today = today or timezone.localdate(timezone=zone)
     created = timezone.localdate(project.created_at, timezone=zone)
     start = project.start_date if project.start_date and project.start_date <= today else created
-    return Period(start=min(start, today), end=today, zone=zone)
+    return periods.life(min(start, today), today, zone)
+
+
+def _within(period: Period, field: str, *, moment: bool = True) -> Q:
+    """Rows in the period; the whole life is everything, whatever its date."""
+    if period.level == periods.LIFE:
+        return Q()
+    if moment:
+        return Q(**{f"{field}__gte": period.starts_at, f"{field}__lt": period.ends_before})
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+@dataclass
+class Grids:
+    """The figures that add up across periods, for every period of one project, protected."""
+
+    months: list[datetime.date]  # every month of the tree that may hold data, in order
+    joined: Grid
+    hours: Grid
+    money: Grid
+
+    def months_of(self, period: Period) -> list[datetime.date]:
+        if period.level == periods.LIFE:
+            return self.months
+        return [m for m in period.months() if self.months[0] <= m <= self.months[-1]]
+
+
+def _grids(project: Project, whole: Period, now: datetime.datetime) -> Grids:
+    """Read each family's rows in one query (person by month), then protect every period at once."""
+    zone = whole.zone
+    joined_rows = [
+        (_month_key(row["month"]), row["participant_id"], {"total": 1})
+        for row in _members(ProjectMembership.objects.filter(project=project))
+        .annotate(month=TruncMonth("created_at", tzinfo=zone))
+        .values("participant_id", "month")
+    ]
+    hours_rows = [
+        (
+            _month_key(row["month"]),
+            row["participant_id"],
+            {"meeting": row["minutes"], "preparing": row["preparing"]},
+        )
+        for row in _worked(Attendance.objects.filter(meeting__project=project), now)
+        .annotate(month=TruncMonth("meeting__starts_at", tzinfo=zone))
+        .values("participant_id", "month")
+        .annotate(minutes=Sum("minutes"), preparing=Sum("preparation_minutes"))
+        .order_by()
+    ]
+    money_rows = [
+        (_month_key(row["month"]), row["participant_id"], {k: row[k] for k in MONEY_PARTS})
+        for row in _paid(LedgerEntry.objects.filter(project=project))
+        .annotate(month=TruncMonth("work_date"))
+        .values("participant_id", "month")
+        .annotate(
+            **{
+                key: Coalesce(Sum("amount_pence", filter=where), 0)
+                for key, where in MONEY_PARTS.items()
+            }
+        )
+        .order_by()
+    ]
+    months = set(whole.months())
+    for rows in (joined_rows, hours_rows, money_rows):
+        months.update(month for month, _, _ in rows)
+    ordered = sorted(months)
+    every = ordered[0]
+    span = []
+    while every <= ordered[-1]:
+        span.append(every)
+        every = periods.next_month(every)
+    tree = periods.tree(span)
+
+    def keyed(rows):
+        return [(periods.month_key(month), person, values) for month, person, values in rows]
+
+    return Grids(
+        months=span,
+        joined=Grid(kind="people", tree=tree, rows=keyed(joined_rows)),
+        hours=Grid(
+            kind="hours",
+            tree=tree,
+            rows=keyed(hours_rows),
+            parts=["meeting", "preparing"],
+            display=_hours,
+        ),
+        money=Grid(kind="money", tree=tree, rows=keyed(money_rows), parts=list(MONEY_PARTS)),
+    )
 
 
 # --- What a report is made of --------------------------------------------------
@@ -149,15 +212,31 @@ def _month_key(moment) -> datetime.date | None:
 # --- People --------------------------------------------------------------------
 
 
-def _involved(project: Project, period: Period):
-    """Memberships that were part of the project during the range (never just invited)."""
-    return ProjectMembership.objects.filter(
-        project=project, status__in=INVOLVED, created_at__lt=period.ends_before
-    ).exclude(status="left", status_changed_on__lt=period.start)
+def _members(memberships):
+    """Memberships of people who have been part of the project (never just invited)."""
+    return memberships.filter(status__in=INVOLVED)
 
 
-def _people_section(project: Project, period: Period) -> tuple[list[Table], dict]:
-    involved = _involved(project, period)
+def _worked(attendance, now: datetime.datetime):
+    """Attendance at meetings held by now that counted some time (at the meeting or preparing)."""
+    return attendance.filter(
+        meeting__status=Meeting.Status.SCHEDULED, meeting__ends_at__lte=now
+    ).filter(Q(minutes__gt=0) | Q(preparation_minutes__gt=0))
+
+
+def _paid(ledger):
+    """Payments that stand (paid, never reversed), each in exactly one of the money parts."""
+    any_part = Q(pk__in=[])
+    for where in MONEY_PARTS.values():
+        any_part |= where
+    return ledger.filter(STANDING).filter(any_part).exclude(amount_pence=0)
+
+
+def _people_section(project: Project, period: Period, grids: Grids) -> tuple[list[Table], dict]:
+    # Who is involved, and how, is about the project's whole life as it stands:
+    # the same figures whatever period is chosen, so no two periods can be
+    # subtracted to find one person's joining, leaving or role.
+    involved = _members(ProjectMembership.objects.filter(project=project))
     counts = involved.aggregate(
         total=Count("pk"),
         active=Count("pk", filter=Q(status="active")),
@@ -182,26 +261,17 @@ def _people_section(project: Project, period: Period) -> tuple[list[Table], dict
         ],
         chart="bar",
         total=True,
+        note="Everyone involved over the project's whole life, as they are today, "
+        "whichever period you choose.",
     )
 
-    joined_rows = (
-        involved.filter(created_at__gte=period.starts_at)
-        .annotate(month=TruncMonth("created_at", tzinfo=period.zone))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
-    )
-    by_month = {_month_key(row["month"]): row["n"] for row in joined_rows}
-    months = period.months()
-    joined = suppression.people_partition(
-        sum(by_month.values()), [(m.isoformat(), by_month.get(m, 0)) for m in months]
-    )
+    months = grids.months_of(period)
     joined_table = Table(
         "joined",
         "New members by month",
         ["Month", "People who joined"],
-        [[_month_label(m), joined.parts[m.isoformat()]] for m in months]
-        + [["All new members", joined.total]],
+        [[_month_label(m), grids.joined.figure(periods.month_key(m))] for m in months]
+        + [["All new members", grids.joined.figure(period.key)]],
         chart="bar",
         total=True,
     )
@@ -270,10 +340,9 @@ def _people_section(project: Project, period: Period) -> tuple[list[Table], dict
 
 def _held(project: Project, period: Period, now: datetime.datetime):
     return Meeting.objects.filter(
+        _within(period, "starts_at"),
         project=project,
         status=Meeting.Status.SCHEDULED,
-        starts_at__gte=period.starts_at,
-        starts_at__lt=period.ends_before,
         ends_at__lte=now,
     )
 
@@ -291,12 +360,12 @@ def _papers_days_needed():
     )
 
 
-def _work_section(project: Project, period: Period, now) -> tuple[list[Table], dict]:
+def _work_section(
+    project: Project, period: Period, now: datetime.datetime, grids: Grids
+) -> tuple[list[Table], dict]:
     held = _held(project, period, now)
     zone = period.zone
-    meetings = Meeting.objects.filter(
-        project=project, starts_at__gte=period.starts_at, starts_at__lt=period.ends_before
-    ).aggregate(
+    meetings = Meeting.objects.filter(_within(period, "starts_at"), project=project).aggregate(
         held=Count("pk", filter=Q(status="scheduled", ends_at__lte=now)),
         in_person=Count("pk", filter=Q(status="scheduled", ends_at__lte=now, format="in_person")),
         online=Count("pk", filter=Q(status="scheduled", ends_at__lte=now, format="online")),
@@ -313,92 +382,28 @@ def _work_section(project: Project, period: Period, now) -> tuple[list[Table], d
             TruncDate("starts_at", tzinfo=zone), TruncDate("papers_ready_at", tzinfo=zone)
         ),
     ).aggregate(on_time=Count("pk", filter=Q(gap__gte=F("needed"))))["on_time"]
-    attended = Attendance.objects.filter(meeting__in=held).aggregate(
-        places=Count("pk"),
-        people=Count("participant", distinct=True),
-        minutes=Coalesce(Sum("minutes"), 0),
-        preparing=Coalesce(Sum("preparation_minutes"), 0),
-    )
+    attended = Attendance.objects.filter(meeting__in=held).aggregate(places=Count("pk"))
     invited = Invitee.objects.filter(meeting__in=held).aggregate(
         places=Count("pk"), people=Count("participant", distinct=True)
     )
 
-    monthly = (
-        Attendance.objects.filter(meeting__in=held)
-        .annotate(month=TruncMonth("meeting__starts_at", tzinfo=zone))
-        .values("month")
-        .annotate(
-            minutes=Sum(F("minutes") + F("preparation_minutes")),
-            people=Count("participant", distinct=True),
-        )
-        .order_by("month")
-    )
-    by_month = {_month_key(row["month"]): row for row in monthly}
-    months = period.months()
-    parts = {
-        m.isoformat(): Figure(
-            _hours(by_month[m]["minutes"] if m in by_month else 0),
-            by_month[m]["people"] if m in by_month else 0,
-            kind="hours",
-        )
-        for m in months
-    }
-    # A person comes in many months, so months' people do not add up: count
-    # the different people behind each set of months the protection may
-    # hide, all in one query.
-    # Usually one or two more months settle it; past a few, everything is
-    # hidden (whole range: everyone who came, which is counted already).
-    order = suppression.hiding_order(parts)
-    everything = order[-1]
-    order = order[: 1 + HOURS_EXTRA_MONTHS]
-
-    def in_months(keys):
-        where = Q(pk__in=[])
-        for key in keys:
-            start = datetime.date.fromisoformat(key)
-            end = (start + datetime.timedelta(days=32)).replace(day=1)
-            where |= Q(
-                meeting__starts_at__gte=datetime.datetime.combine(start, datetime.time.min, zone),
-                meeting__starts_at__lt=datetime.datetime.combine(end, datetime.time.min, zone),
-            )
-        return where
-
-    behind = Attendance.objects.filter(meeting__in=held).aggregate(
-        **{
-            f"set_{n}": Count("participant", distinct=True, filter=in_months(keys))
-            for n, keys in enumerate(order)
-        }
-    )
-    people_behind = {keys: behind[f"set_{n}"] for n, keys in enumerate(order)}
-    people_behind.setdefault(everything, attended["people"])
-    total_minutes = attended["minutes"] + attended["preparing"]
-    hours = Partition(
-        total=Figure(_hours(total_minutes), attended["people"], kind="hours"),
-        parts=parts,
-        # A set not counted is treated as too few people: hide one more month.
-        people_in=lambda keys: people_behind.get(keys, 1),
-    ).protect()
+    months = grids.months_of(period)
+    hours = grids.hours
     hours_table = Table(
         "hours",
         "Hours of lived-experience work by month",
         ["Month", "Hours"],
-        [[_month_label(m), hours.parts[m.isoformat()]] for m in months]
-        + [["All hours", hours.total]],
+        [[_month_label(m), hours.figure(periods.month_key(m))] for m in months]
+        + [["All hours", hours.figure(period.key)]],
         chart="bar",
         total=True,
         note="Time at meetings and time preparing for them, from attendance records. "
-        "A month with fewer than 5 people is not shown.",
+        "A month with fewer than 5 people is not shown, nor is a month that would let "
+        "one be worked out from this period's total or another period's.",
     )
 
-    meeting_hours = suppression.about(
-        _hours(attended["minutes"]), people=attended["people"], kind="hours"
-    )
-    preparing_hours = suppression.about(
-        _hours(attended["preparing"]), people=attended["people"], kind="hours"
-    )
-    if hours.total.hidden:
-        meeting_hours.hide("subtraction")
-        preparing_hours.hide("subtraction")
+    meeting_hours = hours.figure(period.key, "meeting")
+    preparing_hours = hours.figure(period.key, "preparing")
     rate = suppression.about(
         attended["places"] / invited["places"] if invited["places"] else None,
         people=invited["people"],
@@ -436,7 +441,7 @@ def _work_section(project: Project, period: Period, now) -> tuple[list[Table], d
     )
     facts = {
         "held": Figure(meetings["held"], 0, kind="count"),
-        "hours": hours.total,
+        "hours": hours.figure(period.key),
         "attendance": rate,
         "papers_on_time": on_time,
     }
@@ -458,49 +463,16 @@ MONEY_PARTS = {
 }
 
 
-def _subsets(keys):
-    keys = list(keys)
-    for mask in range(1, 2 ** len(keys)):
-        yield frozenset(k for i, k in enumerate(keys) if mask & (1 << i))
-
-
-def _subset_name(keys: frozenset) -> str:
-    return "people_" + "_".join(sorted(keys))
-
-
 def _money_section(
-    project: Project, period: Period, people_facts: dict
+    project: Project, period: Period, people_facts: dict, grids: Grids
 ) -> tuple[list[Table], dict]:
-    ledger = LedgerEntry.objects.filter(
-        project=project, work_date__gte=period.start, work_date__lte=period.end
-    ).filter(STANDING)
-    aggregates = {
-        "total": Coalesce(Sum("amount_pence"), 0),
-        "people": Count("participant", distinct=True),
-    }
-    for key, where in MONEY_PARTS.items():
-        aggregates[key] = Coalesce(Sum("amount_pence", filter=where), 0)
-    # How many different people any mix of the parts covers, for the subtraction check.
-    for keys in _subsets(MONEY_PARTS):
-        where = Q()
-        for key in keys:
-            where |= MONEY_PARTS[key]
-        aggregates[_subset_name(keys)] = Count("participant", distinct=True, filter=where)
-    money = ledger.aggregate(**aggregates)
-    split = Partition(
-        total=Figure(money["total"], money["people"], kind="money"),
-        parts={
-            key: Figure(money[key], money[_subset_name(frozenset([key]))], kind="money")
-            for key in MONEY_PARTS
-        },
-        people_in=lambda keys: money[_subset_name(keys)],
-    ).protect()
+    money = grids.money
+
+    def part(key: str) -> Figure:
+        return money.figure(period.key, key)
 
     claims = Claim.objects.filter(
-        project=project,
-        status=Claim.Status.PAID,
-        work_date__gte=period.start,
-        work_date__lte=period.end,
+        _within(period, "work_date", moment=False), project=project, status=Claim.Status.PAID
     )
     paid = claims.aggregate(
         vouchers=Count("pk", filter=Q(kind="time", method="vouchers")),
@@ -533,14 +505,14 @@ def _money_section(
         "Money paid, by how it was paid",
         ["Paid as", "Amount"],
         [
-            ["Money into bank accounts", split.parts["cash"]],
-            ["Vouchers", split.parts["vouchers"]],
-            ["Expenses paid back", split.parts["expenses"]],
-            ["All money paid", split.total],
+            ["Money into bank accounts", part("cash")],
+            ["Vouchers", part("vouchers")],
+            ["Expenses paid back", part("expenses")],
+            ["All money paid", part("total")],
         ],
         chart="bar",
         total=True,
-        note="For work and expenses on days in the date range. A payment later put right "
+        note="For work and expenses on days in the period. A payment later put right "
         "(reversed) is not counted. Amounts about fewer than 5 people are not shown.",
     )
     payment_table = Table(
@@ -555,7 +527,7 @@ def _money_section(
         note="Vouchers can affect benefits less but cost people choice, so each voucher "
         "payment should have its reason recorded: the aim is 100%.",
     )
-    facts = {"paid": split.total, "median_days": median_days}
+    facts = {"paid": part("total"), "median_days": median_days}
     return [split_table, payment_table], facts
 
 
@@ -578,11 +550,7 @@ PROMISES = [
 
 def _follow_through_section(project: Project, period: Period, today) -> tuple[list[Table], dict]:
     contributions = with_promise_state(
-        Contribution.objects.filter(
-            project=project,
-            created_at__gte=period.starts_at,
-            created_at__lt=period.ends_before,
-        ),
+        Contribution.objects.filter(_within(period, "created_at"), project=project),
         today=today,
     )
     # Grouped by (answer, promise): at most 4 x 5 groups, each state worked out once per row.
@@ -624,7 +592,9 @@ def _follow_through_section(project: Project, period: Period, today) -> tuple[li
 
 
 def _honesty_section(project: Project, period: Period) -> tuple[list[Table], list]:
-    views = LadderAssessment.objects.filter(project=project, created_at__lt=period.ends_before)
+    # Members' views are their latest, whatever the period: a view as it
+    # stood at the end of one period, beside another's, would tell who changed.
+    views = LadderAssessment.objects.filter(project=project)
     organisation_views = list(
         views.filter(participant__isnull=True)
         .order_by("created_at", "pk")
@@ -634,7 +604,6 @@ def _honesty_section(project: Project, period: Period) -> tuple[list[Table], lis
         LadderAssessment.objects.filter(
             project=project,
             participant=OuterRef("participant"),
-            created_at__lt=period.ends_before,
         )
         .order_by("-created_at", "-pk")
         .values("pk")[:1]
@@ -656,7 +625,7 @@ def _honesty_section(project: Project, period: Period) -> tuple[list[Table], lis
         + [["Members who gave a view", said.total]],
         chart="bar",
         total=True,
-        note="Each member's latest view by the end of the date range.",
+        note="Each member's latest view, whichever period you choose.",
     )
     history_table = Table(
         "ladder-history",
@@ -690,13 +659,20 @@ def _honesty_section(project: Project, period: Period) -> tuple[list[Table], lis
 def project_report(
     project: Project, *, period: Period | None = None, now: datetime.datetime | None = None
 ) -> Report:
-    """Every figure of one project's report for the range, already protected."""
+    """Every figure of one project's report for one of its periods, already protected.
+
+    The figures that add up across periods (joiners, hours, money) are
+    counted and protected for every period of the project at once, so each
+    reads the same on every page it appears on, the portfolio's included.
+    """
     now = now or timezone.now()
-    period = period or project_life(project)
-    today = timezone.localdate(now, timezone=period.zone)
-    people, people_facts = _people_section(project, period)
-    work, work_facts = _work_section(project, period, now)
-    money, money_facts = _money_section(project, period, people_facts)
+    today = timezone.localdate(now, timezone=project.organisation.zone)
+    whole = project_life(project, today=today)
+    period = period or whole
+    grids = _grids(project, whole, now)
+    people, people_facts = _people_section(project, period, grids)
+    work, work_facts = _work_section(project, period, now, grids)
+    money, money_facts = _money_section(project, period, people_facts, grids)
     follow, follow_facts = _follow_through_section(project, period, today)
     honesty, organisation_views = _honesty_section(project, period)
     headline = [
@@ -788,18 +764,16 @@ def portfolio(projects, *, now: datetime.datetime | None = None) -> list[Portfol
         rows = queryset.order_by().values("project_id").annotate(**aggregates)
         return {row.pop("project_id"): row for row in rows}
 
-    members = grouped(
-        ProjectMembership.objects.filter(project_id__in=ids, status__in=INVOLVED), n=Count("pk")
-    )
+    # The same rows as each project's report counts for its whole life (the
+    # root of its grids), so a figure reads the same on both pages.
+    members = grouped(_members(ProjectMembership.objects.filter(project_id__in=ids)), n=Count("pk"))
     meetings = grouped(
         Meeting.objects.filter(project_id__in=ids, status="scheduled", ends_at__lte=now),
         n=Count("pk"),
     )
     attendance = {
         row.pop("meeting__project_id"): row
-        for row in Attendance.objects.filter(
-            meeting__project_id__in=ids, meeting__status="scheduled", meeting__ends_at__lte=now
-        )
+        for row in _worked(Attendance.objects.filter(meeting__project_id__in=ids), now)
         .order_by()
         .values("meeting__project_id")
         .annotate(
@@ -808,7 +782,7 @@ def portfolio(projects, *, now: datetime.datetime | None = None) -> list[Portfol
         )
     }
     paid = grouped(
-        LedgerEntry.objects.filter(project_id__in=ids).filter(STANDING),
+        _paid(LedgerEntry.objects.filter(project_id__in=ids)),
         pence=Sum("amount_pence"),
         people=Count("participant", distinct=True),
     )

@@ -79,7 +79,7 @@ def _one_per_project(grants):
 
 
 class ReportMixin(PermissionRequiredMixin):
-    """A project's report: the project, the rule, and the date range asked for."""
+    """A project's report: the project, the rule, and the period asked for."""
 
     permission_required = "reports.view_project_report"
 
@@ -110,19 +110,14 @@ class ReportMixin(PermissionRequiredMixin):
         return super().handle_no_permission()
 
     def period(self):
-        """Return (form, period): the period is None when the dates make no sense."""
-        form = PeriodForm(self.request.GET or None)
+        """Return (form, period): the period is None when it is not one the project has."""
         life = selectors.project_life(self.project)
+        form = PeriodForm(self.request.GET or None, whole=life)
         if not form.is_bound:
             return form, life
         if not form.is_valid():
             return form, None
-        start = form.cleaned_data["start"] or life.start
-        end = form.cleaned_data["end"] or life.end
-        if end < start:
-            form.add_error("end", "The end date is before the start of the project's report.")
-            return form, None
-        return form, selectors.Period(start=start, end=end, zone=life.zone)
+        return form, form.cleaned_data["period"]
 
 
 class ProjectReportView(ReportMixin, TemplateView):
@@ -138,7 +133,7 @@ class ProjectReportView(ReportMixin, TemplateView):
             user=request.user,
             kind=ReportEvent.Kind.VIEWED,
             project=self.project,
-            detail=f"{period.start:%d %b %Y} to {period.end:%d %b %Y}",
+            detail=period.label,
         )
         return self.render_to_response(
             self.get_context_data(form=form, report=report, query=request.GET.urlencode())
@@ -168,12 +163,9 @@ class ReportCsvView(ReportMixin, View):
             user=request.user,
             kind=ReportEvent.Kind.EXPORTED,
             project=self.project,
-            detail=f"{table.key}, {period.start:%d %b %Y} to {period.end:%d %b %Y}",
+            detail=f"{table.key}, {period.label}",
         )
-        filename = (
-            f"{slugify(self.project.title)[:40] or 'project'}-{table.key}-"
-            f"{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
-        )
+        filename = f"{slugify(self.project.title)[:40] or 'project'}-{table.key}-{period.key}.csv"
         rows = ([figure_text(cell, csv=True) for cell in row] for row in table.rows)
         return stream_csv(filename, table.columns, rows)
 

@@ -449,7 +449,7 @@ def test_funder_reads_a_report_and_exports_csv(site, open_as):
     expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
-    expect(page.get_by_role("button", name="Show these dates")).to_be_hidden()
+    expect(page.get_by_role("button", name="Show this period")).to_be_hidden()
     expect(page.get_by_text("Produced on")).to_be_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
@@ -464,10 +464,11 @@ def test_funder_reads_a_report_and_exports_csv(site, open_as):
     assert rows[-1].startswith("All members involved,")
     assert download.value.suggested_filename.startswith("warm-homes-1-people-")
 
-    # A date range that ends before it starts is explained, not guessed at
+    # A fixed period is chosen from a list; one the project does not have is explained
     today = timezone.localdate()
-    page.get_by_label("From", exact=True).fill(today.isoformat())
-    page.get_by_label("To", exact=True).fill((today - datetime.timedelta(days=7)).isoformat())
-    page.get_by_role("button", name="Show these dates").click()
-    expect(page.get_by_role("alert")).to_contain_text("The end date is before the start date")
+    page.get_by_label("Period", exact=True).select_option(f"{today:%Y-%m}")
+    page.get_by_role("button", name="Show this period").click()
+    expect(page.get_by_text(f"Covers {today:%B %Y}")).to_be_visible()
+    page.goto(page.url.split("?")[0] + "?period=9999-01")
+    expect(page.get_by_role("alert")).to_contain_text("outside this project's life")
     assert_accessible(page)

@@ -8,8 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.utils import timezone
 
+from coprod.reports import periods
 from coprod.reports.scale import grow
-from coprod.reports.selectors import Period, project_report
+from coprod.reports.selectors import portfolio, project_report
 from payments.models import Claim, LedgerEntry
 from payments.services import ledger_reverse
 from projects.meeting_selectors import papers_due
@@ -131,15 +132,42 @@ def test_follow_through_matches_promise_state_for_every_contribution(project):
     assert states["overdue"]
 
 
-def test_a_date_range_counts_only_what_happened_in_it(project):
+def test_a_month_counts_only_what_happened_in_it(project):
     zone = project.organisation.zone
     first = Meeting.objects.filter(project=project).order_by("starts_at").first()
-    day = timezone.localdate(first.starts_at, timezone=zone)
-    period = Period(start=day, end=day, zone=zone)
+    day = timezone.localdate(first.starts_at, timezone=zone).replace(day=1)
+    period = periods.month(day, zone)
+    end = periods.next_month(day) - datetime.timedelta(days=1)
 
     report = project_report(project, period=period)
 
-    assert report.table("meetings").rows[-1][1].value == 1
-    in_range = LedgerEntry.objects.filter(project=project, kind="paid", work_date=day)
-    assert report.table("money").rows[-1][1].value == sum(e.amount_pence for e in in_range)
-    assert report.period.end - report.period.start == datetime.timedelta(0)
+    in_month = held(project).filter(
+        starts_at__gte=period.starts_at, starts_at__lt=period.ends_before
+    )
+    assert report.table("meetings").rows[-1][1].value == in_month.count()
+    in_range = LedgerEntry.objects.filter(
+        project=project, kind="paid", work_date__gte=day, work_date__lte=end
+    )
+    money = report.table("money").rows[-1][1]
+    assert money.hidden or money.value == sum(e.amount_pence for e in in_range)
+    assert (report.period.start, report.period.end) == (day, end)
+
+
+def test_the_portfolio_shows_each_project_s_whole_life_exactly_as_its_report_does(project, world):
+    small = grow(organisation=world.org, members=4, months=3, seed=5, title="Tiny").projects[0]
+    projects = Project.objects.filter(pk__in=[project.pk, small.pk])
+
+    rows = {row.project.pk: row.figures for row in portfolio(projects)}
+
+    for each in projects.select_related("organisation"):
+        report = project_report(each)
+        whole = {
+            "members": report.table("people").rows[-1][1],
+            "hours": report.table("hours").rows[-1][1],
+            "paid": report.table("money").rows[-1][1],
+        }
+        for key, figure in whole.items():
+            shown = rows[each.pk][key]
+            assert (shown.value, shown.hidden) == (figure.value, figure.hidden), (each, key)
+    assert rows[small.pk]["paid"].hidden
+    assert not rows[project.pk]["paid"].hidden

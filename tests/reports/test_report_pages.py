@@ -117,21 +117,53 @@ def test_csv_cells_that_start_a_formula_are_neutralised(world, client_for):
     assert ['\'=HYPERLINK("http://x","y")', "fewer than 5"] in rows
 
 
-def test_an_end_date_before_the_start_is_a_clear_message(world, client_for):
+@pytest.mark.parametrize(
+    ("asked", "message"),
+    [
+        ({"period": "0001-01"}, "outside this project&#x27;s life"),
+        ({"period": "9999-12"}, "outside this project&#x27;s life"),
+        ({"period": "fy9999-00"}, "outside this project&#x27;s life"),
+        ({"period": "fy0001-02-q1"}, "outside this project&#x27;s life"),
+        ({"period": "1" * 20}, "We could not read that period"),
+        ({"period": "2025-13"}, "We could not read that period"),
+        ({"period": "fy2025-27"}, "We could not read that period"),
+        ({"period": "<script>"}, "We could not read that period"),
+        ({"period": "\u0662\u0660\u0662\u0665-\u0661\u0661"}, "We could not read that period"),
+        ({"period": "x" * 10_000}, "We could not read that period"),
+        ({"start": "2025-11-11", "end": "2025-11-21"}, "no longer take dates you type"),
+        ({"start": "2025-11-21", "end": "2025-11-11"}, "no longer take dates you type"),
+    ],
+)
+def test_a_period_the_project_does_not_have_is_a_clear_message(world, client_for, asked, message):
     client = client_for(world, "funder")
-    today = timezone.localdate()
-    query = {"start": today.isoformat(), "end": (today - datetime.timedelta(days=3)).isoformat()}
 
-    page = client.get(report_url(world, **query))
+    page = client.get(reverse("reports:project", kwargs={"pk": world.project.pk}), asked)
     export = client.get(
-        reverse("reports:project_csv", kwargs={"pk": world.project.pk, "table": "money"}),
-        query,
+        reverse("reports:project_csv", kwargs={"pk": world.project.pk, "table": "money"}), asked
     )
 
     assert page.status_code == 400
-    assert "The end date is before the start date" in page.content.decode()
+    html = page.content.decode()
+    assert message in html
+    assert 'role="alert"' in html
+    assert 'name="period"' in html  # the chooser is there to try again
     assert export.status_code == 400
-    assert "The end date is before the start date" in export.content.decode()
+    assert message.replace("&#x27;", "'") in export.content.decode()
+
+
+def test_the_period_chooser_offers_the_project_s_years_quarters_and_months(world, client_for):
+    today = timezone.localdate()
+    client = client_for(world, "funder")
+
+    html = client.get(report_url(world)).content.decode()
+
+    assert '<label class="form-label" for="id_period">Period</label>' in html
+    assert '<option value="life" selected>The whole life of the project</option>' in html
+    assert f'<option value="{today:%Y-%m}">{today:%B %Y}</option>' in html
+    assert '<optgroup label="Financial years">' in html
+    chosen = client.get(report_url(world, period=f"{today:%Y-%m}"))
+    assert chosen.status_code == 200
+    assert f"Covers <strong>{today:%B %Y}</strong>" in chosen.content.decode()
 
 
 def test_a_table_that_does_not_exist_is_not_found(world, client_for):
