@@ -4,13 +4,22 @@ from django.utils import timezone
 from coprod.accounts.forms import organisation_choice
 from coprod.accounts.selectors import coordinators_of
 from coprod.fields import DATE_WIDGET, BoundedDateField, ModelMultipleChoiceField
+from coprod.versions import VERSION_FIELD, VersionedFormMixin, seen_version, version_of
 from projects.models import RUNG_MEANINGS, Phase, Project, Rung, Value, ValueVersion
-from projects.services import NO_COORDINATOR, PHASE_TEMPLATES
+from projects.services import (
+    BASICS_FIELDS,
+    NO_COORDINATOR,
+    PHASE_TEMPLATES,
+    PURPOSE_FIELDS,
+    WAYS_FIELDS,
+)
 
 DATE = DATE_WIDGET
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
+    version_fields = BASICS_FIELDS
+
     class Meta:
         model = Project
         fields = ["title", "summary", "status", "start_date", "end_date", "coordinators"]
@@ -63,7 +72,9 @@ class ProjectCreateForm(ProjectForm):
         organisation_choice(self.fields["organisation"], organisations)
 
 
-class PurposeForm(forms.ModelForm):
+class PurposeForm(VersionedFormMixin, forms.ModelForm):
+    version_fields = PURPOSE_FIELDS
+
     class Meta:
         model = Project
         fields = ["purpose", "can_change", "fixed"]
@@ -77,11 +88,13 @@ class PurposeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = True
+        for name in self.Meta.fields:
+            self.fields[name].required = True
 
 
-class WaysOfWorkingForm(forms.ModelForm):
+class WaysOfWorkingForm(VersionedFormMixin, forms.ModelForm):
+    version_fields = WAYS_FIELDS
+
     class Meta:
         model = Project
         fields = [
@@ -195,12 +208,20 @@ class ValueReviseForm(ValueForm):
         initial=timezone.localdate,
     )
 
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args, value: Value, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields[VERSION_FIELD].initial = version_of(value)
         if value.status == Value.Status.AGREED:
             self.fields["agreed_on"].required = True
         else:
             del self.fields["agreed_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned[VERSION_FIELD] = seen_version(self.data, self.prefix)
+        return cleaned
 
 
 class ValuesReviewedForm(forms.Form):
