@@ -108,25 +108,27 @@ class VersionForm(forms.Form):
 
 
 class VersionedFormMixin:
-    """A ModelForm that carries the stamp of the object it edits, in a hidden field.
+    """A form that carries the stamp of what it edits, in a hidden field named "version".
 
-    `version_fields` names the fields the service writes (None: all of them);
-    the service must stamp with the same names. `cleaned_data["version"]` is
-    None when the post carried no stamp.
+    A ModelForm editing a saved instance stamps it itself: `version_fields`
+    names the fields its service writes (None: all of them), and the service
+    must stamp with the same names. A plain form is given `version=` by its
+    view. `cleaned_data["version"]` is None when the post carried no stamp.
     """
 
     version_fields: Sequence[str] | None = None
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, version: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
-        if instance is None or instance.pk is None:
-            return
+        if instance is not None and instance.pk is None:
+            return  # a ModelForm adding something: nothing saved to be stale
         self.fields[VERSION_FIELD] = forms.CharField(
             widget=forms.HiddenInput, required=False, max_length=64
         )
-        if not self.is_bound:
-            self.initial[VERSION_FIELD] = version_of(instance, self.version_fields)
+        if version is None and instance is not None:
+            version = version_of(instance, self.version_fields)
+        self.initial[VERSION_FIELD] = version or ""
 
     def clean(self):
         cleaned = super().clean()

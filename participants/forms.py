@@ -2,6 +2,7 @@ from django import forms
 
 from coprod.accounts.forms import organisation_choice
 from coprod.fields import BoundedDateField, ModelMultipleChoiceField
+from coprod.versions import VersionedFormMixin, version_of
 from participants.models import (
     CONTRIBUTE_AREAS,
     AssetTag,
@@ -10,16 +11,21 @@ from participants.models import (
     Participant,
     ProjectRole,
 )
+from participants.services import ASSETS_FIELDS, CONTACT_FIELDS, CREDIT_FIELDS, membership_version
 
 
-class PrivateNotesForm(forms.ModelForm):
+class PrivateNotesForm(VersionedFormMixin, forms.ModelForm):
+    version_fields = Participant.PRIVATE_FIELDS
+
     class Meta:
         model = Participant
         fields = list(Participant.PRIVATE_FIELDS)
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in Participant.PRIVATE_FIELDS}
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedFormMixin, forms.ModelForm):
+    version_fields = CONTACT_FIELDS
+
     class Meta:
         model = Participant
         fields = [
@@ -47,7 +53,9 @@ class ContactForm(forms.ModelForm):
             self.initial["phone"] = phone_for_display(self.instance.phone)
 
 
-class CommunicationForm(forms.ModelForm):
+class CommunicationForm(VersionedFormMixin, forms.ModelForm):
+    version_fields = Participant.COMMUNICATION_FIELDS
+
     meeting_times = forms.MultipleChoiceField(
         label="When can you usually come to meetings?",
         choices=MeetingTime.choices,
@@ -89,7 +97,9 @@ class CommunicationForm(forms.ModelForm):
         return days
 
 
-class CreditForm(forms.ModelForm):
+class CreditForm(VersionedFormMixin, forms.ModelForm):
+    version_fields = CREDIT_FIELDS
+
     class Meta:
         model = Participant
         fields = ["credit_as", "self_description"]
@@ -99,7 +109,7 @@ class CreditForm(forms.ModelForm):
         }
 
 
-class AssetsForm(forms.Form):
+class AssetsForm(VersionedFormMixin, forms.Form):
     assets_in_own_words = forms.CharField(
         label="What you bring, in your own words",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -113,7 +123,7 @@ class AssetsForm(forms.Form):
     )
 
     def __init__(self, *args, participant, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=version_of(participant, ASSETS_FIELDS), **kwargs)
         self.kinds = []
         for kind in AssetTag.Kind:
             choices = AssetTag.objects.filter(organisation=participant.organisation, kind=kind)
@@ -148,6 +158,7 @@ class AssetsForm(forms.Form):
             "new_tags": {kind.value: data[f"new_{kind}"] for kind in self.kinds},
             "assets_in_own_words": data["assets_in_own_words"],
             "contribute_areas": data["contribute_areas"],
+            "version": data["version"],
         }
 
 
@@ -276,7 +287,7 @@ class PeopleFilterForm(forms.Form):
         self.fields["skill"].queryset = AssetTag.objects.filter(organisation__in=organisations)
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(VersionedFormMixin, forms.Form):
     status = forms.ChoiceField(widget=forms.RadioSelect)
     roles = ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -285,7 +296,7 @@ class MembershipForm(forms.Form):
     def __init__(self, *args, membership, **kwargs):
         from participants.models import ProjectMembership
 
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=membership_version(membership), **kwargs)
         self.fields["status"].choices = ProjectMembership.Status.choices
         self.fields["roles"].queryset = ProjectRole.objects.filter(
             organisation_id=membership.project.organisation_id
