@@ -97,7 +97,8 @@ def seen_version(data, prefix: str | None = None) -> str | None:
 class VersionForm(forms.Form):
     """The stamp of a list of rows, sent beside a formset in the same <form>."""
 
-    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # No length limit: an odd stamp is a stale page, told so, never a form error nobody sees.
+    version = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
 
     def __init__(self, *args, version: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,12 +124,12 @@ class VersionedFormMixin:
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk is None:
             return  # a ModelForm adding something: nothing saved to be stale
-        self.fields[VERSION_FIELD] = forms.CharField(
-            widget=forms.HiddenInput, required=False, max_length=64
-        )
         if version is None and instance is not None:
             version = version_of(instance, self.version_fields)
-        self.initial[VERSION_FIELD] = version or ""
+        # On the field, not in form.initial: a form may replace its initial dict.
+        self.fields[VERSION_FIELD] = forms.CharField(
+            widget=forms.HiddenInput, required=False, strip=False, initial=version or ""
+        )
 
     def clean(self):
         cleaned = super().clean()

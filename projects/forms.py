@@ -208,7 +208,7 @@ class ValueReviseForm(ValueForm):
         initial=timezone.localdate,
     )
 
-    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    version = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
 
     def __init__(self, *args, value: Value, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,13 +28,16 @@ def browser(world, role) -> Client:
     return client
 
 
-def open_form(client, url, index=-1) -> dict:
-    """Open a page and read the POST form on it (the last one, unless told), as a browser would."""
+def open_form(client, url, index=-1, action="") -> dict:
+    """Open a page and read a POST form on it (the last, or the one sent to `action`)."""
     response = client.get(url)
     assert response.status_code == 200
     reader = FormReader()
     reader.feed(response.content.decode())
-    data = baseline(reader.forms[index]["fields"])
+    form = reader.forms[index]
+    if action:
+        form = next(form for form in reader.forms if form["action"].endswith(action))
+    data = baseline(form["fields"])
     data.pop("check", None)  # the "Check my words" button saves nothing: press Save
     return data
 
@@ -195,3 +198,98 @@ def test_a_stale_agenda_is_refused_and_the_other_agenda_stays(world):
     html = text_of(response)
     assert stale_message("the agenda") in html
     assert "Welcome and tea" in html
+
+
+def _promise_respond(world):
+    return reverse(
+        "projects:promise_respond",
+        kwargs={"pk": world.project.pk, "promise_pk": world.contribution.pk},
+    )
+
+
+# (page, who has it open first, who saves in between, what the first types, what the other
+# types): each pair edits one thing two people can change at once.
+SHARED_EDITS = [
+    (
+        lambda world: reverse(
+            "projects:meeting_update",
+            kwargs={"pk": world.project.pk, "meeting_pk": world.meeting.pk},
+        ),
+        "coordinator",
+        "co_lead",
+        ("purpose", "To agree the house rules, again."),
+        ("title", "House rules, second go"),
+    ),
+    (
+        lambda world: reverse("projects:venue_update", kwargs={"venue_pk": world.venue.pk}),
+        "coordinator",
+        "admin",
+        ("notes", "Ring the bell twice."),
+        ("name", "The Old Library"),
+    ),
+    (
+        _promise_respond,
+        "coordinator",
+        "admin",
+        ("reason", "We looked again and it can be done."),
+        ("reason", "The council said no to the money."),
+    ),
+    (
+        lambda world: reverse("participants:membership_edit", kwargs={"pk": world.membership.pk}),
+        "coordinator",
+        "admin",
+        ("status", "on_break"),
+        ("status", "left"),
+    ),
+    (
+        lambda world: reverse(
+            "participants:edit_contact", kwargs={"pk": world.membership.participant.pk}
+        ),
+        "member",
+        "member",
+        ("email", "jo@example.org"),
+        ("email", "jo.new@example.org"),
+    ),
+    (
+        lambda world: reverse("projects:edit_ways", kwargs={"pk": world.project.pk}),
+        "coordinator",
+        "co_lead",
+        ("problems", "Ring the office and ask for Sam."),
+        ("problems", "Tell Sam, or write to the director."),
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "first", "second", "mine", "theirs"), SHARED_EDITS)
+def test_a_stale_edit_of_something_shared_is_refused(world, url, first, second, mine, theirs):
+    answering = url is _promise_respond
+    url = url(world)
+    # The answer page also holds the form for posting an update: read the answer's.
+    action = url if answering else ""
+    # Given: the first person opens the page; the second saves a change from the same page.
+    one, other = browser(world, first), browser(world, second)
+    stale = open_form(one, url, action=action)
+    later = open_form(other, url, action=action)
+    later[theirs[0]] = [theirs[1]]
+    for page in (stale, later):
+        if answering and not page.get("response"):
+            page["response"], page["promised_update_on"] = ["accepted"], ["2099-01-01"]
+    answer = other.post(url, later)
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    after_theirs = open_form(other, url, action=action)
+
+    # When: the first person saves the page they had open.
+    stale[mine[0]] = [mine[1]]
+    response = one.post(url, stale)
+
+    # Then: refused and told; what is saved is the second person's; the typed words shown.
+    assert response.status_code == 200
+    html = text_of(response)
+    assert "while you had this page open" in html
+    assert "What you typed" in html
+    assert (
+        open_form(other, url, action=action).items()
+        >= {
+            key: value for key, value in after_theirs.items() if key != "csrfmiddlewaretoken"
+        }.items()
+    )
