@@ -257,6 +257,16 @@ SHARED_EDITS = [
         ("problems", "Ring the office and ask for Sam."),
         ("problems", "Tell Sam, or write to the director."),
     ),
+    (
+        lambda world: reverse(
+            "projects:value_revise",
+            kwargs={"pk": world.project.pk, "value_pk": world.agreed_value.pk},
+        ),
+        "coordinator",
+        "co_lead",
+        ("meaning", "We ask before we decide anything about people."),
+        ("meaning", "Members are in the room whenever members are discussed."),
+    ),
 ]
 
 
