@@ -9,7 +9,8 @@ def add_service_errors(form, error: ValidationError) -> None:
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
     else:
-        form.add_error(None, error.messages)
+        # The error itself, not only its words: its code tells a stale page apart.
+        form.add_error(None, error)
 
 
 def run_service(request, form, call, success_message: str) -> bool:

@@ -2,6 +2,7 @@ from django import forms
 
 from coprod.accounts.forms import organisation_choice
 from coprod.fields import BoundedDateField, LimitedCharField, ModelForm, ModelMultipleChoiceField
+from coprod.versions import VersionedFormMixin, version_of
 from participants.invitations import CODE_LENGTH, contact_normalise
 from participants.models import (
     CONTRIBUTE_AREAS,
@@ -11,16 +12,21 @@ from participants.models import (
     Participant,
     ProjectRole,
 )
+from participants.services import ASSETS_FIELDS, CONTACT_FIELDS, CREDIT_FIELDS, membership_version
 
 
-class PrivateNotesForm(ModelForm):
+class PrivateNotesForm(VersionedFormMixin, ModelForm):
+    version_fields = Participant.PRIVATE_FIELDS
+
     class Meta:
         model = Participant
         fields = list(Participant.PRIVATE_FIELDS)
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in Participant.PRIVATE_FIELDS}
 
 
-class ContactForm(ModelForm):
+class ContactForm(VersionedFormMixin, ModelForm):
+    version_fields = CONTACT_FIELDS
+
     class Meta:
         model = Participant
         fields = [
@@ -48,7 +54,9 @@ class ContactForm(ModelForm):
             self.initial["phone"] = phone_for_display(self.instance.phone)
 
 
-class CommunicationForm(ModelForm):
+class CommunicationForm(VersionedFormMixin, ModelForm):
+    version_fields = Participant.COMMUNICATION_FIELDS
+
     meeting_times = forms.MultipleChoiceField(
         label="When can you usually come to meetings?",
         choices=MeetingTime.choices,
@@ -90,7 +98,9 @@ class CommunicationForm(ModelForm):
         return days
 
 
-class CreditForm(ModelForm):
+class CreditForm(VersionedFormMixin, ModelForm):
+    version_fields = CREDIT_FIELDS
+
     class Meta:
         model = Participant
         fields = ["credit_as", "self_description"]
@@ -100,7 +110,7 @@ class CreditForm(ModelForm):
         }
 
 
-class AssetsForm(forms.Form):
+class AssetsForm(VersionedFormMixin, forms.Form):
     assets_in_own_words = LimitedCharField(
         label="What you bring, in your own words",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -114,7 +124,7 @@ class AssetsForm(forms.Form):
     )
 
     def __init__(self, *args, participant, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=version_of(participant, ASSETS_FIELDS), **kwargs)
         self.kinds = []
         for kind in AssetTag.Kind:
             choices = AssetTag.objects.filter(organisation=participant.organisation, kind=kind)
@@ -149,6 +159,7 @@ class AssetsForm(forms.Form):
             "new_tags": {kind.value: data[f"new_{kind}"] for kind in self.kinds},
             "assets_in_own_words": data["assets_in_own_words"],
             "contribute_areas": data["contribute_areas"],
+            "version": data["version"],
         }
 
 
@@ -165,7 +176,7 @@ class BreakForm(forms.Form):
 def request_field(participant: Participant, *, example: str, after: str) -> forms.CharField:
     """The person's request, in the words of the member of staff acting on it."""
     name = participant.preferred_name
-    return forms.CharField(
+    return LimitedCharField(
         label=f"What did {name} ask for, and when?",
         help_text=f"For example: “{name} phoned on 3 March and {example}.” {after}",
         max_length=1000,
@@ -336,7 +347,7 @@ class PeopleFilterForm(forms.Form):
         self.fields["skill"].queryset = AssetTag.objects.filter(organisation__in=organisations)
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(VersionedFormMixin, forms.Form):
     status = forms.ChoiceField(widget=forms.RadioSelect)
     roles = ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -345,7 +356,7 @@ class MembershipForm(forms.Form):
     def __init__(self, *args, membership, **kwargs):
         from participants.models import ProjectMembership
 
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=membership_version(membership), **kwargs)
         self.fields["status"].choices = ProjectMembership.Status.choices
         self.fields["roles"].queryset = ProjectRole.objects.filter(
             organisation_id=membership.project.organisation_id

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from coprod.accounts.models import Organisation, User
 from coprod.fields import check_length
+from coprod.versions import check_version, version_of
 from participants.models import (
     CONTRIBUTE_AREAS,
     AccessLog,
@@ -14,6 +15,35 @@ from participants.models import (
 from participants.phones import phone_normalise
 from projects.meeting_services import project_invitees_sync
 from projects.models import Project
+
+# What each section of "About me" writes, and so what its page's stamp covers:
+# a change to someone's contact details does not make their open credit page stale.
+CONTACT_FIELDS = (
+    "preferred_name",
+    "full_name",
+    "pronouns",
+    "email",
+    "phone",
+    "postal_address",
+    "preferred_channel",
+    "best_times",
+)
+CREDIT_FIELDS = ("credit_as", "self_description")
+ASSETS_FIELDS = ("assets", "assets_in_own_words", "contribute_areas")
+MEMBERSHIP_FIELDS = ("status", "roles")
+
+
+def _check_participant(
+    participant: Participant, fields: tuple[str, ...], version: str | None, what: str
+) -> None:
+    """Lock the person's row and refuse the save when the page showed other saved values."""
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    check_version(version_of(locked, fields), version, what=what)
+
+
+def membership_version(membership: ProjectMembership) -> str:
+    """Stamp someone's status and roles in a project, as the page shows them."""
+    return version_of(membership, MEMBERSHIP_FIELDS)
 
 
 @transaction.atomic
@@ -66,8 +96,10 @@ def private_notes_update(
     access_needs: str = "",
     support_contact: str = "",
     wellbeing_notes: str = "",
+    version: str | None = None,
 ) -> Participant:
     """Save a person's private notes (stored encrypted)."""
+    _check_participant(participant, Participant.PRIVATE_FIELDS, version, "these notes")
     participant.access_needs = (access_needs or "").strip()
     participant.support_contact = (support_contact or "").strip()
     participant.wellbeing_notes = (wellbeing_notes or "").strip()
@@ -119,8 +151,10 @@ def profile_update_contact(
     postal_address: str = "",
     preferred_channel: str = Participant.Channel.EMAIL,
     best_times: str = "",
+    version: str | None = None,
 ) -> Participant:
     """Save how to address and reach someone; the chosen way must be reachable."""
+    _check_participant(participant, CONTACT_FIELDS, version, "these details")
     errors = {}
     preferred_name = (preferred_name or "").strip()
     if not preferred_name:
@@ -155,15 +189,17 @@ def profile_update_contact(
     participant.preferred_channel = preferred_channel
     participant.best_times = (best_times or "").strip()
     participant.full_clean(exclude=["user", "organisation", "assets"])
-    participant.save()
+    # Only this section: a full save would write back other sections as this request read them.
+    participant.save(update_fields=[*CONTACT_FIELDS, "updated_at"])
     return participant
 
 
 @transaction.atomic
 def profile_update_communication(
-    *, participant: Participant, by: User | None, **needs
+    *, participant: Participant, by: User | None, version: str | None = None, **needs
 ) -> Participant:
     """Save the communication needs coordinators must act on."""
+    _check_participant(participant, Participant.COMMUNICATION_FIELDS, version, "these needs")
     unknown = set(needs) - set(Participant.COMMUNICATION_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown communication needs: {sorted(unknown)}")
@@ -176,9 +212,15 @@ def profile_update_communication(
 
 @transaction.atomic
 def profile_update_credit(
-    *, participant: Participant, by: User | None, credit_as: str, self_description: str = ""
+    *,
+    participant: Participant,
+    by: User | None,
+    credit_as: str,
+    self_description: str = "",
+    version: str | None = None,
 ) -> Participant:
     """Save how someone wants to be named, and their optional self-description."""
+    _check_participant(participant, CREDIT_FIELDS, version, "this section")
     if credit_as not in Participant.Credit.values:
         raise ValidationError({"credit_as": "Choose one of the options."})
     participant.credit_as = credit_as
@@ -196,8 +238,10 @@ def assets_update(
     new_tags: dict[str, str],
     assets_in_own_words: str = "",
     contribute_areas: list[str] | None = None,
+    version: str | None = None,
 ) -> Participant:
     """Save what someone brings; words they add join the organisation's list."""
+    _check_participant(participant, ASSETS_FIELDS, version, "this section")
     foreign = [tag for tag in tags if tag.organisation_id != participant.organisation_id]
     if foreign:
         raise ValidationError("Choose from your own organisation's list.")
@@ -335,11 +379,21 @@ def role_create(
 
 @transaction.atomic
 def membership_update(
-    *, membership: ProjectMembership, by: User | None, status: str, roles
+    *,
+    membership: ProjectMembership,
+    by: User | None,
+    status: str,
+    roles,
+    version: str | None = None,
 ) -> ProjectMembership:
-    """Set someone's status and roles in a project; roles come from their organisation."""
+    """Set someone's status and roles in a project; roles come from their organisation.
+
+    `version` is the membership_version the page showed (see coprod/versions.py).
+    """
     from django.utils import timezone
 
+    locked = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
+    check_version(membership_version(locked), version, what="this person's part in the project")
     roles = list(roles)
     if any(role.organisation_id != membership.project.organisation_id for role in roles):
         raise ValidationError({"roles": "Choose roles from this organisation's list."})

@@ -14,6 +14,7 @@ from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
 from coprod.formerrors import add_service_errors, run_service
+from coprod.versions import StaleFormMixin
 from participants import invitations, services
 from participants.data_rights import FORMATS, data_export_file, participant_erase
 from participants.forms import (
@@ -103,7 +104,8 @@ class AboutMeView(OwnProfileMixin, TemplateView):
         )
 
 
-class PrivateNotesEditView(OwnProfileMixin, FormView):
+class PrivateNotesEditView(StaleFormMixin, OwnProfileMixin, FormView):
+    stale_what = "these notes"
     template_name = "participants/private_notes_form.html"
     form_class = PrivateNotesForm
 
@@ -129,9 +131,10 @@ class PrivateNotesEditView(OwnProfileMixin, FormView):
         return reverse("participants:about_me", kwargs={"pk": self.participant.pk})
 
 
-class ProfileSectionView(OwnProfileMixin, FormView):
+class ProfileSectionView(StaleFormMixin, OwnProfileMixin, FormView):
     """One section of "About me", edited on its own page. Subclasses say which."""
 
+    stale_what = "this section"
     template_name = "participants/profile_section.html"
     heading = ""
     intro = ""
@@ -641,9 +644,10 @@ class PeopleListView(CoordinatorMixin, TemplateView):
         return super().get_context_data(form=form, page=page, query=query.urlencode(), **kwargs)
 
 
-class MembershipEditView(PermissionRequiredMixin, FormView):
+class MembershipEditView(StaleFormMixin, PermissionRequiredMixin, FormView):
     """A coordinator sets someone's status and roles in one project."""
 
+    stale_what = "this person's part in the project"
     permission_required = "projects.change_project"
     template_name = "participants/membership_form.html"
     form_class = MembershipForm

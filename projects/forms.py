@@ -10,13 +10,22 @@ from coprod.fields import (
     ModelForm,
     ModelMultipleChoiceField,
 )
+from coprod.versions import VERSION_FIELD, VersionedFormMixin, seen_version, version_of
 from projects.models import RUNG_MEANINGS, Phase, Project, Rung, Value, ValueVersion
-from projects.services import NO_COORDINATOR, PHASE_TEMPLATES
+from projects.services import (
+    BASICS_FIELDS,
+    NO_COORDINATOR,
+    PHASE_TEMPLATES,
+    PURPOSE_FIELDS,
+    WAYS_FIELDS,
+)
 
 DATE = DATE_WIDGET
 
 
-class ProjectForm(ModelForm):
+class ProjectForm(VersionedFormMixin, ModelForm):
+    version_fields = BASICS_FIELDS
+
     class Meta:
         model = Project
         fields = ["title", "summary", "status", "start_date", "end_date", "coordinators"]
@@ -69,7 +78,9 @@ class ProjectCreateForm(ProjectForm):
         organisation_choice(self.fields["organisation"], organisations)
 
 
-class PurposeForm(ModelForm):
+class PurposeForm(VersionedFormMixin, ModelForm):
+    version_fields = PURPOSE_FIELDS
+
     class Meta:
         model = Project
         fields = ["purpose", "can_change", "fixed"]
@@ -83,11 +94,13 @@ class PurposeForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = True
+        for name in self.Meta.fields:
+            self.fields[name].required = True
 
 
-class WaysOfWorkingForm(ModelForm):
+class WaysOfWorkingForm(VersionedFormMixin, ModelForm):
+    version_fields = WAYS_FIELDS
+
     class Meta:
         model = Project
         fields = [
@@ -201,12 +214,20 @@ class ValueReviseForm(ValueForm):
         initial=timezone.localdate,
     )
 
+    version = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+
     def __init__(self, *args, value: Value, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields[VERSION_FIELD].initial = version_of(value)
         if value.status == Value.Status.AGREED:
             self.fields["agreed_on"].required = True
         else:
             del self.fields["agreed_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned[VERSION_FIELD] = seen_version(self.data, self.prefix)
+        return cleaned
 
 
 class ValuesReviewedForm(forms.Form):

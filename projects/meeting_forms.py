@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from coprod.accounts.forms import organisation_choice
 from coprod.fields import BoundedDateField, LimitedCharField, ModelForm
 from coprod.uploads import DOCUMENTS
+from coprod.versions import VersionedFormMixin
 from projects.forms import DATE
-from projects.meeting_services import MEETING_DETAIL_FIELDS
+from projects.meeting_services import MEETING_DETAIL_FIELDS, MEETING_VERSION_FIELDS, VENUE_FIELDS
 from projects.meeting_times import in_zone, local_datetime
 from projects.models import Invitee, Meeting, MeetingPaper, Venue
 
@@ -22,7 +23,8 @@ class FactSelect(forms.NullBooleanSelect):
         self.choices = [("unknown", "Not checked yet"), ("true", "Yes"), ("false", "No")]
 
 
-class VenueForm(ModelForm):
+class VenueForm(VersionedFormMixin, ModelForm):
+    version_fields = VENUE_FIELDS
     organisation = forms.ModelChoiceField(label="Whose venue is this?", queryset=None)
 
     def __init__(self, *args, organisations, **kwargs):
@@ -44,8 +46,10 @@ class VenueForm(ModelForm):
         }
 
 
-class MeetingForm(ModelForm):
+class MeetingForm(VersionedFormMixin, ModelForm):
     """When, where and how; times are typed in the organisation's own time zone."""
+
+    version_fields = MEETING_VERSION_FIELDS
 
     online_link = forms.URLField(label="Link to join online", required=False, assume_scheme="https")
     day = BoundedDateField(label="Date", widget=DATE)

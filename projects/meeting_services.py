@@ -20,6 +20,7 @@ from coprod.accounts.selectors import COORDINATING_ROLES
 from coprod.fields import check_length
 from coprod.notifications import meetings as announce
 from coprod.uploads import check_upload
+from coprod.versions import check_version, rows_version, version_of
 from participants.models import AccessLog, Participant, ProjectMembership
 from projects.meeting_selectors import project_people_for_meetings
 from projects.meeting_times import in_zone
@@ -52,6 +53,8 @@ MEETING_DETAIL_FIELDS = (
     "childcare_covered",
 )
 VENUE_FIELDS = ("name", "address", "getting_there", *Venue.ACCESS_FACTS, "notes")
+# What a meeting's change page shows and writes, so what its stamp covers.
+MEETING_VERSION_FIELDS = (*MEETING_DETAIL_FIELDS, "starts_at", "ends_at")
 
 
 def _now(now=None) -> datetime.datetime:
@@ -63,9 +66,20 @@ def _now(now=None) -> datetime.datetime:
 
 @transaction.atomic
 def venue_save(
-    *, organisation: Organisation, by: User | None, venue: Venue | None = None, **fields
+    *,
+    organisation: Organisation,
+    by: User | None,
+    venue: Venue | None = None,
+    version: str | None = None,
+    **fields,
 ) -> Venue:
-    """Add a venue to the organisation's library, or change one of its own."""
+    """Add a venue to the organisation's library, or change one of its own.
+
+    `version` is the stamp of VENUE_FIELDS the page showed (see coprod/versions.py).
+    """
+    if venue is not None:
+        locked = Venue.objects.select_for_update().get(pk=venue.pk)
+        check_version(version_of(locked, VENUE_FIELDS), version, what="this venue")
     unknown = set(fields) - set(VENUE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown venue details: {sorted(unknown)}")
@@ -176,11 +190,18 @@ def meeting_update(
     ends_at: datetime.datetime,
     reason: str = "",
     now=None,
+    version: str | None = None,
     **details,
 ) -> Meeting:
-    """Change a meeting that has not happened yet; a new time is recorded as a move."""
+    """Change a meeting that has not happened yet; a new time is recorded as a move.
+
+    `version` is the stamp of MEETING_VERSION_FIELDS the page showed.
+    """
     now = _now(now)
     meeting = _lock(meeting)
+    check_version(
+        version_of(meeting, MEETING_VERSION_FIELDS), version, what="this meeting's details"
+    )
     if meeting.is_cancelled:
         raise ValidationError("This meeting was cancelled. Schedule a new one instead.")
     if meeting.starts_at <= now:
@@ -284,10 +305,22 @@ def project_invitees_sync(*, project_id: int, now=None) -> None:
 # --- Agenda and papers ----------------------------------------------------------
 
 
+def agenda_version(meeting: Meeting) -> str:
+    """Stamp a meeting's agenda as its page shows it."""
+    return rows_version(AgendaItem.objects.filter(meeting=meeting))
+
+
 @transaction.atomic
-def agenda_save(*, meeting: Meeting, by: User | None, rows: list[dict]) -> list[AgendaItem]:
-    """Replace the agenda with these items, in this order; each may be led by a member."""
+def agenda_save(
+    *, meeting: Meeting, by: User | None, rows: list[dict], version: str | None = None
+) -> list[AgendaItem]:
+    """Replace the agenda with these items, in this order; each may be led by a member.
+
+    `version` is the agenda_version the page showed: a page opened before
+    someone else changed the agenda is refused, so their items stay.
+    """
     meeting = _lock(meeting)
+    check_version(agenda_version(meeting), version, what="the agenda")
     if meeting.is_cancelled:
         raise ValidationError("This meeting was cancelled.")
     allowed = set(project_people_for_meetings(meeting.project).values_list("pk", flat=True))

@@ -17,6 +17,7 @@ from coprod.accounts.selectors import (
 )
 from coprod.formerrors import run_service
 from coprod.throttles import Limit, client_ip
+from coprod.versions import StaleFormMixin, VersionForm, add_stale_notice, is_stale, typed_rows
 from projects import meeting_services as services
 from projects.calendar import calendar_for
 from projects.meeting_forms import (
@@ -132,8 +133,9 @@ class MeetingCreateView(MeetingFormMixin, ProjectMixin, FormView):
         return services.meeting_schedule(project=self.project, by=self.request.user, **data)
 
 
-class MeetingUpdateView(MeetingFormMixin, MeetingMixin, FormView):
+class MeetingUpdateView(StaleFormMixin, MeetingFormMixin, MeetingMixin, FormView):
     permission_required = "projects.schedule_meeting"
+    stale_what = "this meeting's details"
     success_message = "Meeting changed. The change is kept in its history."
     editing = True
 
@@ -220,23 +222,35 @@ class AgendaView(MeetingMixin, TemplateView):
                     for item in self.get_meeting().agenda.all()
                 ],
             )
+            kwargs["version_form"] = VersionForm(
+                prefix="agenda", version=services.agenda_version(self.get_meeting())
+            )
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
         formset = AgendaFormSet(request.POST, prefix="agenda", people=self.people())
-        if formset.is_valid():
+        # The stamp of the agenda this page showed; it also carries the list's own errors.
+        version_form = VersionForm(request.POST, prefix="agenda")
+        if formset.is_valid() and version_form.is_valid():
             try:
                 services.agenda_save(
                     meeting=self.get_meeting(),
                     by=request.user,
                     rows=[form.cleaned_data for form in formset.forms if form.cleaned_data],
+                    version=version_form.seen(),
                 )
             except ValidationError as error:
-                formset._non_form_errors = formset.error_class(error.messages)
+                if is_stale(error):
+                    add_stale_notice(request, "the agenda")
+                    typed = typed_rows(formset.forms)
+                    return self.render_to_response(self.get_context_data(stale_typed=typed))
+                version_form.add_error(None, error)
             else:
                 messages.success(request, "Agenda saved.")
                 return redirect(self.meeting)
-        return self.render_to_response(self.get_context_data(formset=formset))
+        return self.render_to_response(
+            self.get_context_data(formset=formset, version_form=version_form)
+        )
 
 
 class PapersView(MeetingMixin, FormView):
@@ -645,6 +659,8 @@ class VenueFormView(VenueLibraryMixin, FormView):
         venue = self.get_venue()
         organisation = venue.organisation if venue else form.cleaned_data["organisation"]
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if venue is not None:
+            data["version"] = form.cleaned_data.get("version")
         if run_service(
             self.request,
             form,
@@ -661,7 +677,9 @@ class VenueCreateView(VenueFormView):
     pass
 
 
-class VenueUpdateView(VenueFormView):
+class VenueUpdateView(StaleFormMixin, VenueFormView):
+    stale_what = "this venue"
+
     def get_venue(self):
         if not hasattr(self, "venue"):
             ids = organisation_ids_for(self.request.user, COORDINATING_ROLES)

@@ -3,6 +3,7 @@
 from django import forms
 
 from coprod.fields import BoundedDateField, LimitedCharField
+from coprod.versions import VersionedFormMixin
 from projects.forms import DATE
 from projects.models import Contribution
 
@@ -23,7 +24,7 @@ class ContributionForm(forms.Form):
         self.fields["meeting"].queryset = meetings
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(VersionedFormMixin, forms.Form):
     response = forms.ChoiceField(
         label="Our answer",
         choices=[c for c in Contribution.Response.choices if c[0] != "waiting"],

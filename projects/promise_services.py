@@ -9,8 +9,11 @@ from django.utils import timezone
 from coprod.accounts.models import StaffMembership, User
 from coprod.accounts.selectors import COORDINATING_ROLES
 from coprod.notifications import promises as announce
+from coprod.versions import check_version, version_of
 from projects.models import Contribution, ContributionEvent, Meeting, Project
 
+# What the answer form shows and writes, and so what its stamp covers.
+RESPONSE_FIELDS = ("response", "reason", "promised_update_on", "responsible")
 NEEDS_A_DATE = (Contribution.Response.ACCEPTED, Contribution.Response.IN_PROGRESS)
 
 
@@ -43,6 +46,11 @@ def contribution_record(
     return contribution
 
 
+def response_version(contribution: Contribution) -> str:
+    """Stamp the organisation's answer to a contribution, as its page shows it."""
+    return version_of(contribution, RESPONSE_FIELDS)
+
+
 @transaction.atomic
 def contribution_respond(
     *,
@@ -53,9 +61,14 @@ def contribution_respond(
     promised_update_on: datetime.date | None = None,
     responsible: User | None = None,
     now=None,
+    version: str | None = None,
 ) -> Contribution:
-    """Give the organisation's answer, with an honest reason and a date to report back."""
+    """Give the organisation's answer, with an honest reason and a date to report back.
+
+    `version` is the response_version the page showed (see coprod/versions.py).
+    """
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    check_version(response_version(contribution), version, what="the answer")
     reason = (reason or "").strip()
     errors = {}
     if response not in Contribution.Response.values or response == Contribution.Response.WAITING:

@@ -5,6 +5,7 @@ from django.views.generic import FormView, TemplateView
 
 from coprod.accounts.selectors import coordinators_of
 from coprod.formerrors import run_service
+from coprod.versions import StaleFormMixin
 from projects import promise_services as services
 from projects.promise_forms import ContributionForm, ResponseForm, UpdateForm
 from projects.promise_selectors import (
@@ -69,6 +70,7 @@ class PromiseMixin(ProjectMixin):
         if response_form is None and user.has_perm("projects.respond_contribution", self.project):
             response_form = ResponseForm(
                 staff=coordinators_of(self.project.organisation_id),
+                version=services.response_version(contribution),
                 initial={
                     "response": contribution.response,
                     "reason": contribution.reason,
@@ -93,15 +95,28 @@ class PromiseDetailView(PromiseMixin, TemplateView):
         return super().get_context_data(**self.page_context(), **kwargs)
 
 
-class PromiseRespondView(PromiseMixin, FormView):
+class PromiseRespondView(StaleFormMixin, PromiseMixin, FormView):
     permission_required = "projects.respond_contribution"
     form_class = ResponseForm
+    stale_what = "the answer"
+
+    def get_initial(self):
+        contribution = self.get_contribution()
+        return {
+            "response": contribution.response,
+            "reason": contribution.reason,
+            "promised_update_on": contribution.promised_update_on,
+        }
 
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
             "staff": coordinators_of(self.get_project().organisation_id),
+            "version": services.response_version(self.get_contribution()),
         }
+
+    def forget_saved(self):
+        del self.contribution
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

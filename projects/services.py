@@ -1,4 +1,5 @@
 import datetime
+import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from coprod.accounts.models import Organisation, User
 from coprod.accounts.selectors import coordinators_of
 from coprod.fields import check_length
 from coprod.notifications.meetings import reminder_rules_seed
+from coprod.versions import check_version, rows_version, version_of
 from participants.models import Participant, ProjectMembership
 from projects.models import (
     Endorsement,
@@ -22,6 +24,28 @@ from projects.models import (
     Value,
     ValueVersion,
 )
+
+# What each step of setting up a project writes, and so what its page's stamp covers:
+# a change to the purpose does not make an open basics page stale.
+BASICS_FIELDS = ("title", "summary", "status", "start_date", "end_date", "coordinators")
+PURPOSE_FIELDS = ("purpose", "can_change", "fixed")
+WAYS_FIELDS = ("problems", "payment_approach", "confidentiality", "support", "contact_for_members")
+PHASE_FIELDS = ("name", "description", "position")
+PHASES_WHAT = "the phases"
+
+
+def _check_project(project: Project, fields: Iterable[str], version: str | None, what: str):
+    """Lock the project and refuse the save when the page showed other saved values."""
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    check_version(version_of(locked, fields), version, what=what)
+
+
+def phases_version(project: Project) -> str:
+    """Stamp a project's phases and its current phase, as the phases page shows them."""
+    phases = rows_version(Phase.objects.filter(project=project), PHASE_FIELDS)
+    current = Project.objects.filter(pk=project.pk).values_list("current_phase", flat=True).first()
+    return f"{phases}.{current or 0}"
+
 
 PHASE_TEMPLATES = {
     "ptc": {
@@ -187,12 +211,15 @@ def project_update(
     end_date: datetime.date | None = None,
     status: str | None = None,
     coordinators: Iterable[User] | None = None,
+    version: str | None = None,
 ) -> Project:
     """Change a project's title, summary, dates, status and (if given) its coordinators.
 
     Giving coordinators needs `projects.change_coordinators`, as in
     project_coordinators_set; leave them out to change only the rest.
+    `version` is the stamp of BASICS_FIELDS the page showed (see coprod/versions.py).
     """
+    _check_project(project, BASICS_FIELDS, version, "the basics of this project")
     texts = _require(title=title, summary=summary)
     _check_dates(start_date, end_date)
     if coordinators is not None:
@@ -209,9 +236,16 @@ def project_update(
 
 @transaction.atomic
 def project_update_purpose(
-    *, project: Project, by: User | None, purpose: str, can_change: str, fixed: str
+    *,
+    project: Project,
+    by: User | None,
+    purpose: str,
+    can_change: str,
+    fixed: str,
+    version: str | None = None,
 ) -> Project:
     """Say why the project exists, what the group can change, and what is fixed."""
+    _check_project(project, PURPOSE_FIELDS, version, "the purpose and scope")
     texts = _require(purpose=purpose, can_change=can_change, fixed=fixed)
     for name, value in texts.items():
         setattr(project, name, value)
@@ -229,8 +263,10 @@ def project_update_ways_of_working(
     confidentiality: str = "",
     support: str = "",
     contact_for_members: str = "",
+    version: str | None = None,
 ) -> Project:
     """Record how the group works; how to raise a problem must always be said."""
+    _check_project(project, WAYS_FIELDS, version, "the ways of working")
     project.problems = _require(problems=problems)["problems"]
     project.payment_approach = _clean(payment_approach)
     project.confidentiality = _clean(confidentiality)
@@ -267,15 +303,38 @@ def phases_start_from_template(*, project: Project, by: User | None, template: s
 
 @transaction.atomic
 def phases_save(
-    *, project: Project, by: User | None, rows: list[dict], current_phase: Phase | None
+    *,
+    project: Project,
+    by: User | None,
+    rows: list[dict],
+    current_phase: Phase | None,
+    version: str | None = None,
 ) -> list[Phase]:
     """Rename, add, remove and reorder a project's phases in one go.
 
     `rows` holds {"phase": Phase or None, "name", "description", "position",
     "remove"}; blank new rows are ignored. Names must differ (ignoring case).
-    Everything is checked before anything is written, so a mistake loses nothing.
+    `version` is the phases_version the page showed: a page opened before
+    someone else changed the phases is refused, so their change stays.
+    Everything is checked before anything is written, so a mistake loses
+    nothing; a phase the page did not send keeps its name and words.
     """
-    kept = []
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    phases = Phase.objects.select_for_update().filter(project=locked)
+    existing = {phase.pk: phase for phase in phases}
+    check_version(phases_version(project), version, what=PHASES_WHAT)
+    sent = [row["phase"].pk for row in rows if row.get("phase") is not None]
+    if len(sent) != len(set(sent)):
+        raise ValidationError(
+            "The same phase was sent twice, so we saved nothing. "
+            "Open the page again and make your changes once more."
+        )
+    if any(pk not in existing for pk in sent):
+        raise ValidationError(
+            "One of these phases is no longer there, so we saved nothing. "
+            "Open the page again to see the phases as they are now."
+        )
+    removed, kept = set(), []
     for order, row in enumerate(rows):
         phase, name = row.get("phase"), _clean(row.get("name", ""))
         if row.get("remove"):
@@ -284,43 +343,55 @@ def phases_save(
                     f"“{phase.name}” is the current phase. Choose another current phase "
                     "before removing it."
                 )
+            if phase is not None:
+                removed.add(phase.pk)
             continue
         if not name:
             if phase is not None:
                 raise ValidationError("Every phase needs a name. To remove one, tick Remove.")
             continue
+        phase = existing[phase.pk] if phase is not None else None
         position = row.get("position") or 10_000 + order
         # On a tie, the row whose number was just changed goes first: typing 1
         # means "put this first".
         moved = 0 if phase is None or position != phase.position else 1
-        kept.append((position, moved, order, phase, name, row))
+        kept.append((position, moved, order, phase, name, _clean(row.get("description", ""))))
+    # A phase the page did not send stays as it is, in its place.
+    for pk, phase in existing.items():
+        if pk not in sent:
+            kept.append((phase.position, 1, len(rows), phase, phase.name, phase.description))
     names = [name.casefold() for *_, name, _ in kept]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise ValidationError(
             "Each phase needs its own name. Used more than once: " + ", ".join(duplicates) + "."
         )
-    if current_phase is not None and current_phase.project_id != project.pk:
+    if current_phase is not None and (
+        current_phase.project_id != project.pk or current_phase.pk not in existing
+    ):
         raise ValidationError("Choose the current phase from this project's phases.")
 
-    existing = {phase.pk: phase for phase in project.phases.select_for_update()}
-    for row in rows:
-        if row.get("remove") and row.get("phase") is not None:
-            existing.pop(row["phase"].pk, None)
-            row["phase"].delete()
-    # Park the survivors' names first so a swap of two names breaks no unique rule.
-    for phase in existing.values():
-        phase.name = f"__parked_{phase.pk}"
-        phase.save(update_fields=["name"])
+    Phase.objects.filter(pk__in=removed).delete()
+    # Two phases may swap names: give the renamed ones a name nobody types first,
+    # so no moment breaks the unique rule. Every one gets its final name below.
+    renamed = [
+        phase
+        for *_, phase, name, _ in kept
+        if phase is not None and phase.name.casefold() != name.casefold()
+    ]
+    for phase in renamed:
+        phase.name = f"renaming-{uuid.uuid4().hex}"
+        phase.save(update_fields=["name", "updated_at"])
     saved = []
-    for position, (*_, phase, name, row) in enumerate(sorted(kept, key=lambda k: k[:3]), start=1):
-        phase = existing.get(phase.pk) if phase is not None else Phase(project=project)
-        phase.name, phase.position = name, position
-        phase.description = _clean(row.get("description", ""))
+    ordered = sorted(kept, key=lambda k: k[:3])
+    for position, (*_, phase, name, description) in enumerate(ordered, start=1):
+        phase = phase if phase is not None else Phase(project=project)
+        phase.name, phase.position, phase.description = name, position, description
         phase.save()
         saved.append(phase)
+    locked.current_phase = current_phase
+    locked.save(update_fields=["current_phase", "updated_at"])
     project.current_phase = current_phase
-    project.save(update_fields=["current_phase", "updated_at"])
     return saved
 
 
@@ -374,6 +445,7 @@ def value_revise(
     title: str,
     meaning: str,
     agreed_on: datetime.date | None = None,
+    version: str | None = None,
 ) -> ValueVersion:
     """Reword a value, keeping every earlier wording.
 
@@ -382,6 +454,7 @@ def value_revise(
     with none, so nobody is counted for words they have not seen.
     """
     value = Value.objects.select_for_update().get(pk=value.pk)
+    check_version(version_of(value), version, what="this value")
     texts = _require(title=title, meaning=meaning)
     if value.status == Value.Status.RETIRED:
         raise ValidationError("This value is no longer used, so it cannot be reworded.")

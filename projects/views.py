@@ -9,6 +9,13 @@ from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
 from coprod.formerrors import add_service_errors, run_service
 from coprod.plainlanguage.selectors import check_fields
+from coprod.versions import (
+    StaleFormMixin,
+    VersionForm,
+    add_stale_notice,
+    is_stale,
+    typed_rows,
+)
 from participants.selectors import memberships_for_staff
 from projects import services
 from projects.forms import (
@@ -127,7 +134,7 @@ class ProjectCreateView(PermissionRequiredMixin, FormView):
         return redirect("projects:edit_purpose", pk=project.pk)
 
 
-class ProjectTextStepView(EditStepMixin, FormView):
+class ProjectTextStepView(StaleFormMixin, EditStepMixin, FormView):
     """A step of texts members will read, with the plain-language check beside them."""
 
     permission_required = "projects.change_project"
@@ -174,6 +181,7 @@ class ProjectTextStepView(EditStepMixin, FormView):
 
 class ProjectUpdateView(ProjectTextStepView):
     step = "update"
+    stale_what = "the basics of this project"
     form_class = ProjectForm
     next_step = "edit_purpose"
     checked_fields = ("summary",)
@@ -200,6 +208,7 @@ class ProjectUpdateView(ProjectTextStepView):
 
 class ProjectPurposeView(ProjectTextStepView):
     step = "edit_purpose"
+    stale_what = "the purpose and scope"
     form_class = PurposeForm
     next_step = "edit_ways"
     checked_fields = ("purpose", "can_change", "fixed")
@@ -210,6 +219,7 @@ class ProjectPurposeView(ProjectTextStepView):
 
 class ProjectWaysOfWorkingView(ProjectTextStepView):
     step = "edit_ways"
+    stale_what = "the ways of working"
     form_class = WaysOfWorkingForm
     next_step = "values"
     checked_fields = ("problems", "payment_approach", "confidentiality", "support")
@@ -242,6 +252,9 @@ class PhasesView(EditStepMixin, TemplateView):
             kwargs["current_form"] = CurrentPhaseForm(
                 project=self.project, initial={"current_phase": self.project.current_phase_id}
             )
+            kwargs["version_form"] = VersionForm(
+                prefix="phases", version=services.phases_version(self.project)
+            )
         return super().get_context_data(
             phases=phases, template_form=kwargs.pop("template_form", PhaseTemplateForm()), **kwargs
         )
@@ -264,7 +277,9 @@ class PhasesView(EditStepMixin, TemplateView):
 
         formset = PhaseFormSet(request.POST, project=self.project, prefix="phases")
         current_form = CurrentPhaseForm(request.POST, project=self.project)
-        if formset.is_valid() and current_form.is_valid():
+        # The stamp of the phases this page showed; it also carries the list's own errors.
+        version_form = VersionForm(request.POST, prefix="phases")
+        if formset.is_valid() and current_form.is_valid() and version_form.is_valid():
             rows = [form.cleaned_data for form in formset.forms if form.cleaned_data]
             try:
                 services.phases_save(
@@ -272,13 +287,22 @@ class PhasesView(EditStepMixin, TemplateView):
                     by=request.user,
                     rows=rows,
                     current_phase=current_form.cleaned_data["current_phase"],
+                    version=version_form.seen(),
                 )
+            except ValidationError as error:
+                if is_stale(error):
+                    add_stale_notice(request, services.PHASES_WHAT)
+                    self.project.refresh_from_db()
+                    typed = typed_rows([*formset.forms, current_form])
+                    return self.render_to_response(self.get_context_data(stale_typed=typed))
+                version_form.add_error(None, error)
+            else:
                 messages.success(request, "Phases saved.")
                 return redirect(request.path)
-            except ValidationError as error:
-                formset._non_form_errors = formset.error_class(error.messages)
         return self.render_to_response(
-            self.get_context_data(formset=formset, current_form=current_form)
+            self.get_context_data(
+                formset=formset, current_form=current_form, version_form=version_form
+            )
         )
 
 
@@ -361,10 +385,14 @@ class ValueMixin(ProjectMixin):
         return self.value
 
 
-class ValueReviseView(ValueMixin, FormView):
+class ValueReviseView(StaleFormMixin, ValueMixin, FormView):
     permission_required = "projects.manage_values"
+    stale_what = "this value"
     template_name = "projects/value_form.html"
     form_class = ValueReviseForm
+
+    def forget_saved(self):
+        del self.value
 
     def get_form_kwargs(self):
         version = self.get_value().current_version

@@ -173,7 +173,7 @@ def test_no_form_answers_a_server_error_to_edge_values(page, world, client_for):
                 )
                 if answer.status_code >= 500:
                     problems.append(f"{target} {name}={value[:30]!r}: {answer.status_code}")
-                elif value == LONG and answer.status_code in (301, 302):
+                elif value == LONG and answer.status_code == 302 and stored_rows() != before:
                     problems.append(f"{target} {name}: took {len(LONG):,} characters")
                 elif refused and stored_rows() != before:
                     changed = [k for k, v in stored_rows().items() if before.get(k) != v]

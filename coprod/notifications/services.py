@@ -17,6 +17,7 @@ from django.utils import timezone
 from coprod.accounts.models import User
 from coprod.notifications.models import Channel, Notification
 from coprod.notifications.timing import text_moment
+from coprod.versions import check_version, rows_version
 from participants.models import ConsentTopic, Participant
 from participants.selectors import has_consent
 
@@ -204,25 +205,70 @@ def window_for(minutes_before: int) -> int:
     return min(6 * 60, max(15, minutes_before // 4))
 
 
-@transaction.atomic
-def reminder_rules_save(*, project, by: User | None, rows: list[dict]) -> None:
-    """Save a project's reminder rules: change, switch off, or add (by hours before)."""
+RULES_WHAT = "the reminders"
+RULE_GONE = (
+    "One of these reminders is no longer there. Open the page again to see them as they are now."
+)
+# Above any real notice (14 days is 20160 minutes): where a rule waits while
+# the others move, so swapping two times never breaks the unique rule.
+PARKED_MINUTES = 1_000_000
+
+
+def reminder_rules_version(project) -> str:
+    """Stamp a project's reminder rules as their page shows them."""
     from coprod.notifications.models import ReminderRule
 
-    seen = set()
+    return rows_version(ReminderRule.objects.filter(project=project))
+
+
+@transaction.atomic
+def reminder_rules_save(
+    *, project, by: User | None, rows: list[dict], version: str | None = None
+) -> None:
+    """Save a project's reminder rules: change, switch off, or add (by hours before).
+
+    Each row names its rule by id (None for a new one). The times are checked
+    as they will be once saved, with any rule the page did not send, so two
+    rules may swap times but never end up at the same one. `version` is the
+    reminder_rules_version the page showed: a page opened before someone else
+    changed the rules is refused.
+    """
+    from coprod.notifications.models import ReminderRule
+
+    rules = {
+        rule.pk: rule for rule in ReminderRule.objects.select_for_update().filter(project=project)
+    }
+    check_version(reminder_rules_version(project), version, what=RULES_WHAT)
+    before = {pk: (rule.minutes_before, rule.sms_only) for pk, rule in rules.items()}
+    final = dict(before)
+    changed, added, sent = [], [], set()
     for row in rows:
-        rule, hours = row.get("rule"), row.get("hours_before")
+        rule_id, hours = row.get("rule"), row.get("hours_before")
+        if rule_id is not None:
+            if rule_id not in rules or rule_id in sent:
+                raise ValidationError(RULE_GONE)
+            sent.add(rule_id)
         if hours is None:
             continue
         minutes = int(hours * 60)
-        key = (minutes, bool(row.get("sms_only")))
-        if key in seen:
-            raise ValidationError("Two reminders are set for the same time. Change or remove one.")
-        seen.add(key)
         label = (row.get("label") or "").strip() or f"{hours:g} hours before"
-        rule = rule or ReminderRule(project=project)
+        rule = rules[rule_id] if rule_id is not None else ReminderRule(project=project)
         rule.label, rule.minutes_before = label[:60], minutes
         rule.window_minutes = window_for(minutes)
         rule.sms_only, rule.active = bool(row.get("sms_only")), bool(row.get("active"))
         rule.full_clean(exclude=["project"], validate_unique=False)
+        if rule.pk is None:
+            added.append(rule)
+        else:
+            changed.append(rule)
+            final[rule.pk] = (rule.minutes_before, rule.sms_only)
+    times = [*final.values(), *((rule.minutes_before, rule.sms_only) for rule in added)]
+    if len(times) != len(set(times)):
+        raise ValidationError(
+            "Two reminders are set for the same time. Change or remove one.", code="same_time"
+        )
+    moving = [rule for rule in changed if final[rule.pk] != before[rule.pk]]
+    for offset, rule in enumerate(moving):
+        ReminderRule.objects.filter(pk=rule.pk).update(minutes_before=PARKED_MINUTES + offset)
+    for rule in [*changed, *added]:
         rule.save()

@@ -15,6 +15,7 @@ from coprod.notifications.selectors import (
     outbox_for_project,
     rules_for_page,
 )
+from coprod.versions import VersionForm, add_stale_notice, is_stale, typed_rows
 from projects.views import PostActionView, ProjectMixin
 
 
@@ -52,29 +53,35 @@ class ReminderRulesView(ProjectMixin, TemplateView):
                     for rule in rules_for_page(self.project)
                 ],
             )
+            kwargs["version_form"] = VersionForm(
+                prefix="rules", version=services.reminder_rules_version(self.project)
+            )
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
         formset = ReminderRuleFormSet(request.POST, prefix="rules")
-        if formset.is_valid():
-            own = {rule.pk: rule for rule in rules_for_page(self.project)}
-            rows = []
-            for form in formset.forms:
-                data = dict(form.cleaned_data)
-                if not data:
-                    continue
-                data["rule"] = own.get(int(data["rule"])) if data.get("rule") else None
-                rows.append(data)
+        # The stamp of the rules this page showed; it also carries the list's own errors.
+        version_form = VersionForm(request.POST, prefix="rules")
+        if formset.is_valid() and version_form.is_valid():
+            rows = [form.cleaned_data for form in formset.forms if form.cleaned_data]
             try:
-                services.reminder_rules_save(project=self.project, by=request.user, rows=rows)
+                services.reminder_rules_save(
+                    project=self.project, by=request.user, rows=rows, version=version_form.seen()
+                )
             except ValidationError as error:
-                formset._non_form_errors = formset.error_class(error.messages)
+                if is_stale(error):
+                    add_stale_notice(request, services.RULES_WHAT)
+                    typed = typed_rows(formset.forms)
+                    return self.render_to_response(self.get_context_data(stale_typed=typed))
+                version_form.add_error(None, error)
             else:
                 messages.success(
                     request, "Reminders saved. They apply to meetings planned from now."
                 )
                 return redirect(request.path)
-        return self.render_to_response(self.get_context_data(formset=formset))
+        return self.render_to_response(
+            self.get_context_data(formset=formset, version_form=version_form)
+        )
 
 
 class NotificationActionView(PermissionRequiredMixin, PostActionView):
