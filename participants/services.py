@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from coprod.accounts.models import Organisation, User
-from coprod.fields import check_length
+from coprod.fields import check_date_in_bounds, check_length
 from coprod.versions import check_version, version_of
 from participants.models import (
     CONTRIBUTE_AREAS,
@@ -287,6 +287,7 @@ def membership_take_break(
     if membership.status not in (ProjectMembership.Status.ACTIVE, ProjectMembership.Status.INVITED):
         raise ValidationError("You can take a break from a project you are taking part in.")
     today = timezone.localdate()
+    check_date_in_bounds(check_in_on, "check_in_on")
     if check_in_on is not None and check_in_on <= today:
         raise ValidationError({"check_in_on": "Choose a date after today, or leave it empty."})
     membership.status = ProjectMembership.Status.ON_BREAK

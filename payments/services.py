@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from coprod.accounts.models import Organisation, User
-from coprod.fields import check_length
+from coprod.fields import check_date_in_bounds, check_length
 from coprod.notifications.models import Kind
 from coprod.notifications.services import notify
 from coprod.uploads import DOCUMENTS, check_upload
@@ -98,6 +98,7 @@ def rate_card_add(
     source: str,
 ) -> RateCard:
     """Add the organisation's own hourly rate from a date; it must beat the Real Living Wage."""
+    check_date_in_bounds(valid_from, "valid_from")
     errors = {}
     if valid_from is None:
         errors["valid_from"] = "Say from which day this rate applies."
@@ -354,6 +355,7 @@ def expense_claim_submit(
     claim, returned again; a claim for the same person, amount, day and kind
     as one already waiting raises PossibleDuplicate unless `not_a_duplicate`.
     """
+    check_date_in_bounds(work_date, "work_date")
     if submission_key is not None:
         sent = Claim.objects.filter(submission_key=submission_key).first()
         if sent is not None:
@@ -653,6 +655,7 @@ def claims_mark_paid(
         errors["reference"] = "Give the payment reference from the bank."
     if how == PaidHow.CASH_IN_HAND and not handed_by:
         errors["handed_by"] = "Say who handed the cash over."
+    check_date_in_bounds(paid_on, "paid_on")
     if paid_on > timezone.localdate():
         errors["paid_on"] = "This date is in the future."
     if errors:

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 
 from coprod.accounts.models import Organisation, StaffMembership, User
 from coprod.accounts.selectors import COORDINATING_ROLES
-from coprod.fields import check_length
+from coprod.fields import check_date_in_bounds, check_length
 from coprod.notifications import meetings as announce
 from coprod.uploads import check_upload
 from coprod.versions import check_version, rows_version, version_of
@@ -108,6 +108,8 @@ def venue_save(
 
 
 def _check_meeting(meeting: Meeting, *, now) -> None:
+    check_date_in_bounds(meeting.starts_at.date(), "day")
+    check_date_in_bounds(meeting.ends_at.date(), "day")
     errors = {}
     if meeting.ends_at <= meeting.starts_at:
         errors["end_time"] = "The meeting ends before it starts. Check the times."
@@ -594,6 +596,7 @@ def action_add(
         ).exists()
     ):
         raise ValidationError({"owner": "Choose a coordinator of this organisation."})
+    check_date_in_bounds(due_on, "due_on")
     if due_on < meeting.starts_at.date():
         raise ValidationError({"due_on": "The date is before the meeting."})
     action = MeetingAction.objects.create(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from coprod.accounts.models import StaffMembership, User
 from coprod.accounts.selectors import COORDINATING_ROLES
+from coprod.fields import check_date_in_bounds
 from coprod.notifications import promises as announce
 from coprod.versions import check_version, version_of
 from projects.models import Contribution, ContributionEvent, Meeting, Project
@@ -67,6 +68,7 @@ def contribution_respond(
 
     `version` is the response_version the page showed (see coprod/versions.py).
     """
+    check_date_in_bounds(promised_update_on, "promised_update_on")
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
     check_version(response_version(contribution), version, what="the answer")
     reason = (reason or "").strip()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from coprod.accounts.models import Organisation, User
 from coprod.accounts.selectors import coordinators_of
-from coprod.fields import check_length
+from coprod.fields import check_date_in_bounds, check_length
 from coprod.notifications.meetings import reminder_rules_seed
 from coprod.versions import check_version, rows_version, version_of
 from participants.models import Participant, ProjectMembership
@@ -86,6 +86,8 @@ def _require(**texts: str) -> dict[str, str]:
 
 
 def _check_dates(start_date, end_date):
+    check_date_in_bounds(start_date, "start_date")
+    check_date_in_bounds(end_date, "end_date")
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": "The end date is before the start date."})
 
@@ -402,6 +404,7 @@ def _record_review(project: Project, on: datetime.date):
 
 
 def _not_in_future(day: datetime.date, field: str = "agreed_on"):
+    check_date_in_bounds(day, field)
     if day > timezone.localdate():
         raise ValidationError({field: "This date is in the future."})
 
@@ -549,6 +552,7 @@ def funder_grant_create(
     *, project: Project, user: User, by: User | None, expires_on: datetime.date
 ) -> FunderGrant:
     """Let a funder read one project's reports until a date; replaces any open grant."""
+    check_date_in_bounds(expires_on, "expires_on")
     if expires_on < timezone.localdate():
         raise ValidationError({"expires_on": "The end date has already passed."})
     FunderGrant.objects.select_for_update().filter(
