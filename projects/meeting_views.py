@@ -289,9 +289,15 @@ class PapersView(MeetingMixin, FormView):
 
 
 class PaperMixin(MeetingMixin):
+    # A removed paper's file is gone: its old address answers "not found".
+    paper_filter: dict = {"removed_at__isnull": True}
+
     def get_paper(self):
         return get_object_or_404(
-            MeetingPaper, meeting=self.get_meeting(), pk=self.kwargs["paper_pk"]
+            MeetingPaper,
+            meeting=self.get_meeting(),
+            pk=self.kwargs["paper_pk"],
+            **self.paper_filter,
         )
 
 
@@ -302,8 +308,12 @@ class PaperDownloadView(PaperMixin, View):
 
     def get(self, request, *args, **kwargs):
         paper = self.get_paper()
+        try:
+            opened = paper.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404 from missing
         response = FileResponse(
-            paper.file.open("rb"),
+            opened,
             as_attachment=True,
             filename=paper.original_name,
             content_type=paper.content_type,

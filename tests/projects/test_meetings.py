@@ -300,6 +300,12 @@ def test_a_removed_paper_is_gone_but_the_record_says_who_removed_it(
     world.paper.refresh_from_db()
     assert world.paper.removed_by == world.users["coordinator"]
     assert not storage.exists(name)
+    # Its old address now answers "not found", not a server error.
+    old_address = reverse(
+        "projects:meeting_paper",
+        kwargs={"pk": world.project.pk, "meeting_pk": world.meeting.pk, "paper_pk": world.paper.pk},
+    )
+    assert client_for(world, "member").get(old_address).status_code == 404
     assert (
         "Draft house rules"
         not in client_for(world, "member")
