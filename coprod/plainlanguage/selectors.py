@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import textstat
 
+from coprod.fields import LONGEST_TEXT
 from coprod.plainlanguage.models import Term
 
 ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,}s?\b")
@@ -41,8 +42,12 @@ def plain_language_terms() -> list[Term]:
 
 
 def check_text(text: str, terms: list[Term] | None = None) -> Advice:
-    """Flag jargon and unexplained acronyms and estimate a reading age for one text."""
-    text = (text or "").strip()
+    """Flag jargon and unexplained acronyms and estimate a reading age for one text.
+
+    Only the first LONGEST_TEXT characters are read: no field holds more, and
+    the check is advice, so a longer text must not make a page slow.
+    """
+    text = (text or "").strip()[:LONGEST_TEXT]
     advice = Advice()
     if not text:
         return advice
