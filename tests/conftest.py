@@ -3,7 +3,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from coprod.accounts.models import StaffRole
@@ -16,6 +19,7 @@ from tests.factories import (
     ProjectMembershipFactory,
     StaffMembershipFactory,
     UserFactory,
+    reseed_test_data,
 )
 
 # The roles every permission test speaks of. "coordinator", "finance" and
@@ -43,11 +47,36 @@ ROLES = (
 )
 
 
-def pytest_collection_modifyitems(items):
-    """Mark everything under tests/browser/ (it drives Chromium) for make test-fast to leave out."""
+def is_browser_test(item: pytest.Item) -> bool:
+    return "tests/browser/" in item.nodeid
+
+
+def written_order(item: pytest.Item) -> tuple:
+    """Where a test stands in the files: module, line, then its place in a parametrize list."""
+    callspec = getattr(item, "callspec", None)
+    params = tuple(sorted(callspec.indices.items())) if callspec else ()
+    return (str(item.path), item.location[1] or 0, params)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark everything under tests/browser/ (it drives Chromium) for make test-fast to leave
+    out, and run it last, together, in the order it is written.
+
+    pytest-randomly shuffles modules, and pytest-django then puts the tests that use
+    no database (the browser tests among them) last, mixed with other such modules.
+    The browser package shares one live server and one world across its tests (see
+    tests/browser/conftest.py): split up, it would be torn down and built again,
+    and its journeys are written to follow one another.
+    """
+    browser = []
     for item in items:
-        if "tests/browser/" in item.nodeid:
+        if is_browser_test(item):
             item.add_marker(pytest.mark.browser)
+            browser.append(item)
+    if browser:
+        items[:] = [item for item in items if not is_browser_test(item)]
+        items.extend(sorted(browser, key=written_order))
 
 
 def pytest_configure(config):
@@ -61,6 +90,12 @@ def pytest_configure(config):
         missing.append("REDIS_URL must point at Redis")
     if missing:
         pytest.exit("COPROD_REQUIRE_SERVICES=1 but " + "; ".join(missing), returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_test_data():
+    """Every test makes the same made-up names, whatever ran before it (tests/factories.py)."""
+    reseed_test_data()
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +123,25 @@ def reseed_reference_data():
 
     for module in REFERENCE_DATA_MIGRATIONS:
         importlib.import_module(module).seed(apps, None)
+
+
+def restore_migrated_state() -> None:
+    """Give the test database back the rows its migrations made, for code that writes to it
+    outside a test's own transaction (the browser tests' live server).
+
+    A transactional test with serialized_rollback (tests/test_services.py) ends by
+    emptying the database: Django puts the rows back when the next such test starts,
+    not when this one ends. The flush also leaves ContentType's cache naming rows that
+    are gone, so the next Notification (it points at a content type) fails its
+    foreign key.
+    """
+    snapshot = getattr(connection, "_test_serialized_contents", None)
+    if snapshot:
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(snapshot)
+    ContentType.objects.clear_cache()
+    # Without a snapshot, a flush ran post_migrate (content types) but not the data migrations.
+    reseed_reference_data()
 
 
 def build_world():

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from coprod.accounts.models import StaffRole
 from tests.factories import PASSWORD, ProjectMembershipFactory, StaffMembershipFactory
@@ -50,7 +51,7 @@ def test_a_member_logs_in_by_a_code_sent_through_real_smtp(client, smtp_inbox):
 
     # Then they are on their own phone-first home page
     assert response.redirect_chain[-1][0] == reverse("participants:home")
-    assert f"Hello, {membership.participant.preferred_name}" in response.content.decode()
+    assert f"Hello, {escape(membership.participant.preferred_name)}" in response.content.decode()
 
 
 def test_a_wrong_code_does_not_log_anyone_in(client, smtp_inbox):

@@ -20,8 +20,8 @@ from django.test.utils import override_settings, setup_databases, teardown_datab
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
-from tests.conftest import ROLES, build_world, reseed_reference_data
-from tests.factories import PASSWORD
+from tests.conftest import ROLES, build_world, restore_migrated_state
+from tests.factories import PASSWORD, reseed_test_data
 from tests.mail import start_smtp_server
 
 # Playwright's sync API keeps an event loop in the main thread; Django would
@@ -98,9 +98,8 @@ def site(request, django_db_setup, django_db_blocker):
         EMAIL_USE_SSL=False,
     )
     with django_db_blocker.unblock():
-        # A transactional test that ran earlier may have flushed the rows that
-        # data migrations seed (consent wordings, plain-language terms).
-        reseed_reference_data()
+        # A transactional test that ran earlier may have emptied the database.
+        restore_migrated_state()
         # Snapshot what is here now, and put it back after the flush below.
         seeded = connection.creation.serialize_db_to_string()
         server = LiveServer("localhost")
@@ -109,6 +108,7 @@ def site(request, django_db_setup, django_db_blocker):
         links.enable()
         mail.enable()
         try:
+            reseed_test_data()  # the same people whatever ran before
             world = build_world()
             yield SimpleNamespace(url=server.url, world=world, inbox=inbox)
         finally:

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.html import escape
 
 from coprod.accounts.models import User
 from projects import services
@@ -47,7 +48,7 @@ def test_a_co_lead_does_not_see_the_coordinators_field(world, client_for):
 
     assert 'name="coordinators"' not in html
     # They are still told who coordinates the project.
-    assert f"Coordinators of this project: {world.users['coordinator']}" in html
+    assert f"Coordinators of this project: {escape(world.users['coordinator'])}" in html
 
 
 def test_a_coordinator_sees_the_coordinators_field(world, client_for):
@@ -214,7 +215,8 @@ def test_coordinators_named_before_the_history_began_are_said_to_be_on_or_before
 
     html = client_for(world, "member").get(about_me_url(world)).content.decode()
 
-    assert f"{world.users['coordinator']} (named on or before {day(change.created_at)})" in html
+    coordinator = escape(world.users["coordinator"])
+    assert f"{coordinator} (named on or before {day(change.created_at)})" in html
 
 
 def test_a_coordinator_taken_off_no_longer_reads_the_notes(world):
