@@ -403,7 +403,8 @@ def test_member_claims_a_bus_fare_on_a_phone_coordinator_approves_finance_pays(s
     finance = open_as("finance")
     finance.goto(site.url + reverse("payments:queue"))
     finance.get_by_label(re.compile(r"Paid: Jo, £3\.80")).check()
-    finance.get_by_label("Payment reference or voucher batch").fill("BACS 3001")
+    finance.get_by_role("radio", name="Cash in hand").check()
+    finance.get_by_label("Cash in hand: who handed it over?").fill("Alex at the drop-in")
     finance.get_by_role("button", name="Mark the ticked ones paid").click()
     expect(finance.get_by_text("Marked 1 paid")).to_be_visible()
     assert_accessible(finance)
@@ -412,7 +413,9 @@ def test_member_claims_a_bus_fare_on_a_phone_coordinator_approves_finance_pays(s
     claim.refresh_from_db()
     assert claim.status == "paid"
     phone.goto(site.url + reverse("payments:statement", args=[jo.pk]))
-    expect(phone.get_by_text(re.compile(r"£3\.80 on .* \(expenses\)"))).to_be_visible()
+    expect(
+        phone.get_by_text(re.compile(r"£3\.80 on .* in cash, handed over by Alex at the drop-in"))
+    ).to_be_visible()
 
 
 def test_funder_reads_a_report_and_exports_csv(site, open_as):
