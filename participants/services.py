@@ -165,7 +165,7 @@ def communication_needs_read(
     The caller has checked `participants.view_communication_needs` (or the
     on-behalf permission) first.
     """
-    needs = participant.communication_needs
+    needs = participant.communication_needs()
     if needs or always:
         access_log_record(
             participant=participant,
