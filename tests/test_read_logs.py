@@ -279,3 +279,16 @@ def test_the_planners_warnings_log_each_person_they_name(world, client_for):
     assert "Jo needs papers 30 days before" in response.content.decode()
     [row] = rows(jo, Kind.COMMUNICATION_NEEDS)
     assert row.detail == f"while planning a meeting of {world.project.title}"
+
+
+def test_the_limit_warning_on_the_claim_page_is_logged_as_a_benefits_read(world, client_for):
+    # Given Jo set a limit that Jo's time claim (waiting for approval) would cross
+    jo = world.membership.participant
+    money.benefits_save(participant=jo, by=jo.user, benefits=[], limit_pence=1, period="month")
+    url = reverse("payments:claim", kwargs={"pk": world.claim.pk})
+
+    page = client_for(world, "coordinator").get(url).content.decode()
+
+    assert "over the limit they set" in page
+    [row] = rows(jo, Kind.BENEFITS, world.users["coordinator"])
+    assert row.detail.startswith("(the limit you set) on your claim for")
