@@ -404,6 +404,9 @@ class AccessLog(models.Model):
         EXPORT_JSON = "export_json", "downloaded all your data (as JSON, for computers)"
         ERASURE = "erasure", "erased your data"
         MEETING_NEEDS = "meeting_needs", "read what you said you need for"
+        COMMUNICATION_NEEDS = "communication", "read how you like us to communicate with you"
+        BENEFITS = "benefits", "read what you told us about your benefits"
+        BANK_DETAILS = "bank_details", "saw your bank details"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="access_log"

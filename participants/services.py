@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -109,7 +111,7 @@ def private_notes_update(
 
 @transaction.atomic
 def access_log_record(
-    *, participant: Participant, viewer: User, kind: str, on_request: str = ""
+    *, participant: Participant, viewer: User, kind: str, detail: str = "", on_request: str = ""
 ) -> AccessLog | None:
     """Write down that staff read or acted on the person's data; their own reads are not.
 
@@ -123,7 +125,67 @@ def access_log_record(
         viewer=viewer,
         viewer_name=str(viewer)[:150],
         kind=kind,
+        detail=_detail(detail),
         on_request=on_request.strip(),
+    )
+
+
+@transaction.atomic
+def access_log_record_many(
+    *, participants: Iterable[Participant], viewer: User, kind: str, detail: str = ""
+) -> int:
+    """`access_log_record` for a page that shows many people: one row each, one INSERT.
+
+    A person listed twice gets one row; the viewer's own profile gets none.
+    Returns how many rows were written.
+    """
+    people = {person.pk: person for person in participants if person.user_id != viewer.pk}
+    if not people:
+        return 0
+    name, detail = str(viewer)[:150], _detail(detail)
+    rows = AccessLog.objects.bulk_create(
+        AccessLog(participant_id=pk, viewer=viewer, viewer_name=name, kind=kind, detail=detail)
+        for pk in people
+    )
+    return len(rows)
+
+
+def _detail(detail: str) -> str:
+    return (detail or "").strip()[: AccessLog._meta.get_field("detail").max_length]
+
+
+@transaction.atomic
+def communication_needs_read(
+    *, participant: Participant, viewer: User, detail: str = "", always: bool = False
+) -> list[str]:
+    """Return how the person likes us to communicate, in plain words; log a staff read.
+
+    Logged (in the same transaction) when there is something to read, or
+    `always` for a page that shows every answer, such as the on-behalf form.
+    The caller has checked `participants.view_communication_needs` (or the
+    on-behalf permission) first.
+    """
+    needs = participant.communication_needs()
+    if needs or always:
+        access_log_record(
+            participant=participant,
+            viewer=viewer,
+            kind=AccessLog.Kind.COMMUNICATION_NEEDS,
+            detail=detail,
+        )
+    return needs
+
+
+@transaction.atomic
+def communication_needs_read_many(
+    *, participants: Iterable[Participant], viewer: User, detail: str = ""
+) -> int:
+    """Log that a page named these people to staff together with one of their needs."""
+    return access_log_record_many(
+        participants=participants,
+        viewer=viewer,
+        kind=AccessLog.Kind.COMMUNICATION_NEEDS,
+        detail=detail,
     )
 
 

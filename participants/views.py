@@ -243,15 +243,18 @@ class PersonView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         participant = self.participant
-        notes = None
-        if self.request.user.has_perm("participants.view_private_notes", participant):
-            notes = services.private_notes_read(participant=participant, viewer=self.request.user)
+        user = self.request.user
+        notes = needs = None
+        if user.has_perm("participants.view_private_notes", participant):
+            notes = services.private_notes_read(participant=participant, viewer=user)
+        show_needs = user.has_perm("participants.view_communication_needs", participant)
+        if show_needs:
+            needs = services.communication_needs_read(participant=participant, viewer=user)
         return super().get_context_data(
             participant=participant,
             notes=notes,
-            show_needs=self.request.user.has_perm(
-                "participants.view_communication_needs", participant
-            ),
+            show_needs=show_needs,
+            needs=needs,
             consents=consent_states(participant),
             may_contact=has_consent(participant, ConsentTopic.CONTACT),
             **profile_summary(participant),
@@ -731,6 +734,13 @@ class ContactForView(OnBehalfMixin, ContactEditView):
 
 class CommunicationForView(OnBehalfMixin, CommunicationEditView):
     permission_required = "participants.act_for_communication_needs"
+
+    def get_form_kwargs(self):
+        # The form shows every answer to staff: log the read first.
+        services.communication_needs_read(
+            participant=self.get_permission_object(), viewer=self.request.user, always=True
+        )
+        return super().get_form_kwargs()
 
 
 class AssetsForView(OnBehalfMixin, AssetsEditView):

@@ -213,6 +213,11 @@ class PaymentChoice(models.Model):
         return f"{self.participant}: {self.get_method_display()}"
 
     @property
+    def has_bank_details(self) -> bool:
+        """Whether any part of the bank details is on file (so showing it is a read)."""
+        return bool(self.account_name or self.sort_code or self.account_number)
+
+    @property
     def account_masked(self) -> str:
         number = self.account_number or ""
         return f"account ending {number[-4:]}" if number else "no bank details yet"

@@ -15,7 +15,8 @@ from coprod.fields import check_date_in_bounds, check_length
 from coprod.notifications.models import Kind
 from coprod.notifications.services import notify
 from coprod.uploads import DOCUMENTS, check_upload
-from participants.models import Participant, ProjectMembership
+from participants.models import AccessLog, Participant, ProjectMembership
+from participants.services import access_log_record, access_log_record_many
 from payments.four_eyes import approval_refusal
 from payments.models import (
     Benefit,
@@ -45,6 +46,50 @@ VOUCHER_REVEALS_PER_HOUR = 5
 VOUCHER_REVEAL_WINDOW = datetime.timedelta(hours=1)
 RECEIPT_KINDS = tuple(kind for kind in DOCUMENTS if kind.extensions[0] in ("pdf", "jpg", "png"))
 FACT_KEYS = {RateBasis.RLW_UK: "rlw.uk", RateBasis.RLW_LONDON: "rlw.london"}
+
+
+# --- Reads by staff, on the member's "Who has looked" -----------------------------------
+
+
+def _on_claim(claim: Claim) -> str:
+    return f"on your claim for {claim.work_date.day} {claim.work_date:%B %Y}"
+
+
+@transaction.atomic
+def claim_private_reads_record(
+    *, claim: Claim, viewer: User, benefit_notes: bool, limit: bool, bank: str
+) -> None:
+    """Log what of the claimant's private money details the claim page shows this viewer.
+
+    `benefit_notes`: the notes about their benefits; `limit`: the limit they
+    set (from the same answers); `bank`: "full", "last digits" or "" for none.
+    Their own page view is not logged (`access_log_record`).
+    """
+    person = claim.participant
+    where = _on_claim(claim)
+    if benefit_notes or limit:
+        which = "" if benefit_notes and not limit else "(the limit you set) "
+        if benefit_notes and limit:
+            which = "(and the limit you set) "
+        access_log_record(
+            participant=person, viewer=viewer, kind=AccessLog.Kind.BENEFITS, detail=which + where
+        )
+    if bank:
+        which = "(only the last 4 digits of the account number) " if bank == "last digits" else ""
+        access_log_record(
+            participant=person,
+            viewer=viewer,
+            kind=AccessLog.Kind.BANK_DETAILS,
+            detail=which + where,
+        )
+
+
+@transaction.atomic
+def bank_details_read_many(*, participants: list[Participant], viewer: User, detail: str) -> int:
+    """Log, in one INSERT, that a finance page or download showed these people's bank details."""
+    return access_log_record_many(
+        participants=participants, viewer=viewer, kind=AccessLog.Kind.BANK_DETAILS, detail=detail
+    )
 
 
 # --- Rates ------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from payments.forms import (
     TaxYearForm,
 )
 from payments.four_eyes import approval_refusal
-from payments.models import BenefitsAndLimit, Claim, LedgerEntry, PaymentChoice
+from payments.models import BenefitsAndLimit, Claim, LedgerEntry, PaymentChoice, PayMethod
 from payments.money import pounds
 from payments.selectors import (
     claim_get_for,
@@ -264,10 +264,24 @@ class ClaimDetailView(ClaimMixin, TemplateView):
         check = services.limit_check(claim) if can_approve else None
         over = bool(check and check.crosses)
         choice = services.choice_for(claim.participant)
+        goes_to_bank = claim.goes_to_bank(choice)
+        show_bank = user.has_perm("payments.view_bank_details", claim)
+        benefit_notes = _benefit_notes(user, claim)
+        can_approve_now = can_approve and claim.status == Claim.Status.SUBMITTED
+        # Whatever of their benefits or bank details this page shows staff is logged.
+        services.claim_private_reads_record(
+            claim=claim,
+            viewer=user,
+            benefit_notes=bool(benefit_notes),
+            limit=bool(can_approve_now and over),
+            bank=("full" if show_bank else "last digits")
+            if goes_to_bank and choice.has_bank_details and (show_bank or choice.account_number)
+            else "",
+        )
         return super().get_context_data(
             claim=claim,
             check=check,
-            can_approve=can_approve and claim.status == Claim.Status.SUBMITTED,
+            can_approve=can_approve_now,
             # Said to a coordinator who would otherwise approve it: why they cannot.
             refusal=approval_refusal(claim, user)
             if claim.status == Claim.Status.SUBMITTED
@@ -276,9 +290,9 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             approve_form=kwargs.pop("approve_form", ApproveForm(over_limit=over)),
             reject_form=kwargs.pop("reject_form", RejectForm()),
             choice=choice,
-            goes_to_bank=claim.goes_to_bank(choice),
-            show_bank=user.has_perm("payments.view_bank_details", claim),
-            benefit_notes=_benefit_notes(user, claim),
+            goes_to_bank=goes_to_bank,
+            show_bank=show_bank,
+            benefit_notes=benefit_notes,
             voucher_code=voucher_code,
             is_theirs=is_theirs,
             reveals=claim.voucher_reveals.all()[:5] if is_theirs else [],
@@ -442,9 +456,19 @@ class FinanceQueueView(FinanceMixin, FormView):
 
     def get_context_data(self, **kwargs):
         organisations = Organisation.objects.filter(pk__in=self.organisation_ids())
-        return super().get_context_data(
-            claims=finance_queue(self.request.user), organisations=organisations, **kwargs
+        claims = finance_queue(self.request.user)
+        # The queue shows the bank details of everyone not paid in vouchers: logged, one INSERT.
+        services.bank_details_read_many(
+            participants=[
+                claim.participant
+                for claim in claims
+                if claim.method != PayMethod.VOUCHERS
+                and getattr(claim.participant, "payment_choice", PaymentChoice()).has_bank_details
+            ],
+            viewer=self.request.user,
+            detail="on the list of payments to make",
         )
+        return super().get_context_data(claims=claims, organisations=organisations, **kwargs)
 
     def form_valid(self, form):
         ids = [pk for pk in map(parse_id, self.request.POST.getlist("claim")) if pk]
@@ -551,13 +575,29 @@ class PaymentsExportView(FinanceMixin, View):
             .order_by("status", "work_date", "pk")
         )
 
+        def bank_choice(claim: Claim) -> PaymentChoice:
+            # Read through select_related: no query per row.
+            choice = getattr(claim.participant, "payment_choice", None) or PaymentChoice()
+            if not claim.goes_to_bank(choice):
+                # Vouchers, cash in hand, cheques: no bank details leave Coprod.
+                return PaymentChoice()
+            return choice
+
+        # Everyone whose bank details the file carries is logged before it is sent:
+        # a first pass over the same rows, then one INSERT.
+        services.bank_details_read_many(
+            participants=[
+                claim.participant
+                for claim in claims.iterator(chunk_size=500)
+                if bank_choice(claim).has_bank_details
+            ],
+            viewer=request.user,
+            detail="in a download of payments (a spreadsheet for the bank)",
+        )
+
         def rows():
             for claim in claims.iterator(chunk_size=500):
-                # Read through select_related: no query per row.
-                choice = getattr(claim.participant, "payment_choice", None) or PaymentChoice()
-                if not claim.goes_to_bank(choice):
-                    # Vouchers, cash in hand, cheques: no bank details leave Coprod.
-                    choice = PaymentChoice()
+                choice = bank_choice(claim)
                 name = claim.participant.full_name or claim.participant.preferred_name
                 yield [
                     claim.pk,

@@ -149,6 +149,9 @@ class People:
 
     names: list[str] = field(default_factory=list)
     others: int = 0
+    # The people behind `names`, for the access log (`participants.services.
+    # communication_needs_read_many`); not part of what the warning says.
+    named: list[Participant] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def count(self) -> int:
@@ -164,6 +167,14 @@ class People:
         if not self.others:
             return _and(self.names)
         return _and([*self.names, _people(self.others, other=True)])
+
+
+class Lines(list):
+    """Warning lines (a list of str), with `named`: the people the lines name, for the log."""
+
+    def __init__(self, lines: list[str] = (), named: list[Participant] = ()) -> None:
+        super().__init__(lines)
+        self.named = list(named)
 
 
 def _people(count: int, *, other: bool = False) -> str:
@@ -205,17 +216,24 @@ def papers_due(meeting: Meeting, *, viewer=None) -> PapersDue:
     """
     zone = meeting.project.organisation.zone
     default = meeting.project.organisation.papers_days_default
-    needs = list(
-        meeting.invitees.exclude(answer=Invitee.Answer.NO)
+    needs = [
+        (invitee.participant, invitee.named)
+        for invitee in meeting.invitees.exclude(answer=Invitee.Answer.NO)
         .filter(participant__papers_days_ahead__isnull=False)
+        .select_related("participant")
         .annotate(named=_named(viewer))
-        .values_list("participant__preferred_name", "participant__papers_days_ahead", "named")
-    )
-    days = max([default, *(days for _, days, _ in needs)])
-    earliest = [(name, named) for name, n, named in needs if n == days and n > default]
+    ]
+    days = max([default, *(person.papers_days_ahead for person, _ in needs)])
+    earliest = [
+        (person, named)
+        for person, named in needs
+        if person.papers_days_ahead == days and days > default
+    ]
+    shown = sorted((person for person, named in earliest if named), key=_by_name)
     who = People(
-        names=sorted(name for name, named in earliest if named),
+        names=[person.preferred_name for person in shown],
         others=sum(1 for _, named in earliest if not named),
+        named=shown,
     )
     out_by = in_zone(meeting.starts_at, zone).date() - datetime.timedelta(days=days)
     return PapersDue(out_by=out_by, days=days, who=who)
@@ -233,7 +251,7 @@ def late_papers(meeting: Meeting, *, viewer=None, today: datetime.date | None = 
     today = today or timezone.localdate(timezone=zone)
     sent_on = in_zone(meeting.papers_ready_at, zone).date() if meeting.papers_ready_at else None
     meeting_day = in_zone(meeting.starts_at, zone).date()
-    names, others = [], 0
+    named, others = [], 0
     invitees = (
         meeting.invitees.exclude(answer=Invitee.Answer.NO)
         .select_related("participant")
@@ -244,13 +262,18 @@ def late_papers(meeting: Meeting, *, viewer=None, today: datetime.date | None = 
         deadline = meeting_day - datetime.timedelta(days=days if days is not None else default)
         if (sent_on or today) > deadline:
             if invitee.named:
-                names.append(invitee.participant.preferred_name)
+                named.append(invitee.participant)
             else:
                 others += 1
-    return People(names=sorted(names), others=others)
+    named.sort(key=_by_name)
+    return People(names=[person.preferred_name for person in named], others=others, named=named)
 
 
-def papers_too_soon(project: Project, starts_at: datetime.datetime, *, viewer=None) -> list[str]:
+def _by_name(person: Participant) -> str:
+    return person.preferred_name
+
+
+def papers_too_soon(project: Project, starts_at: datetime.datetime, *, viewer=None) -> Lines:
     """Return a warning per need that a meeting at this time leaves no time to meet.
 
     Active members who said how many days before they need papers are named
@@ -275,13 +298,16 @@ def papers_too_soon(project: Project, starts_at: datetime.datetime, *, viewer=No
         )
         .annotate(named=_named(viewer, path=""))
         .order_by("preferred_name")
-        .values_list("preferred_name", "papers_days_ahead", "named")
+        .only("preferred_name", "papers_days_ahead", "user")
     )
-    hidden, shown = 0, 0
-    for name, days, named in needs:
-        if named:
-            lines.append(f"{name} needs papers {days} days before, so they would get them late.")
-            shown += 1
+    hidden, shown = 0, []
+    for person in needs:
+        if person.named:
+            lines.append(
+                f"{person.preferred_name} needs papers {person.papers_days_ahead} days before, "
+                "so they would get them late."
+            )
+            shown.append(person)
         else:
             hidden += 1
     if hidden:
@@ -290,7 +316,7 @@ def papers_too_soon(project: Project, starts_at: datetime.datetime, *, viewer=No
             f"{'needs' if hidden == 1 else 'need'} papers more than {days_left} "
             f"day{'s' if days_left != 1 else ''} before, so they would get them late."
         )
-    return lines
+    return Lines(lines, named=shown)
 
 
 # --- Clashes with the times people said suit them ------------------------------------------
@@ -298,7 +324,7 @@ def papers_too_soon(project: Project, starts_at: datetime.datetime, *, viewer=No
 
 def time_clashes(
     project: Project, starts_at: datetime.datetime, ends_at: datetime.datetime, *, viewer=None
-) -> list[str]:
+) -> Lines:
     """Return a line per active member whose stated meeting times do not cover this time.
 
     Named to a viewer who may see that person's needs; for anyone else, one
@@ -314,18 +340,19 @@ def time_clashes(
         .annotate(named=_named(viewer, path=""))
         .order_by("preferred_name")
     )
-    lines, hidden = [], 0
+    lines, hidden, shown = [], 0, []
     for person in people:
         if needed <= set(person.meeting_times):
             continue
         if person.named:
             suits = ", ".join(slot_label(code) for code in person.meeting_times)
             lines.append(f"{person.preferred_name} said {suits} suit them.")
+            shown.append(person)
         else:
             hidden += 1
     if hidden:
         lines.append(f"{_people(hidden, other=bool(lines))} said this time may not suit them.")
-    return lines
+    return Lines(lines, named=shown)
 
 
 # --- For coordinators -------------------------------------------------------------------

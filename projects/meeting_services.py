@@ -460,6 +460,16 @@ def rsvp_record(
     return invitee
 
 
+def meeting_log_detail(meeting: Meeting, prefix: str = "") -> str:
+    """Which meeting, for a row of "Who has looked": "the meeting on 3 March 2027 (title)"."""
+    day = date_format(in_zone(meeting.starts_at, meeting.project.organisation.zone), "j F Y")
+    detail = f"{prefix}the meeting on {day}"
+    title = f" ({meeting.title})"
+    if len(detail) + len(title) <= AccessLog._meta.get_field("detail").max_length:
+        detail += title
+    return detail
+
+
 @transaction.atomic
 def meeting_needs_read(
     *, meeting: Meeting, viewer: User, invitees: list[Invitee]
@@ -473,11 +483,7 @@ def meeting_needs_read(
     `projects.view_meeting_needs` first.
     """
     needs = {invitee.pk: invitee.needs for invitee in invitees if invitee.needs}
-    day = date_format(in_zone(meeting.starts_at, meeting.project.organisation.zone), "j F Y")
-    detail = f"the meeting on {day}"
-    title = f" ({meeting.title})"
-    if len(detail) + len(title) <= AccessLog._meta.get_field("detail").max_length:
-        detail += title
+    detail = meeting_log_detail(meeting)
     AccessLog.objects.bulk_create(
         AccessLog(
             participant_id=invitee.participant_id,

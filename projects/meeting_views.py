@@ -18,6 +18,7 @@ from coprod.accounts.selectors import (
 from coprod.formerrors import run_service
 from coprod.throttles import Limit, client_ip
 from coprod.versions import StaleFormMixin, VersionForm, add_stale_notice, is_stale, typed_rows
+from participants import services as people
 from projects import meeting_services as services
 from projects.calendar import calendar_for
 from projects.meeting_forms import (
@@ -104,10 +105,15 @@ class MeetingFormMixin:
             return []  # the service refuses a past time with its own message
         # Named only for people whose needs this planner may see; others are counted.
         viewer = self.request.user
-        return [
-            *time_clashes(self.project, data["starts_at"], data["ends_at"], viewer=viewer),
-            *papers_too_soon(self.project, data["starts_at"], viewer=viewer),
-        ]
+        clashes = time_clashes(self.project, data["starts_at"], data["ends_at"], viewer=viewer)
+        too_soon = papers_too_soon(self.project, data["starts_at"], viewer=viewer)
+        # A name next to a need is a read of that need: logged for each person named.
+        people.communication_needs_read_many(
+            participants=[*clashes.named, *too_soon.named],
+            viewer=viewer,
+            detail=f"while planning a meeting of {self.project.title}",
+        )
+        return [*clashes, *too_soon]
 
     def form_valid(self, form):
         warnings = self.warnings_for(form)
@@ -184,6 +190,16 @@ class MeetingDetailView(MeetingMixin, TemplateView):
                 else []
             )
             context["replies"] = rsvp_overview(meeting)["counts"]
+            # A name next to a need is a read of that need: logged for each person named.
+            people.communication_needs_read_many(
+                participants=[
+                    *context["papers_due"].who.named,
+                    *(context["late_for"].named if context["late_for"] else []),
+                    *getattr(context["clashes"], "named", []),
+                ],
+                viewer=user,
+                detail=services.meeting_log_detail(meeting, prefix="on the page for "),
+            )
         return super().get_context_data(**context, **kwargs)
 
 
@@ -261,12 +277,19 @@ class PapersView(MeetingMixin, FormView):
     def get_context_data(self, **kwargs):
         from django.conf import settings
 
+        due = papers_due(self.get_meeting(), viewer=self.request.user)
+        # A name next to a need is a read of that need: logged for each person named.
+        people.communication_needs_read_many(
+            participants=due.who.named,
+            viewer=self.request.user,
+            detail=services.meeting_log_detail(self.meeting, prefix="on the papers page for "),
+        )
         return super().get_context_data(
             papers=list(self.get_meeting().papers.all()),
             removed=list(
                 MeetingPaper.objects.filter(meeting=self.meeting, removed_at__isnull=False)
             ),
-            papers_due=papers_due(self.meeting, viewer=self.request.user),
+            papers_due=due,
             max_mb=settings.COPROD_UPLOAD_MAX_MB,
             **kwargs,
         )

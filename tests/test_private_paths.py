@@ -95,15 +95,17 @@ PRIVATE = [
             or re.search(rf"{PAPERS_DAYS} days before[^.]*\bJo\b", body) is not None
         ),
         frozenset({"coordinator"}),
+        logged=True,
     ),
-    Private("meeting needs", any_of(MEETING_NEED), frozenset({"coordinator"})),
+    Private("meeting needs", any_of(MEETING_NEED), frozenset({"coordinator"}), logged=True),
     Private(
         "benefits",
         lambda body: BENEFIT_NOTE in body or re.search(r"benefits\W+other", body) is not None,
         frozenset({"coordinator"}),
+        logged=True,
     ),
     # Bank details in full: the organisation's finance only.
-    Private("bank details", any_of(BANK_NAME, BANK_NUMBER), frozenset({"finance"})),
+    Private("bank details", any_of(BANK_NAME, BANK_NUMBER), frozenset({"finance"}), logged=True),
 ]
 
 
