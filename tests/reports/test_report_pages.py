@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.http import StreamingHttpResponse
@@ -69,7 +70,8 @@ def test_no_name_or_self_description_reaches_the_page_or_any_csv(world, client_f
     for text in pages:
         assert "Zebedee" not in text
         assert "slept rough" not in text
-        assert "Jo" not in text.replace("Join", "")
+        # The name as a word: random tokens on the page (CSRF) may hold the letters.
+        assert re.search(r"\bJo\b", text) is None
         assert world.offline.phone not in text
 
 
