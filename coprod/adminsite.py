@@ -182,6 +182,19 @@ def passed_two_step(request: HttpRequest) -> bool:
     )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin for append-only records: they are read there, never added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CoprodAdminSite(admin.AdminSite):
     """Django's admin behind allauth's login, two-step login and the secrets filter."""
 

@@ -186,16 +186,8 @@ def participant_erase(
 # --- What the participants app itself holds ------------------------------------
 
 PROFILE_FIELDS = [
-    "preferred_name",
-    "full_name",
-    "pronouns",
-    "email",
-    "phone",
-    "postal_address",
-    "preferred_channel",
-    "best_times",
-    "credit_as",
-    "self_description",
+    *services.CONTACT_FIELDS,
+    *services.CREDIT_FIELDS,
     *Participant.COMMUNICATION_FIELDS,
     "assets_in_own_words",
     "contribute_areas",

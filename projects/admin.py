@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from coprod.adminsite import ReadOnlyAdmin
 from projects.models import FunderGrant, Meeting, Project, ProjectCoordinatorChange, Venue
 
 
@@ -18,21 +19,12 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectCoordinatorChange)
-class ProjectCoordinatorChangeAdmin(admin.ModelAdmin):
+class ProjectCoordinatorChangeAdmin(ReadOnlyAdmin):
     """Who was named coordinator of which project, by whom: read here, never changed."""
 
     list_display = ["created_at", "project", "kind", "coordinator_name", "by_name"]
     list_filter = ["kind", "project__organisation"]
     search_fields = ["coordinator_name", "project__title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FunderGrant)
