@@ -146,7 +146,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 
 # --- Notifications (the outbox) ----------------------------------------------
 # Beat asks for a dispatch this often; dispatch sends every message that is due.
-COPROD_DISPATCH_EVERY_SECONDS = env.float("COPROD_DISPATCH_EVERY_SECONDS", default=60.0)
+COPROD_DISPATCH_EVERY_SECONDS = env.float("COPROD_DISPATCH_EVERY_SECONDS", default=15.0)
 CELERY_BEAT_SCHEDULE = {
     "send-due-messages": {
         "task": "notifications.enqueue_dispatch",
@@ -154,7 +154,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # A dispatcher's claim on a message lasts this long; after it, another may take it.
-COPROD_NOTIFY_LEASE_SECONDS = env.int("COPROD_NOTIFY_LEASE_SECONDS", default=300)
+COPROD_NOTIFY_LEASE_SECONDS = env.int("COPROD_NOTIFY_LEASE_SECONDS", default=30)
 # Failures wait 1, 2, 4, 8... times this before the next try, up to the limit.
 COPROD_NOTIFY_BACKOFF_SECONDS = env.int("COPROD_NOTIFY_BACKOFF_SECONDS", default=60)
 COPROD_NOTIFY_MAX_ATTEMPTS = env.int("COPROD_NOTIFY_MAX_ATTEMPTS", default=6)

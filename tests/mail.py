@@ -15,14 +15,30 @@ class Inbox:
     `delay` makes the server think before accepting each message; a client
     that goes away meanwhile never gets the "250", and (as with any mail
     server) the message is not delivered. `refuse` answers every message
-    with a permanent error.
+    with a permanent error. `hang_up` keeps the message but drops the line
+    before answering, as a relay that crashes mid-reply: the sender cannot know
+    it arrived. `quit_delay` makes the server slow to say goodbye.
     """
 
-    def __init__(self, *, delay: float = 0.0, refuse: bool = False):
+    def __init__(
+        self,
+        *,
+        delay: float = 0.0,
+        refuse: bool = False,
+        hang_up: bool = False,
+        quit_delay: float = 0.0,
+    ):
         self.messages = []
         self.arrived_at = []
-        self.delay, self.refuse = delay, refuse
+        self.delay, self.refuse, self.hang_up, self.quit_delay = delay, refuse, hang_up, quit_delay
         self._arrived = threading.Condition()
+
+    async def handle_QUIT(self, server, session, envelope):
+        if self.quit_delay:
+            import asyncio
+
+            await asyncio.sleep(self.quit_delay)
+        return "221 Bye"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
@@ -37,6 +53,8 @@ class Inbox:
             self.messages.append(message)
             self.arrived_at.append(time.time())
             self._arrived.notify_all()
+        if self.hang_up:
+            server.transport.close()
         return "250 Message accepted for delivery"
 
     def count(self) -> int:

@@ -7,4 +7,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Messages to people (the outbox)"
 
     def ready(self):
-        from coprod.notifications import data_rights  # noqa: F401
+        # Registrations: the data-rights export, and the "still wanted?" checks
+        # the dispatcher runs before each meeting or promise message goes.
+        from coprod.notifications import data_rights, meetings, promises  # noqa: F401

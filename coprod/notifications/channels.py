@@ -1,6 +1,8 @@
 """Channels hand a rendered message to the world: email, text, or a coordinator's task list."""
 
+import contextlib
 import hashlib
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -11,7 +13,37 @@ from coprod.notifications.sms import SmsError, sms_backend
 
 
 class ChannelError(Exception):
-    """The message could not be handed over: try again later."""
+    """The message could not be handed over: try again later.
+
+    `may_have_gone` says whether it might have reached the person all the
+    same (the connection broke after the message was on its way).
+    """
+
+    def __init__(self, message: str, *, may_have_gone: bool = False):
+        super().__init__(message)
+        self.may_have_gone = may_have_gone
+
+
+class _PayloadWatch:
+    """Notes the moment an SMTP client sends a message's last line.
+
+    Before it, a broken connection means the server cannot have the message;
+    after it, the server may have taken it even if we never heard its "250".
+    """
+
+    END = b"\r\n.\r\n"
+
+    def __init__(self, smtp):
+        self.payload_sent = smtp is None  # not SMTP: assume the worst
+        if smtp is not None:
+            send = smtp.send
+
+            def watched(data):
+                if isinstance(data, bytes) and data.endswith(self.END):
+                    self.payload_sent = True
+                return send(data)
+
+            smtp.send = watched
 
 
 def message_id(notification: Notification) -> str:
@@ -21,29 +53,58 @@ def message_id(notification: Notification) -> str:
 
 
 class EmailChannel:
+    """Email over the configured backend (SMTP in production).
+
+    The connection is left open after the server takes the message and closed
+    by `close()` once the dispatcher has recorded it as sent: the "goodbye"
+    to the server is not inside the window where a crash causes a repeat.
+    """
+
+    def __init__(self):
+        self.connection = None
+
     def send(self, notification: Notification, rendered: Rendered) -> str:
         mid = message_id(notification)
+        connection = get_connection(timeout=settings.EMAIL_TIMEOUT or 30)
+        try:
+            connection.open()
+        except Exception as error:  # cannot connect: nothing was sent
+            raise ChannelError(f"{type(error).__name__}: {error}"[:480]) from error
+        self.connection = connection
+        watch = _PayloadWatch(getattr(connection, "connection", None))
         email = EmailMultiAlternatives(
             subject=rendered.subject,
             body=rendered.text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[notification.address],
             headers={"Message-ID": mid, "X-Coprod-Key": notification.idempotency_key[:200]},
-            connection=get_connection(timeout=settings.EMAIL_TIMEOUT or 30),
+            connection=connection,
         )
         email.attach_alternative(rendered.html, "text/html")
         for name, content, mime in rendered.attachments:
             email.attach(name, content, mime)
         try:
             email.send(fail_silently=False)
-        except Exception as error:  # smtplib and socket errors alike
+        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as error:
+            # The server answered "no": it does not have the message.
             raise ChannelError(f"{type(error).__name__}: {error}"[:480]) from error
+        except Exception as error:  # the connection broke or timed out
+            raise ChannelError(
+                f"{type(error).__name__}: {error}"[:480], may_have_gone=watch.payload_sent
+            ) from error
         return mid
 
     def find_sent(self, notification: Notification) -> str:
         # SMTP cannot be asked what it delivered. Sending again uses the same
         # Message-ID, which mail programs treat as the same message.
         return ""
+
+    def close(self) -> None:
+        if self.connection is not None:
+            # The message is recorded by now: a failed goodbye changes nothing.
+            with contextlib.suppress(Exception):
+                self.connection.close()
+            self.connection = None
 
 
 class SmsChannel:
@@ -56,7 +117,7 @@ class SmsChannel:
                 to=notification.address, body=rendered.sms, reference=notification.idempotency_key
             )
         except SmsError as error:
-            raise ChannelError(str(error)) from error
+            raise ChannelError(str(error), may_have_gone=error.may_have_gone) from error
 
     def find_sent(self, notification: Notification) -> str:
         try:
@@ -64,10 +125,13 @@ class SmsChannel:
                 to=notification.address,
                 body=notification.body,
                 reference=notification.idempotency_key,
-                since=notification.send_started_at,
+                since=notification.may_have_gone_since or notification.send_started_at,
             )
         except SmsError as error:
-            raise ChannelError(str(error)) from error
+            raise ChannelError(f"Could not check whether it went: {error}"[:480]) from error
+
+    def close(self) -> None:
+        pass
 
 
 class CoordinatorChannel:
@@ -78,6 +142,9 @@ class CoordinatorChannel:
 
     def find_sent(self, notification: Notification) -> str:
         return ""
+
+    def close(self) -> None:
+        pass
 
 
 def channel(name: str):

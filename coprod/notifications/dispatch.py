@@ -3,28 +3,41 @@
 1. Claim: in one short transaction, take up to a batch of due rows with
    SELECT ... FOR UPDATE SKIP LOCKED (two dispatchers never take the same
    row), mark them "sending" with this run's claim and a lease.
-2. For each row, in a short transaction: check the claim is still ours, then
-   commit `send_started_at` before handing the message to its channel.
-3. Hand it over (outside any transaction), then mark it sent with the
-   provider's id, only if the claim is still ours.
+2. For each row, in a short transaction: ask whether it is still wanted (the
+   meeting may have been called off: relevance.py), lock the row, check the
+   claim is still ours, the person's choices as they are now, and commit
+   `send_started_at` with a fresh lease before handing the message over.
+3. Hand it over (outside any transaction) while a keeper renews that row's
+   lease, then mark it sent, only if the claim is still ours; only then say
+   goodbye to the mail server.
 
-A worker killed after 1 leaves rows "sending"; when their lease ends another
-dispatcher takes them. If it was killed after 2, the message may have gone:
-the channel is asked first (texts are looked up at the provider), and only
-then is it sent again. Failures wait 1, 2, 4... backoff periods and become
-"failed" (shown to coordinators) after the last attempt.
+A worker killed after 1 leaves rows "sending" with no `send_started_at`:
+when their lease ends another dispatcher takes them, and nothing was sent.
+Killed after 2, the message may have gone: the row is marked so
+(`may_have_gone_since`), the channel is asked first (texts are looked up at
+the provider; SMTP cannot be asked, so an email goes again with the same
+Message-ID), and only then is it sent again. That is the one repeat a crash
+can cause. A row whose lease runs out while its hand-over is still going
+cannot be taken: the keeper renews it.
+
+Failures wait 1, 2, 4... backoff periods. After the last attempt a message
+that cannot have gone is "failed"; one that may have gone is "may have been
+sent", so nobody resends it without knowing that.
 """
 
 import datetime
 import logging
 import os
+import threading
+import time
 import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from coprod.notifications import relevance
 from coprod.notifications.channels import ChannelError, channel
 from coprod.notifications.messages import render
 from coprod.notifications.models import Channel, Kind, Notification
@@ -35,6 +48,11 @@ from participants.selectors import has_consent
 
 logger = logging.getLogger(__name__)
 Status = Notification.Status
+MAY_HAVE_GONE = " An earlier try may have reached them."
+
+
+def _lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.COPROD_NOTIFY_LEASE_SECONDS)
 
 
 def claim_due(*, now=None, batch: int | None = None) -> tuple[str, list[int]]:
@@ -45,7 +63,7 @@ def claim_due(*, now=None, batch: int | None = None) -> tuple[str, list[int]]:
     now = now or timezone.now()
     batch = batch or settings.COPROD_NOTIFY_BATCH
     token = f"{os.getpid()}:{uuid.uuid4().hex[:24]}"
-    lease = datetime.timedelta(seconds=settings.COPROD_NOTIFY_LEASE_SECONDS)
+    lease = _lease()
     with transaction.atomic():
         due = (
             Notification.objects.select_for_update(skip_locked=True)
@@ -76,10 +94,105 @@ def _finish(pk, token, **fields) -> bool:
     return _ours(pk, token).update(lease_expires_at=None, **fields) == 1
 
 
+class LeaseKeeper:
+    """Renews one row's lease while its message is being handed over.
+
+    A slow mail server may take longer than a lease: without this, another
+    dispatcher would take the row as abandoned and send it again. The keeper
+    runs in a thread with its own database connection, and touches the
+    database only if the hand-over lasts a third of a lease.
+    """
+
+    def __init__(self, pk: int, token: str):
+        self.pk, self.token = pk, token
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"lease-{pk}", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join(timeout=10)
+
+    def _run(self):
+        interval = max(settings.COPROD_NOTIFY_LEASE_SECONDS / 3, 0.2)
+        try:
+            while not self.stopped.wait(interval):
+                try:
+                    _ours(self.pk, self.token).update(lease_expires_at=timezone.now() + _lease())
+                except DatabaseError:
+                    logger.warning("Could not renew the lease of message %s", self.pk)
+        finally:
+            connection.close()
+
+
 def deliver(pk: int, token: str, *, now=None) -> str:
-    """Send one claimed row; return what became of it (a status)."""
+    """Send one claimed row; return what became of it (a status, or "not ours")."""
     now = now or timezone.now()
+    try:
+        prepared = _prepare(pk, token, now)
+    except DatabaseError:
+        raise  # the database is away: the lease runs out and the row is taken up again
+    except Exception as error:
+        # A fault in our own code (a template, say) will not mend itself: the
+        # row is marked for a coordinator to see. Nothing was handed over.
+        logger.exception("Could not prepare message %s", pk)
+        row = Notification.objects.filter(pk=pk).only("may_have_gone_since").first()
+        unsure = row is not None and row.may_have_gone_since is not None
+        _finish(
+            pk,
+            token,
+            status=Status.UNSURE if unsure else Status.FAILED,
+            send_started_at=None,
+            last_error=f"Coprod could not prepare this message: {error}"[:500],
+        )
+        return Status.UNSURE if unsure else Status.FAILED
+    if isinstance(prepared, str):
+        return prepared
+    row, rendered, way = prepared
+    try:
+        with LeaseKeeper(pk, token):
+            try:
+                provider_id = way.send(row, rendered)
+            except ChannelError as error:
+                return _failed(row, token, error, now)
+            except Exception as error:  # past the hand-over: it may have gone
+                logger.exception("Message %s: the channel failed part-way", pk)
+                return _failed(
+                    row,
+                    token,
+                    ChannelError(f"{type(error).__name__}: {error}", may_have_gone=True),
+                    now,
+                )
+        done = Status.WAITING if row.channel == Channel.COORDINATOR else Status.SENT
+        _record(
+            pk,
+            token,
+            status=done,
+            sent_at=None if done == Status.WAITING else now,
+            provider_message_id=provider_id,
+        )
+        return done
+    finally:
+        way.close()
+
+
+def _prepare(pk: int, token: str, now):
+    """Everything up to the hand-over, in one transaction; returns (row, rendered, channel).
+
+    Or a status, when the row is settled without sending: called off, too
+    late, waiting for the morning, found already sent.
+    """
     with transaction.atomic():
+        head = _ours(pk, token).first()
+        if head is None:
+            return "not ours"
+        # What the message is about is read (and locked) first, the row second:
+        # the same order as a change that calls messages off, so neither waits
+        # for the other in a circle.
+        unwanted = relevance.why_not_now(head)
         row = (
             _ours(pk, token)
             .select_for_update(of=("self",))
@@ -88,18 +201,22 @@ def deliver(pk: int, token: str, *, now=None) -> str:
         )
         if row is None:
             return "not ours"
-        if row.expires_at and now >= row.expires_at:
-            _finish(pk, token, status=Status.CANCELLED, last_error="Too late to be of use.")
-            return Status.CANCELLED
-        if row.recipient_participant_id:
+        if row.send_started_at is not None:
+            # An earlier attempt was cut off part-way: it may have gone out.
+            row.may_have_gone_since = row.may_have_gone_since or row.send_started_at
+        settled = {"send_started_at": None, "may_have_gone_since": row.may_have_gone_since}
+        also = MAY_HAVE_GONE if row.may_have_gone_since else ""
+        if not unwanted and row.expires_at and now >= row.expires_at:
+            unwanted = "Too late to be of use."
+        if not unwanted and row.recipient_participant_id:
             # The person's choices as they are now, not as they were when planned:
             # consent withdrawn, reminders switched off, a new number or address.
-            refusal = _refusal(row)
-            if refusal:
-                _finish(pk, token, status=Status.CANCELLED, last_error=refusal)
-                return Status.CANCELLED
+            unwanted = _refusal(row)
+        if unwanted:
+            _finish(pk, token, status=Status.CANCELLED, last_error=unwanted + also, **settled)
+            return Status.CANCELLED
+        if row.recipient_participant_id:
             row.channel, row.address, _ = channel_for(row.recipient_participant)
-            row.save(update_fields=["channel", "address", "updated_at"])
         if row.channel == Channel.SMS and row.recipient_participant_id:
             moment = text_moment(
                 now,
@@ -108,34 +225,59 @@ def deliver(pk: int, token: str, *, now=None) -> str:
                 expires_at=row.expires_at,
             )
             if moment > now:
-                _finish(pk, token, status=Status.PENDING, due_at=moment, claim="")
+                _finish(pk, token, status=Status.PENDING, due_at=moment, claim="", **settled)
                 return Status.PENDING
         way = channel(row.channel)
-        if row.send_started_at is not None:
-            # An earlier attempt stopped part-way: it may have gone out.
+        if row.may_have_gone_since is not None:
             try:
                 found = way.find_sent(row)
             except ChannelError as error:
                 return _failed(row, token, error, now)
             if found:
-                _finish(pk, token, status=Status.SENT, sent_at=now, provider_message_id=found)
+                _finish(
+                    pk, token, status=Status.SENT, sent_at=now, provider_message_id=found, **settled
+                )
                 return Status.SENT
         rendered = render(row)
         row.send_started_at = now
+        row.lease_expires_at = now + _lease()
         row.attempts += 1
         row.subject, row.body = (
             rendered.subject,
             (rendered.sms if row.channel != Channel.EMAIL else rendered.text),
         )
-        row.save(update_fields=["send_started_at", "attempts", "subject", "body", "updated_at"])
-    try:
-        provider_id = way.send(row, rendered)
-    except ChannelError as error:
-        return _failed(row, token, error, now)
-    done = Status.WAITING if row.channel == Channel.COORDINATOR else Status.SENT
-    sent_at = None if done == Status.WAITING else now
-    _finish(pk, token, status=done, sent_at=sent_at, provider_message_id=provider_id)
-    return done
+        row.save(
+            update_fields=[
+                "channel",
+                "address",
+                "send_started_at",
+                "may_have_gone_since",
+                "lease_expires_at",
+                "attempts",
+                "subject",
+                "body",
+                "updated_at",
+            ]
+        )
+    return row, rendered, way
+
+
+def _record(pk, token, **fields) -> bool:
+    """Mark a handed-over message, trying again if the database blinks.
+
+    The message is out: losing this write would send it again once the lease
+    ends, so it is worth a few seconds of retries.
+    """
+    for attempt in range(4):
+        try:
+            return _finish(pk, token, **fields)
+        except DatabaseError:
+            if attempt == 3 or connection.in_atomic_block:
+                raise
+            logger.warning("Could not record message %s as sent; trying again", pk)
+            connection.close()
+            time.sleep(0.5 * 2**attempt)
+    return False
 
 
 def _refusal(row) -> str:
@@ -150,21 +292,30 @@ def _refusal(row) -> str:
     return refusal
 
 
-def _failed(row, token, error, now) -> str:
+def _failed(row, token, error: ChannelError, now) -> str:
+    """An attempt that did not get through: wait and try again, or give up visibly.
+
+    A message that may have gone keeps that mark across every later attempt,
+    a failed look-up included, so it is never sent again without asking first.
+    """
+    since = row.may_have_gone_since
+    if error.may_have_gone and since is None:
+        since = row.send_started_at or now
     message = str(error)[:500]
+    settled = {"send_started_at": None, "may_have_gone_since": since, "last_error": message}
     if row.attempts >= settings.COPROD_NOTIFY_MAX_ATTEMPTS:
-        _finish(row.pk, token, status=Status.FAILED, last_error=message, send_started_at=None)
-        logger.warning("Message %s failed for good: %s", row.pk, message)
-        return Status.FAILED
+        status = Status.UNSURE if since else Status.FAILED
+        _record(row.pk, token, status=status, **settled)
+        logger.warning("Message %s: %s after the last try: %s", row.pk, status, message)
+        return status
     wait = settings.COPROD_NOTIFY_BACKOFF_SECONDS * 2 ** max(row.attempts - 1, 0)
-    _finish(
+    _record(
         row.pk,
         token,
         status=Status.PENDING,
         claim="",
-        send_started_at=None,
-        last_error=message,
         due_at=now + datetime.timedelta(seconds=wait),
+        **settled,
     )
     return Status.PENDING
 
@@ -177,18 +328,6 @@ def dispatch_due(*, now=None, batch: int | None = None, max_batches: int = 20) -
         if not ids:
             break
         for pk in ids:
-            try:
-                deliver(pk, token, now=now)
-            except Exception as error:
-                # A fault in our own code (a template, say) will not mend itself:
-                # the row is marked failed, for a coordinator to see, and the rest go on.
-                logger.exception("Could not deliver message %s", pk)
-                _finish(
-                    pk,
-                    token,
-                    status=Status.FAILED,
-                    send_started_at=None,
-                    last_error=f"Coprod could not prepare this message: {error}"[:500],
-                )
+            deliver(pk, token, now=now)
             handled += 1
     return handled

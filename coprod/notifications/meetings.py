@@ -10,6 +10,7 @@ import datetime
 from django.utils import timezone
 
 from coprod.notifications.models import DEFAULT_RULES, Kind, ReminderRule
+from coprod.notifications.relevance import lock_about, still_wanted
 from coprod.notifications.services import cancel_pending, channel_for, notify, notify_staff_at
 from coprod.notifications.timing import at_local_time, reminder_moment
 from participants.models import Participant
@@ -216,3 +217,74 @@ def action_added(action, *, now=None) -> None:
         due_at=moment,
         expires_at=at_local_time(action.due_on + datetime.timedelta(days=1), 0, zone),
     )
+
+
+# --- Still wanted? Checked by the dispatcher just before each message goes ----------
+
+
+def _invitee_refusal(meeting, row, *, coming=False) -> str:
+    if not row.recipient_participant_id:
+        return ""
+    invitee = meeting.invitees.filter(participant_id=row.recipient_participant_id).first()
+    if invitee is None:
+        return "They are no longer invited."
+    if coming and invitee.answer == "no":
+        return "They said they cannot come."
+    return ""
+
+
+def _moved(meeting, row) -> bool:
+    return row.about_moment is not None and meeting.starts_at != row.about_moment
+
+
+@still_wanted(Kind.REMINDER, Kind.MEETING_SCHEDULED, Kind.PAPERS_READY)
+def _invitee_message_wanted(row) -> str:
+    meeting = lock_about(row)
+    if meeting is None:
+        return "The meeting was removed."
+    if meeting.is_cancelled:
+        return "The meeting was cancelled."
+    if row.kind == Kind.REMINDER and _moved(meeting, row):
+        return "The meeting moved: new reminders go for the new time."
+    return _invitee_refusal(meeting, row, coming=row.kind != Kind.MEETING_SCHEDULED)
+
+
+@still_wanted(Kind.PAPERS_LATE, Kind.NOTES_MISSING)
+def _nudge_wanted(row) -> str:
+    meeting = lock_about(row)
+    if meeting is None:
+        return "The meeting was removed."
+    if meeting.is_cancelled:
+        return "The meeting was cancelled."
+    if row.kind == Kind.PAPERS_LATE and meeting.papers_ready_at is not None:
+        return "The papers are ready."
+    if row.kind == Kind.NOTES_MISSING and meeting.notes_posted_at is not None:
+        return "The notes are posted."
+    return ""
+
+
+@still_wanted(Kind.MEETING_MOVED, Kind.MEETING_CHANGED)
+def _change_wanted(row) -> str:
+    change = lock_about(row)
+    if change is None:
+        return "The meeting was removed."
+    meeting = lock_about(
+        row, model=type(change)._meta.get_field("meeting").related_model, pk=change.meeting_id
+    )
+    if meeting is None:
+        return "The meeting was removed."
+    if meeting.is_cancelled:
+        return "The meeting was cancelled: they hear that instead."
+    if row.kind == Kind.MEETING_MOVED and meeting.starts_at != change.new_starts_at:
+        return "The meeting moved again: they hear the newest time instead."
+    return _invitee_refusal(meeting, row)
+
+
+@still_wanted(Kind.ACTION_DUE)
+def _action_wanted(row) -> str:
+    action = lock_about(row)
+    if action is None:
+        return "The action was removed."
+    if action.done_at is not None:
+        return "The action is done."
+    return ""

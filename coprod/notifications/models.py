@@ -43,6 +43,8 @@ class Notification(models.Model):
         SENT = "sent", "Sent"
         WAITING = "waiting", "Waiting for a coordinator"
         FAILED = "failed", "Failed"
+        # The channel took it, or may have, but never said so: it may have reached them.
+        UNSURE = "unsure", "May have been sent"
         CANCELLED = "cancelled", "Not sent"
 
     organisation = models.ForeignKey(
@@ -76,6 +78,9 @@ class Notification(models.Model):
     about = GenericForeignKey("about_type", "about_id")
     # A reminder rule's label ("2 days before"), for the message and the outbox page.
     label = models.CharField(max_length=100, blank=True)
+    # The moment the message was planned for (a reminder's meeting start): if
+    # the thing it is about has moved since, the message is not sent.
+    about_moment = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField()
     # After this moment the message is no use (a reminder once the meeting has started).
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -87,10 +92,15 @@ class Notification(models.Model):
     # its lease (the worker died) is taken up again.
     claim = models.CharField(max_length=40, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
-    # Set (and committed) just before handing the message to the channel: a
-    # row found "sending" with this set may have gone out, so the channel is
-    # asked before anything is sent again.
+    # Set (and committed) just before handing the message to the channel, and
+    # cleared once the attempt is over: a row found "sending" with this set was
+    # cut off part-way, so it may have gone out.
     send_started_at = models.DateTimeField(null=True, blank=True)
+    # When the first attempt began that may have reached the person (it was
+    # cut off, or the channel gave no answer): the channel is asked what it
+    # sent since then before sending again, and a message that never gets
+    # through ends "may have been sent", not "failed".
+    may_have_gone_since = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     provider_message_id = models.CharField(max_length=200, blank=True)
     # What went, as sent: the outbox page shows it.
@@ -115,7 +125,15 @@ class Notification(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(
-                    status__in=["pending", "sending", "sent", "waiting", "failed", "cancelled"]
+                    status__in=[
+                        "pending",
+                        "sending",
+                        "sent",
+                        "waiting",
+                        "failed",
+                        "unsure",
+                        "cancelled",
+                    ]
                 ),
                 name="notifications_status_valid",
             ),

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from coprod.notifications.meetings import _coordinators
 from coprod.notifications.models import Kind
+from coprod.notifications.relevance import lock_about, still_wanted
 from coprod.notifications.services import cancel_pending, notify, notify_staff_at
 from coprod.notifications.timing import at_local_time
 from participants.models import Participant, ProjectMembership
@@ -59,3 +60,16 @@ def update_posted(event, *, now=None) -> None:
             project=contribution.project,
             due_at=now,
         )
+
+
+@still_wanted(Kind.PROMISE_DUE, Kind.PROMISE_OVERDUE)
+def _promise_nudge_wanted(row) -> str:
+    """Checked just before a nudge goes: no nudge once the update is out or the date is gone."""
+    contribution = lock_about(row)
+    if contribution is None:
+        return "What members said was removed."
+    if contribution.promised_update_on is None:
+        return "There is no promised date any more."
+    if contribution.events.filter(kind="update", created_at__gt=row.created_at).exists():
+        return "An update was posted."
+    return ""

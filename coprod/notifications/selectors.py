@@ -12,7 +12,13 @@ def outbox_for_project(project, *, only_problems: bool = False) -> QuerySet[Noti
         "recipient_participant", "recipient_user", "handled_by"
     )
     if only_problems:
-        rows = rows.filter(status__in=[Notification.Status.FAILED, Notification.Status.WAITING])
+        rows = rows.filter(
+            status__in=[
+                Notification.Status.FAILED,
+                Notification.Status.UNSURE,
+                Notification.Status.WAITING,
+            ]
+        )
     return rows.order_by("-due_at", "-pk")
 
 

@@ -12,6 +12,7 @@ import logging
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from coprod.accounts.models import User
@@ -72,6 +73,7 @@ def notify(
         "about_type": ContentType.objects.get_for_model(about),
         "about_id": about.pk,
         "label": label,
+        "about_moment": key_moment,
         "due_at": due_at,
         "expires_at": expires_at,
         "idempotency_key": key,
@@ -131,11 +133,18 @@ def notify_staff_at(*, users, about, project, moments, now=None) -> None:
 
 
 def cancel_pending(*, about, kinds=None, recipient=None, reason: str) -> int:
-    """Call off messages not yet sent about something (a moved meeting's old reminders)."""
+    """Call off messages not yet handed over about something (a moved meeting's old reminders).
+
+    That includes messages a dispatcher has claimed but not started: it finds
+    them called off when it comes to them. A message whose hand-over has begun
+    cannot be called back; the dispatcher's own check (relevance.py) waits for
+    this change to commit, so none starts after it.
+    """
     rows = Notification.objects.filter(
+        Q(status=Notification.Status.PENDING)
+        | Q(status=Notification.Status.SENDING, send_started_at__isnull=True),
         about_type=ContentType.objects.get_for_model(about),
         about_id=about.pk,
-        status=Notification.Status.PENDING,
     )
     if kinds:
         rows = rows.filter(kind__in=kinds)
@@ -143,7 +152,13 @@ def cancel_pending(*, about, kinds=None, recipient=None, reason: str) -> int:
         rows = rows.filter(recipient_participant=recipient)
     elif recipient is not None:
         rows = rows.filter(recipient_user=recipient)
-    return rows.update(status=Notification.Status.CANCELLED, last_error=reason[:500])
+    return rows.update(
+        status=Notification.Status.CANCELLED,
+        last_error=reason[:500],
+        claim="",
+        lease_expires_at=None,
+        updated_at=timezone.now(),
+    )
 
 
 def dispatch_soon() -> None:
@@ -168,11 +183,19 @@ def dispatch_soon() -> None:
 # --- Coordinators acting on the outbox ---------------------------------------------
 
 
+RETRYABLE = (Notification.Status.FAILED, Notification.Status.UNSURE)
+
+
 @transaction.atomic
 def notification_retry(*, notification: Notification, by: User) -> Notification:
-    """Try a failed message again now, with a fresh count of attempts."""
+    """Try a failed message again now, with a fresh count of attempts.
+
+    A message that may have gone out keeps that mark: a text is looked up at
+    the provider before it is sent again, and an email goes with the same
+    Message-ID. The page says so before anyone presses the button.
+    """
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
-    if notification.status != Notification.Status.FAILED:
+    if notification.status not in RETRYABLE:
         return notification
     notification.status = Notification.Status.PENDING
     notification.attempts = 0
@@ -190,7 +213,7 @@ def notification_retry(*, notification: Notification, by: User) -> Notification:
 def notification_mark_told(*, notification: Notification, by: User) -> Notification:
     """Record that a coordinator told the person themself (a phone call, a letter)."""
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
-    if notification.status not in (Notification.Status.FAILED, Notification.Status.WAITING):
+    if notification.status not in (*RETRYABLE, Notification.Status.WAITING):
         return notification
     notification.status = Notification.Status.SENT
     notification.sent_at = timezone.now()

@@ -17,7 +17,16 @@ logger = logging.getLogger(__name__)
 
 
 class SmsError(Exception):
-    """The provider refused or could not be reached; the message was not sent."""
+    """The provider refused, or could not be reached, or did not answer.
+
+    `may_have_gone` is true when the request may have reached the provider
+    (a timeout or a broken connection after it was sent, or the provider's
+    own fault): then the text may have been sent all the same.
+    """
+
+    def __init__(self, message: str, *, may_have_gone: bool = False):
+        super().__init__(message)
+        self.may_have_gone = may_have_gone
 
 
 class SmsBackend:
@@ -88,24 +97,34 @@ class TwilioSmsBackend(SmsBackend):
         )
 
     def send(self, *, to, body, reference):
-        from twilio.base.exceptions import TwilioException
+        from requests.exceptions import ConnectionError as NoConnection
+        from requests.exceptions import ConnectTimeout
+        from twilio.base.exceptions import TwilioRestException
 
         try:
             message = self.client.messages.create(
                 to=to, from_=settings.TWILIO_FROM_NUMBER, body=body
             )
-        except TwilioException as error:
-            raise SmsError(str(error)[:400]) from error
+        except TwilioRestException as error:
+            # Twilio answered with an error. A 4xx means it refused the text;
+            # a 5xx is its own fault, and the text may have been taken.
+            raise SmsError(str(error)[:400], may_have_gone=error.status >= 500) from error
+        except ConnectTimeout as error:
+            raise SmsError(f"Could not reach Twilio: {error}"[:400]) from error
+        except NoConnection as error:
+            # Refused before anything was sent, or cut off after: cannot tell.
+            sent = "NewConnectionError" not in repr(error)
+            raise SmsError(f"Twilio did not answer: {error}"[:400], may_have_gone=sent) from error
+        except Exception as error:  # a read timeout, or anything else mid-request
+            raise SmsError(f"Twilio did not answer: {error}"[:400], may_have_gone=True) from error
         return message.sid
 
     def find_sent(self, *, to, body, reference, since):
-        from twilio.base.exceptions import TwilioException
-
         try:
             messages = self.client.messages.list(
                 to=to, date_sent_after=since - datetime.timedelta(minutes=1), limit=50
             )
-        except TwilioException as error:
+        except Exception as error:  # Twilio's errors and the network's alike
             raise SmsError(str(error)[:400]) from error
         return next((m.sid for m in messages if (m.body or "").strip() == body.strip()), "")
 

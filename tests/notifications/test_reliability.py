@@ -379,3 +379,94 @@ def test_a_refusing_mail_server_ends_in_a_failure_coordinators_see(mail, stack_f
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert "could not be sent" in page
     assert "550" in page
+
+
+def test_a_slow_relay_never_lets_a_second_worker_send_the_same_message(mail, stack_for):
+    """The mail server takes longer than a lease to answer: the lease is kept alive meanwhile."""
+    controller, inbox = mail(delay=LEASE_SECONDS + 3)
+    stack = stack_for(controller.port)
+    project = a_project()
+    people = [reachable(project, f"Slow{n}", "email") for n in range(2)]
+    meeting_at(project, timezone.now() + datetime.timedelta(days=5))
+
+    stack.start("worker", "one")
+    stack.start("worker", "two")
+    stack.start("beat")
+    wait_until(lambda: inbox.count() >= 2, 90, stack, "both invitations")
+    time.sleep(LEASE_SECONDS + 4)  # long enough for a wrongly re-taken row to arrive again
+
+    once_each(inbox)
+    assert sorted(m["To"] for m in inbox.messages) == sorted(p.email for p in people)
+    rows = Notification.objects.filter(kind=Kind.MEETING_SCHEDULED)
+    assert set(rows.values_list("status", flat=True)) == {"sent"}
+    assert set(rows.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_worker_killed_after_the_server_took_the_message_does_not_repeat_it(mail, stack_for):
+    """The server has the message and is slow to say goodbye when the worker dies.
+
+    The message is recorded as sent before the goodbye, so the next worker
+    does not send it again.
+    """
+    controller, inbox = mail(quit_delay=6)
+    stack = stack_for(controller.port)
+    project = a_project()
+    people = [reachable(project, f"Quit{n}", "email") for n in range(3)]
+    meeting_at(project, timezone.now() + datetime.timedelta(days=5))
+
+    worker = stack.start("worker", "first")
+    stack.start("beat")
+    wait_until(lambda: inbox.count() >= 1, 60, stack, "the first message")
+    time.sleep(1)  # the server is still saying goodbye
+    stack.kill(worker)
+
+    stack.start("worker", "second")
+    wait_until(lambda: inbox.count() >= 3, 90, stack, "the other messages")
+    time.sleep(LEASE_SECONDS + 3)
+
+    once_each(inbox)
+    assert sorted(m["To"] for m in inbox.messages) == sorted(p.email for p in people)
+    statuses = Notification.objects.filter(kind=Kind.MEETING_SCHEDULED).values_list(
+        "status", flat=True
+    )
+    assert set(statuses) == {"sent"}
+
+
+def test_no_reminder_starts_after_the_meeting_is_called_off(mail, stack_for):
+    """A worker is part-way through a meeting's reminders when it is cancelled."""
+    from projects import meeting_services
+
+    controller, inbox = mail(delay=0.3)
+    stack = stack_for(controller.port)
+    project = a_project()
+    people = [reachable(project, f"Rem{n}", "email") for n in range(16)]
+    # The "2 days before" reminders fall due together, 12 seconds from now
+    meeting = meeting_at(project, timezone.now() + datetime.timedelta(days=2, seconds=12))
+    stack.start("worker")
+    stack.start("beat")
+
+    def reminders():
+        return [m for m in inbox.messages if m["Subject"].startswith("Reminder")]
+
+    wait_until(lambda: len(reminders()) >= 3, 120, stack, "the first reminders")
+    meeting_services.meeting_cancel(meeting=meeting, by=None, reason="The hall flooded.")
+    called_off = timezone.now()  # the cancellation has committed by now
+    arrived_before = len(reminders())
+
+    wait_until(
+        lambda: sum("cancelled" in m["Subject"].lower() for m in inbox.messages) >= 16,
+        120,
+        stack,
+        "the cancellation notices",
+    )
+    rows = Notification.objects.filter(kind=Kind.REMINDER, about_id=meeting.pk)
+    started_after = (
+        rows.filter(send_started_at__gt=called_off).count()
+        + rows.filter(status="sent", sent_at__gt=called_off, attempts__gt=1).count()
+    )
+    assert started_after == 0
+    # At most the one message already being handed over arrived after the cancellation
+    assert len(reminders()) - arrived_before <= 1
+    assert set(rows.values_list("status", flat=True)) == {"sent", "cancelled"}
+    assert rows.filter(status="sent").count() == len(reminders())
+    assert len(people) == 16
