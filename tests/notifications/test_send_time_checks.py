@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from coprod.notifications import dispatch
 from coprod.notifications.models import Kind, Notification
-from coprod.notifications.sms import FileSmsBackend, SmsError
+from coprod.notifications.sms import FileSmsBackend
 from projects import meeting_services
 from projects.models import Meeting
 from tests.factories import ProjectFactory
+from tests.fake_twilio import ACCOUNT_SID, FakeTwilio, LocalClient, LocalTwilioBackend
 from tests.mail import start_smtp_server
 from tests.notifications.helpers import a_coordinator, meeting_at, reachable
 from tests.notifications.test_reminders import in_days, local
@@ -152,35 +153,32 @@ def test_a_nudge_about_late_papers_stops_once_they_are_ready(project, mail_serve
     assert not [m for m in inbox.messages if "papers" in m["Subject"].lower()]
 
 
-class LookupFailsFirst(FileSmsBackend):
-    """The text file, whose "was it sent?" look-up fails the first time it is asked."""
+@pytest.fixture
+def twilio(settings):
+    """Texts through the real Twilio backend to Twilio's API faked on localhost."""
+    fake = FakeTwilio().start()
+    LocalClient.port = fake.port
+    settings.COPROD_SMS_BACKEND = "tests.fake_twilio.LocalTwilioBackend"
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = ACCOUNT_SID, "token"
+    settings.TWILIO_FROM_NUMBER = "+447700900000"
+    yield fake
+    fake.stop()
 
-    lookups = 0
 
-    def find_sent(self, **kwargs):
-        type(self).lookups += 1
-        if type(self).lookups == 1:
-            raise SmsError("The provider's look-up timed out.")
-        return super().find_sent(**kwargs)
-
-
-def test_a_failed_look_up_never_turns_into_a_second_text(project, settings, tmp_path):
-    settings.COPROD_SMS_BACKEND = "tests.notifications.test_send_time_checks.LookupFailsFirst"
-    settings.COPROD_SMS_FILE = tmp_path / "sms.jsonl"
+def test_a_failed_look_up_never_turns_into_a_second_text(project, settings, twilio):
     settings.COPROD_NOTIFY_LEASE_SECONDS = 60
-    LookupFailsFirst.lookups = 0
-    texts = FileSmsBackend(settings.COPROD_SMS_FILE)
     tom = reachable(project, "Tom", "sms")
     meeting_at(project, local(in_days(10), 14))
     row = Notification.objects.get(recipient_participant=tom, kind=Kind.MEETING_SCHEDULED)
     now = local(in_days(1), 12)  # midday: texts may go
 
-    # The provider took the text, then the worker died before recording it
+    # Twilio took the text, then the worker died before recording it
     dispatch.claim_due(now=now)
-    texts.send(to=tom.phone, body="the text", reference=row.idempotency_key)
+    LocalTwilioBackend().send(to=tom.phone, body="the text", reference=row.idempotency_key)
     Notification.objects.filter(pk=row.pk).update(send_started_at=now, body="the text", attempts=1)
 
-    # The next dispatcher asks the provider, and the look-up fails
+    # The next dispatcher asks Twilio what went, and the look-up fails
+    twilio.fail_lookups = 1
     dispatch.dispatch_due(now=now + datetime.timedelta(seconds=61))
     row.refresh_from_db()
     assert row.status == "pending"
@@ -189,8 +187,27 @@ def test_a_failed_look_up_never_turns_into_a_second_text(project, settings, tmp_
     dispatch.dispatch_due(now=now + datetime.timedelta(hours=1))
     row.refresh_from_db()
     assert row.status == "sent"
-    assert len([t for t in texts.read() if t["reference"] == row.idempotency_key]) == 1
-    assert LookupFailsFirst.lookups == 2
+    assert row.provider_message_id == twilio.texts[0]["sid"]
+    assert len(twilio.texts) == 1
+    assert twilio.lookups == 2
+
+
+def test_a_text_whose_answer_was_lost_is_looked_up_not_sent_again(project, twilio):
+    tom = reachable(project, "Tom", "sms")
+    meeting_at(project, local(in_days(10), 14))
+    row = Notification.objects.get(recipient_participant=tom, kind=Kind.MEETING_SCHEDULED)
+    now = local(in_days(1), 12)
+
+    # Twilio keeps the text but the line drops before it answers
+    twilio.hang_up_after_create = True
+    dispatch.dispatch_due(now=now)
+    row.refresh_from_db()
+    assert (row.status, row.may_have_gone_since) == ("pending", now)
+    # The retry finds it at Twilio and records it, without a second text
+    dispatch.dispatch_due(now=now + datetime.timedelta(hours=1))
+    row.refresh_from_db()
+    assert row.status == "sent"
+    assert [t["to"] for t in twilio.texts] == [tom.phone]
 
 
 def test_a_relay_that_hangs_up_after_taking_the_message_means_may_have_been_sent(
