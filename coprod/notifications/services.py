@@ -8,6 +8,7 @@ message planned twice is one row (its idempotency key is unique).
 
 import datetime
 import logging
+from collections.abc import Mapping
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -113,11 +114,25 @@ def notify(
     return notification
 
 
-def notify_staff_at(*, users, about, project, moments, now=None) -> None:
-    """Plan a message to each of these staff at each (kind, moment) still to come."""
+def notify_staff_at(
+    *,
+    users,
+    about,
+    project,
+    moments,
+    expires: Mapping[str, datetime.datetime] | None = None,
+    now=None,
+) -> None:
+    """Plan a message to each of these staff at each (kind, moment) still to come.
+
+    `expires` gives, for a kind, the moment its message stops being of use: a
+    moment at or after it is not planned, and a row not sent by then never goes.
+    """
     now = now or timezone.now()
+    expires = expires or {}
     for kind_at, moment in moments:
-        if moment < now:
+        expires_at = expires.get(kind_at)
+        if moment < now or (expires_at is not None and moment >= expires_at):
             continue
         for user in users:
             notify(
@@ -126,6 +141,7 @@ def notify_staff_at(*, users, about, project, moments, now=None) -> None:
                 recipient=user,
                 project=project,
                 due_at=moment,
+                expires_at=expires_at,
                 key_moment=moment,
             )
 
@@ -272,3 +288,4 @@ def reminder_rules_save(
         ReminderRule.objects.filter(pk=rule.pk).update(minutes_before=PARKED_MINUTES + offset)
     for rule in [*changed, *added]:
         rule.save()
+
