@@ -16,7 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from coprod.accounts.models import User
+from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
 from coprod.notifications.models import Channel, Notification
+from coprod.notifications.selectors import NEEDS_ATTENTION
 from coprod.notifications.timing import text_moment
 from coprod.versions import check_version, rows_version
 from participants.models import ConsentTopic, Participant
@@ -289,3 +291,34 @@ def reminder_rules_save(
     for rule in [*changed, *added]:
         rule.save()
 
+
+# --- Coordinators acting on many rows at once ----------------------------------------
+
+# Enough for any real meeting; a longer list is cut, never an error.
+MARK_TOLD_LIMIT = 500
+
+
+@transaction.atomic
+def notifications_mark_told(*, ids, by: User) -> int:
+    """Record that a coordinator told each of these people themself; return how many rows.
+
+    Only rows in organisations the user coordinates (the scope of
+    notification_get_for_staff), and only rows still needing attention, are
+    changed; any other id is ignored. One UPDATE whose conditions are checked
+    as it runs, so a row someone else dealt with a moment ago is left alone.
+    """
+    ids = list(ids)[:MARK_TOLD_LIMIT]
+    if not ids:
+        return 0
+    now = timezone.now()
+    return Notification.objects.filter(
+        pk__in=ids,
+        organisation_id__in=organisation_ids_for(by, COORDINATING_ROLES),
+        status__in=NEEDS_ATTENTION,
+    ).update(
+        status=Notification.Status.SENT,
+        sent_at=now,
+        provider_message_id=f"{TOLD_BY_PHONE} by {by}"[:200],
+        handled_by=by,
+        updated_at=now,
+    )
