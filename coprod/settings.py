@@ -152,6 +152,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.enqueue_dispatch",
         "schedule": COPROD_DISPATCH_EVERY_SECONDS,
     },
+    # Tasks and failed messages whose moment has passed leave the dashboard.
+    "expire-stale-messages": {
+        "task": "notifications.expire_stale",
+        "schedule": 15 * 60,
+    },
 }
 # A dispatcher's claim on a message lasts this long; after it, another may take it.
 COPROD_NOTIFY_LEASE_SECONDS = env.int("COPROD_NOTIFY_LEASE_SECONDS", default=30)

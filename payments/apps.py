@@ -7,3 +7,6 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from payments import data_rights  # noqa: F401
+        from payments.message_topics import register_all
+
+        register_all()

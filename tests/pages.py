@@ -317,6 +317,17 @@ PAGES = [
         )
         for name in ("notifications:retry", "notifications:told")
     ],
+    # Many at once, from the dashboard: anyone who coordinates somewhere may
+    # post, and the service ignores every id outside their organisations, so
+    # the other organisation's coordinator is sent back with nothing changed
+    # (tests/notifications/test_attention.py checks the row is untouched).
+    Page(
+        "notifications:told_many",
+        signed_in(403, **each(A_COORDINATORS, REDIRECT), other_coordinator=REDIRECT),
+        html=False,
+        method="post",
+        data=lambda world: {"ids": [world.failed_message.pk], "next": "/dashboard/"},
+    ),
     # --- Money ----------------------------------------------------------------
     # A member's own money pages: anyone else's are not found.
     *[

@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for, places_for, staff_roles
-from coprod.notifications.selectors import needing_attention
+from coprod.notifications.selectors import attention_for
 from projects.meeting_selectors import open_actions_for
 from projects.selectors import project_list_for_dashboard
 
@@ -50,7 +50,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             organisations=organisations,
             projects=project_list_for_dashboard(user),
             actions=open_actions_for(user),
-            attention=needing_attention(user),
+            attention=attention_for(user),
             perms_finance=user.has_perm("payments.use_finance"),
             can_add_project=bool(organisations_for(user, COORDINATING_ROLES).exists()),
             **kwargs,

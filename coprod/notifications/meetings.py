@@ -17,6 +17,11 @@ from participants.models import Participant
 
 # Nudges to coordinators, in days after the meeting ends, at 10:00 local time.
 NOTES_NUDGE_DAYS = (3, 7)
+# A "notes are missing" nudge not sent two weeks after the meeting never goes,
+# and a failed one leaves the dashboard then: by that time people's memories
+# of the meeting have faded, the day-7 nudge has had a week, and the meeting
+# page itself still shows that no notes were posted.
+NOTES_CUT_OFF_DAYS = 14
 NUDGE_HOUR = 10
 MEETING_KINDS = [Kind.REMINDER, Kind.PAPERS_LATE, Kind.NOTES_MISSING, Kind.PAPERS_READY]
 
@@ -99,12 +104,28 @@ def _plan_nudges(meeting, *, now):
     for days in NOTES_NUDGE_DAYS:
         moment = at_local_time(end_day + datetime.timedelta(days=days), NUDGE_HOUR, zone)
         moments.append((Kind.NOTES_MISSING, moment))
+    expires = {
+        # Papers sent once the meeting has begun help nobody prepare.
+        Kind.PAPERS_LATE: meeting.starts_at,
+        Kind.NOTES_MISSING: at_local_time(
+            end_day + datetime.timedelta(days=NOTES_CUT_OFF_DAYS), NUDGE_HOUR, zone
+        ),
+    }
     notify_staff_at(
-        users=_coordinators(project), about=meeting, project=project, moments=moments, now=now
+        users=_coordinators(project),
+        about=meeting,
+        project=project,
+        moments=moments,
+        expires=expires,
+        now=now,
     )
 
 
-def _tell_invitees(meeting, kind, about, *, now, coming=False):
+def _tell_invitees(meeting, kind, about, *, now, coming=False, until_start=True):
+    """Tell everyone invited; news about the meeting itself is no use once it has begun."""
+    expires_at = meeting.starts_at if until_start else None
+    if expires_at is not None and now >= expires_at:
+        return
     for invitee in _invitees(meeting, coming=coming):
         notify(
             kind=kind,
@@ -112,6 +133,7 @@ def _tell_invitees(meeting, kind, about, *, now, coming=False):
             recipient=invitee.participant,
             project=meeting.project,
             due_at=now,
+            expires_at=expires_at,
             key_moment=meeting.starts_at,
         )
 
@@ -138,6 +160,7 @@ def invitees_added(meeting, invitees, *, now=None) -> None:
             recipient=invitee.participant,
             project=meeting.project,
             due_at=now,
+            expires_at=meeting.starts_at,
             key_moment=meeting.starts_at,
         )
     plan_reminders(meeting, invitees, now=now)
@@ -183,6 +206,7 @@ def meeting_details_changed(change, *, now=None) -> None:
 
 
 def meeting_cancelled(change, *, now=None) -> None:
+    """Call off what was planned and tell everyone, up to the time it would have started."""
     now = now or timezone.now()
     meeting = change.meeting
     cancel_pending(about=meeting, kinds=MEETING_KINDS, reason="The meeting was cancelled.")
@@ -198,7 +222,8 @@ def papers_ready(meeting, *, now=None) -> None:
 def notes_posted(meeting, *, now=None) -> None:
     now = now or timezone.now()
     cancel_pending(about=meeting, kinds=[Kind.NOTES_MISSING], reason="The notes are posted.")
-    _tell_invitees(meeting, Kind.NOTES_POSTED, meeting, now=now)
+    # The notes stay worth reading after the meeting: this message never expires.
+    _tell_invitees(meeting, Kind.NOTES_POSTED, meeting, now=now, until_start=False)
 
 
 def action_added(action, *, now=None) -> None:

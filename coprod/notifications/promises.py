@@ -13,6 +13,11 @@ from participants.models import Participant, ProjectMembership
 
 DUE_DAYS_BEFORE = 3
 PROMISE_HOUR = 9
+# A "the update is late" nudge still helps until the update is posted (which
+# calls it off), but not for ever: four weeks after the promised date the
+# overdue promise is plain to see on the project page and in funder reports,
+# and a message that never went should not sit on the dashboard for months.
+OVERDUE_CUT_OFF_DAYS = 28
 
 
 def promise_made(contribution, *, now=None) -> None:
@@ -29,14 +34,29 @@ def promise_made(contribution, *, now=None) -> None:
     project = contribution.project
     zone = project.organisation.zone
     people = [contribution.responsible] if contribution.responsible else _coordinators(project)
+    overdue_at = at_local_time(day + datetime.timedelta(days=1), PROMISE_HOUR, zone)
     moments = [
         (
             Kind.PROMISE_DUE,
             at_local_time(day - datetime.timedelta(days=DUE_DAYS_BEFORE), PROMISE_HOUR, zone),
         ),
-        (Kind.PROMISE_OVERDUE, at_local_time(day + datetime.timedelta(days=1), PROMISE_HOUR, zone)),
+        (Kind.PROMISE_OVERDUE, overdue_at),
     ]
-    notify_staff_at(users=people, about=contribution, project=project, moments=moments, now=now)
+    expires = {
+        # "Due soon" is no longer true once the date has passed: the overdue nudge takes over.
+        Kind.PROMISE_DUE: overdue_at,
+        Kind.PROMISE_OVERDUE: at_local_time(
+            day + datetime.timedelta(days=OVERDUE_CUT_OFF_DAYS), PROMISE_HOUR, zone
+        ),
+    }
+    notify_staff_at(
+        users=people,
+        about=contribution,
+        project=project,
+        moments=moments,
+        expires=expires,
+        now=now,
+    )
 
 
 def update_posted(event, *, now=None) -> None:

@@ -1,5 +1,6 @@
 import rules
 
+from participants.rules import coordinates_anywhere
 from projects.rules import is_project_coordinator, leads_project
 
 
@@ -20,3 +21,6 @@ rules.add_perm("notifications.view_outbox", is_project_coordinator)
 rules.add_perm("notifications.change_reminder_rules", leads_project)
 # The object is a Notification.
 rules.add_perm("notifications.act_on", on_notification_project(is_project_coordinator))
+# Many messages at once (the dashboard's "mark all as told"): the service
+# keeps to the organisations the user coordinates.
+rules.add_perm("notifications.act_on_many", coordinates_anywhere)

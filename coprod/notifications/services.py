@@ -8,6 +8,7 @@ message planned twice is one row (its idempotency key is unique).
 
 import datetime
 import logging
+from collections.abc import Mapping
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -16,7 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coprod.accounts.models import User
+from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
 from coprod.notifications.models import Channel, Notification
+from coprod.notifications.selectors import NEEDS_ATTENTION
 from coprod.notifications.timing import text_moment
 from coprod.versions import check_version, rows_version
 from participants.models import ConsentTopic, Participant
@@ -115,11 +118,25 @@ def notify(
     return notification
 
 
-def notify_staff_at(*, users, about, project, moments, now=None) -> None:
-    """Plan a message to each of these staff at each (kind, moment) still to come."""
+def notify_staff_at(
+    *,
+    users,
+    about,
+    project,
+    moments,
+    expires: Mapping[str, datetime.datetime] | None = None,
+    now=None,
+) -> None:
+    """Plan a message to each of these staff at each (kind, moment) still to come.
+
+    `expires` gives, for a kind, the moment its message stops being of use: a
+    moment at or after it is not planned, and a row not sent by then never goes.
+    """
     now = now or timezone.now()
+    expires = expires or {}
     for kind_at, moment in moments:
-        if moment < now:
+        expires_at = expires.get(kind_at)
+        if moment < now or (expires_at is not None and moment >= expires_at):
             continue
         for user in users:
             notify(
@@ -128,12 +145,25 @@ def notify_staff_at(*, users, about, project, moments, now=None) -> None:
                 recipient=user,
                 project=project,
                 due_at=moment,
+                expires_at=expires_at,
                 key_moment=moment,
             )
 
 
+# Besides rows still to be sent: a coordinator's phone-or-write task and a
+# failed message are of no use either once the thing they were about changed.
+CALLED_OFF_FROM = (
+    Notification.Status.PENDING,
+    Notification.Status.WAITING,
+    Notification.Status.FAILED,
+)
+
+
 def cancel_pending(*, about, kinds=None, recipient=None, reason: str) -> int:
     """Call off messages not yet handed over about something (a moved meeting's old reminders).
+
+    Tasks waiting for a coordinator and failed messages about it go too: the
+    dashboard stops asking anyone to phone about a meeting that is off.
 
     That includes messages a dispatcher has claimed but not started: it finds
     them called off when it comes to them. A message whose hand-over has begun
@@ -141,7 +171,7 @@ def cancel_pending(*, about, kinds=None, recipient=None, reason: str) -> int:
     this change to commit, so none starts after it.
     """
     rows = Notification.objects.filter(
-        Q(status=Notification.Status.PENDING)
+        Q(status__in=CALLED_OFF_FROM)
         | Q(status=Notification.Status.SENDING, send_started_at__isnull=True),
         about_type=ContentType.objects.get_for_model(about),
         about_id=about.pk,
@@ -197,10 +227,13 @@ def notification_retry(*, notification: Notification, by: User) -> Notification:
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
     if notification.status not in RETRYABLE:
         return notification
+    if notification.expires_at and notification.expires_at <= timezone.now():
+        raise ValidationError(
+            "It is too late for this message to help: the moment it was for has passed."
+        )
     notification.status = Notification.Status.PENDING
     notification.attempts = 0
     notification.due_at = timezone.now()
-    notification.expires_at = None
     notification.send_started_at = None
     notification.claim = ""
     notification.handled_by = by
@@ -295,3 +328,35 @@ def reminder_rules_save(
         ReminderRule.objects.filter(pk=rule.pk).update(minutes_before=PARKED_MINUTES + offset)
     for rule in [*changed, *added]:
         rule.save()
+
+
+# --- Coordinators acting on many rows at once ----------------------------------------
+
+# Enough for any real meeting; a longer list is cut, never an error.
+MARK_TOLD_LIMIT = 500
+
+
+@transaction.atomic
+def notifications_mark_told(*, ids, by: User) -> int:
+    """Record that a coordinator told each of these people themself; return how many rows.
+
+    Only rows in organisations the user coordinates (the scope of
+    notification_get_for_staff), and only rows still needing attention, are
+    changed; any other id is ignored. One UPDATE whose conditions are checked
+    as it runs, so a row someone else dealt with a moment ago is left alone.
+    """
+    ids = list(ids)[:MARK_TOLD_LIMIT]
+    if not ids:
+        return 0
+    now = timezone.now()
+    return Notification.objects.filter(
+        pk__in=ids,
+        organisation_id__in=organisation_ids_for(by, COORDINATING_ROLES),
+        status__in=NEEDS_ATTENTION,
+    ).update(
+        status=Notification.Status.SENT,
+        sent_at=now,
+        provider_message_id=f"{TOLD_BY_PHONE} by {by}"[:200],
+        handled_by=by,
+        updated_at=now,
+    )

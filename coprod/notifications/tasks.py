@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from coprod.notifications.dispatch import dispatch_due
+from coprod.notifications.expiry import expire_stale
 
 
 @shared_task(name="notifications.enqueue_dispatch", ignore_result=True)
@@ -15,3 +16,9 @@ def enqueue_dispatch_task():
 def dispatch_task():
     """Send every message that is due (claims make a second copy of this task harmless)."""
     return dispatch_due()
+
+
+@shared_task(name="notifications.expire_stale", ignore_result=True)
+def expire_stale_task():
+    """Take tasks and failed messages that can no longer help off the dashboard."""
+    return expire_stale()

@@ -93,8 +93,12 @@ class NotificationActionView(PermissionRequiredMixin, PostActionView):
         return self.notification
 
     def done_url(self):
-        back = self.request.POST.get("next", "")
-        return back if back.startswith("/") and not back.startswith("//") else "/"
+        return _back(self.request)
+
+
+def _back(request) -> str:
+    back = request.POST.get("next", "")
+    return back if back.startswith("/") and not back.startswith("//") else "/"
 
 
 class NotificationRetryView(NotificationActionView):
@@ -109,3 +113,27 @@ class NotificationToldView(NotificationActionView):
             notification=self.get_permission_object(), by=self.request.user
         )
         return f"Recorded: {notification.recipient_name} was told."
+
+
+class NotificationsToldView(PermissionRequiredMixin, PostActionView):
+    """Record that a coordinator told several people themself (a meeting's phone calls).
+
+    Ids outside the organisations the user coordinates, or already dealt
+    with, are ignored by the service.
+    """
+
+    permission_required = "notifications.act_on_many"
+
+    def act(self):
+        ids = [
+            int(value)
+            for value in self.request.POST.getlist("ids")
+            if value.isdigit() and len(value) <= 18
+        ]
+        count = services.notifications_mark_told(ids=ids, by=self.request.user)
+        if not count:
+            return "Nothing to record: these were already dealt with."
+        return f"Recorded: {count} marked as told."
+
+    def done_url(self):
+        return _back(self.request)

@@ -11,6 +11,7 @@ from coprod.accounts.models import Organisation, User
 from coprod.accounts.services import user_create
 from coprod.notifications.models import Kind
 from coprod.notifications.services import notify
+from coprod.notifications.timing import at_local_time
 from coprod.reports.models import ReportEvent
 from projects.models import FunderGrant, Project
 from projects.selectors import active_funder_grants
@@ -74,6 +75,8 @@ def funder_access_grant(
             recipient=user,
             project=project,
             due_at=timezone.now(),
+            # Telling someone they may read a report is no use once their access has ended.
+            expires_at=at_local_time(expires_on + datetime.timedelta(days=1), 0, organisation.zone),
         )
     ReportEvent.objects.bulk_create(
         _event(

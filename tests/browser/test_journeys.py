@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from projects.models import Meeting, Project
-from tests.browser.axe import assert_accessible
+from tests.browser.axe import assert_accessible, assert_no_horizontal_scroll
 from tests.browser.conftest import log_in_through_the_form
 from tests.conftest import PDF_BYTES
 from tests.factories import PASSWORD, ProjectMembershipFactory, StaffMembershipFactory
@@ -33,7 +33,7 @@ def test_coordinator_logs_in_and_reaches_the_dashboard(site, open_as):
     page.get_by_role("button", name="Log in").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
-    expect(page.get_by_role("link", name="Safe Nights")).to_be_visible()
+    expect(page.get_by_role("link", name="Safe Nights", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Clear Letters")).to_have_count(0)
     assert_accessible(page)
 
@@ -63,7 +63,7 @@ def test_member_logs_in_by_emailed_code_on_a_phone(site, open_as):
     page.get_by_role("button", name="Log in").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Robin")
-    expect(page.get_by_role("link", name="Safe Nights")).to_be_visible()
+    expect(page.get_by_role("link", name="Safe Nights", exact=True)).to_be_visible()
     assert_accessible(page)
 
     # With no password yet, "Your password" offers to set one.
@@ -474,4 +474,33 @@ def test_funder_reads_a_report_and_exports_csv(site, open_as):
     expect(page.get_by_text(f"Covers {today:%B %Y}")).to_be_visible()
     page.goto(page.url.split("?")[0] + "?period=9999-01")
     expect(page.get_by_role("alert")).to_contain_text("outside this project's life")
+    assert_accessible(page)
+
+
+def test_coordinator_marks_a_meetings_phone_calls_as_told_on_a_phone(site, open_as):
+    from coprod.notifications.models import Notification
+    from tests.factories import ProjectFactory
+    from tests.notifications.helpers import meeting_at, reachable
+
+    # A project of its own, so no other journey sees these people or this meeting.
+    project = ProjectFactory(organisation=site.world.org, title="Night Bus")
+    project.coordinators.add(site.world.users["coordinator"])
+    for name in ("Kit", "Lee", "Mo"):
+        reachable(project, name, "phone_call")
+    meeting_at(project, timezone.now() + datetime.timedelta(days=9), title="Bus routes")
+    # Where the dispatcher leaves a message for someone who asked to be phoned.
+    Notification.objects.filter(project=project, kind="meeting_scheduled").update(
+        status="waiting", body="You are invited to Bus routes."
+    )
+    page = open_as("coordinator", "phone")
+
+    page.goto(site.url + reverse("accounts:dashboard"))
+    expect(page.get_by_role("heading", name="Bus routes")).to_be_visible()
+    expect(page.get_by_text("3 phone calls or letters")).to_be_visible()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.get_by_role("button", name="Mark all 3 as told: Bus routes").click()
+
+    expect(page.get_by_text("Recorded: 3 marked as told.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Bus routes")).to_have_count(0)
     assert_accessible(page)
