@@ -209,7 +209,14 @@ def meeting_cancelled(change, *, now=None) -> None:
     """Call off what was planned and tell everyone, up to the time it would have started."""
     now = now or timezone.now()
     meeting = change.meeting
-    cancel_pending(about=meeting, kinds=MEETING_KINDS, reason="The meeting was cancelled.")
+    reason = "The meeting was cancelled."
+    # Everything about it not yet out: reminders, nudges, the invitation itself,
+    # and news of earlier moves and changes (tasks to phone people included).
+    cancel_pending(about=meeting, kinds=[*MEETING_KINDS, Kind.MEETING_SCHEDULED], reason=reason)
+    for earlier in meeting.changes.exclude(pk=change.pk):
+        cancel_pending(
+            about=earlier, kinds=[Kind.MEETING_MOVED, Kind.MEETING_CHANGED], reason=reason
+        )
     _tell_invitees(meeting, Kind.MEETING_CANCELLED, change, now=now)
 
 

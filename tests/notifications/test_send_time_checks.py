@@ -278,3 +278,40 @@ def test_a_fault_before_the_hand_over_is_a_failure_and_nothing_went(project, mai
     assert row.status == "failed"
     assert row.last_error.startswith("Coprod could not prepare this message")
     assert inbox.count() == 0
+
+
+def test_a_cancelled_meeting_takes_its_phone_tasks_off_the_dashboard(project, client):
+    lou = reachable(project, "Lou", "phone_call")
+    meeting = meeting_at(project, local(in_days(10), 14), title="Bus routes")
+    dispatch.dispatch_due()
+    invite = Notification.objects.get(recipient_participant=lou, kind=Kind.MEETING_SCHEDULED)
+    assert invite.status == "waiting"  # "phone Lou to invite them"
+
+    meeting_services.meeting_cancel(meeting=meeting, by=None, reason="The hall flooded.")
+    dispatch.dispatch_due()
+
+    invite.refresh_from_db()
+    assert (invite.status, invite.last_error) == ("cancelled", "The meeting was cancelled.")
+    tasks = Notification.objects.filter(recipient_participant=lou, status="waiting")
+    assert [task.kind for task in tasks] == [Kind.MEETING_CANCELLED]  # phone to say it is off
+
+
+def test_a_message_past_its_moment_cannot_be_tried_again(project, mail_server, settings, client):
+    settings.COPROD_NOTIFY_MAX_ATTEMPTS = 1
+    inbox = mail_server(refuse=True)
+    ann = reachable(project, "Ann", "email")
+    meeting_at(project, local(in_days(10), 14))
+    dispatch.dispatch_due()
+    row = Notification.objects.get(recipient_participant=ann, kind=Kind.MEETING_SCHEDULED)
+    assert row.status == "failed"
+    Notification.objects.filter(pk=row.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    client.force_login(project.coordinators.get())
+    answer = client.post(reverse("notifications:retry", args=[row.pk]), {"next": "/"}, follow=True)
+
+    assert "too late for this message to help" in answer.content.decode()
+    row.refresh_from_db()
+    assert row.status == "failed"
+    assert inbox.count() == 0
