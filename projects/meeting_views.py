@@ -16,6 +16,8 @@ from coprod.accounts.selectors import (
     organisations_for,
 )
 from coprod.formerrors import run_service
+from coprod.notifications.models import Kind
+from coprod.notifications.reach import unreachable_invitees
 from coprod.throttles import Limit, client_ip
 from coprod.versions import StaleFormMixin, VersionForm, add_stale_notice, is_stale, typed_rows
 from participants import services as people
@@ -52,7 +54,7 @@ from projects.meeting_selectors import (
 )
 from projects.models import CalendarFeed, MeetingAction, MeetingPaper, Venue
 from projects.selectors import participant_in_project, projects_visible_to
-from projects.views import PostActionView, ProjectMixin
+from projects.views import PostActionView, ProjectMixin, warn_unreachable
 
 
 class MeetingMixin(ProjectMixin):
@@ -127,6 +129,8 @@ class MeetingFormMixin:
             meeting = self.save(form.service_arguments())
 
         if run_service(self.request, form, call, self.success_message):
+            found = unreachable_invitees(meeting, kind=self.reach_kind)
+            warn_unreachable(self.request, self.project, found, about=self.reach_about)
             return redirect(meeting)
         return self.form_invalid(form)
 
@@ -134,6 +138,8 @@ class MeetingFormMixin:
 class MeetingCreateView(MeetingFormMixin, ProjectMixin, FormView):
     permission_required = "projects.schedule_meeting"
     success_message = "Meeting scheduled. Next, add the agenda and papers."
+    reach_kind = Kind.MEETING_SCHEDULED
+    reach_about = "this meeting"
 
     def save(self, data):
         return services.meeting_schedule(project=self.project, by=self.request.user, **data)
@@ -143,6 +149,8 @@ class MeetingUpdateView(StaleFormMixin, MeetingFormMixin, MeetingMixin, FormView
     permission_required = "projects.schedule_meeting"
     stale_what = "this meeting's details"
     success_message = "Meeting changed. The change is kept in its history."
+    reach_kind = Kind.MEETING_MOVED
+    reach_about = "the change"
     editing = True
 
     def get_form_kwargs(self):
@@ -190,6 +198,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
                 else []
             )
             context["replies"] = rsvp_overview(meeting)["counts"]
+            if upcoming and user.has_perm("projects.view_personal_details", self.project):
+                context["cannot_reach"] = unreachable_invitees(meeting, kind=Kind.MEETING_SCHEDULED)
             # A name next to a need is a read of that need: logged for each person named.
             people.communication_needs_read_many(
                 participants=[
@@ -372,6 +382,10 @@ class PapersReadyView(MeetingPostActionView):
     def act(self):
         services.papers_mark_ready(meeting=self.get_meeting(), by=self.request.user)
         return "Papers marked as ready. Members can read them on the meeting page."
+
+    def after_success(self):
+        found = unreachable_invitees(self.meeting, kind=Kind.PAPERS_READY, coming=True)
+        warn_unreachable(self.request, self.project, found, about="the papers")
 
 
 class RsvpView(MeetingMixin, FormView):
