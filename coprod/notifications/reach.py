@@ -12,7 +12,7 @@ contacted, whether they agreed, and whether the details to do it are there.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import phonenumbers
 from django.conf import settings
@@ -224,18 +224,27 @@ def unreachable(
 def unreachable_in_project(project) -> list[tuple[Participant, Reach]]:
     """People taking part in a project (invited, active or on a break) we cannot reach.
 
-    Two queries whatever the number of people: the people, then their consent.
+    Someone invited who has not accepted yet is asked when they accept, so
+    the thing to do is to see that their invitation reaches them. Two
+    queries whatever the number of people: the people, then their consent.
     """
+    Status = ProjectMembership.Status
     people = Participant.objects.filter(
         memberships__project=project,
-        memberships__status__in=[
-            ProjectMembership.Status.INVITED,
-            ProjectMembership.Status.ACTIVE,
-            ProjectMembership.Status.ON_BREAK,
-        ],
+        memberships__status__in=[Status.INVITED, Status.ACTIVE, Status.ON_BREAK],
         erased_at__isnull=True,
-    )
-    return unreachable(_listed(people))
+    ).annotate(status_here=models.F("memberships__status"))
+    found = []
+    for person, reach in unreachable(_listed(people)):
+        if reach.problem == Problem.NOT_ASKED and person.status_here == Status.INVITED:
+            reach = replace(
+                reach,
+                todo="They are asked when they accept their invitation. If it has run out, "
+                "send them a new one from their page.",
+                act_url="",
+            )
+        found.append((person, reach))
+    return found
 
 
 def unreachable_invitees(meeting, *, kind: str, coming: bool = False):

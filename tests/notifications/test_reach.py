@@ -291,3 +291,22 @@ def test_the_meeting_page_keeps_the_list_for_whoever_plans_it(project, client):
     section = page.split("People we cannot reach")[1]
     assert "Ben" in section
     assert "They have not agreed to be contacted." in section
+
+
+def test_someone_not_yet_joined_is_asked_when_they_accept(project):
+    from participants.invitations import invitation_create
+
+    invitation, _ = invitation_create(
+        organisation=project.organisation,
+        by=project.coordinators.get(),
+        preferred_name="Robin",
+        email="robin@example.org",
+        project=project,
+    )
+
+    [(robin, reach)] = unreachable_in_project(project)
+
+    assert robin.pk == invitation.participant_id
+    assert reach.problem == Problem.NOT_ASKED
+    assert reach.todo.startswith("They are asked when they accept their invitation.")
+    assert reach.act_url == ""
