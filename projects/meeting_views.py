@@ -93,6 +93,9 @@ class MeetingFormMixin:
     form_class = MeetingForm
     editing = False
 
+    def after_save(self, meeting):
+        """Anything more to tell the planner once the meeting is saved."""
+
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
@@ -129,8 +132,7 @@ class MeetingFormMixin:
             meeting = self.save(form.service_arguments())
 
         if run_service(self.request, form, call, self.success_message):
-            found = unreachable_invitees(meeting, kind=self.reach_kind)
-            warn_unreachable(self.request, self.project, found, about=self.reach_about)
+            self.after_save(meeting)
             return redirect(meeting)
         return self.form_invalid(form)
 
@@ -138,8 +140,10 @@ class MeetingFormMixin:
 class MeetingCreateView(MeetingFormMixin, ProjectMixin, FormView):
     permission_required = "projects.schedule_meeting"
     success_message = "Meeting scheduled. Next, add the agenda and papers."
-    reach_kind = Kind.MEETING_SCHEDULED
-    reach_about = "this meeting"
+
+    def after_save(self, meeting):
+        found = unreachable_invitees(meeting, kind=Kind.MEETING_SCHEDULED)
+        warn_unreachable(self.request, self.project, found, about="this meeting")
 
     def save(self, data):
         return services.meeting_schedule(project=self.project, by=self.request.user, **data)
@@ -149,8 +153,6 @@ class MeetingUpdateView(StaleFormMixin, MeetingFormMixin, MeetingMixin, FormView
     permission_required = "projects.schedule_meeting"
     stale_what = "this meeting's details"
     success_message = "Meeting changed. The change is kept in its history."
-    reach_kind = Kind.MEETING_MOVED
-    reach_about = "the change"
     editing = True
 
     def get_form_kwargs(self):
