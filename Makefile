@@ -23,6 +23,8 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 
 install: $(VENV)/.installed
 
+# The demo's texts appear in the terminal, as its emails do (EMAIL_URL is consolemail:// in debug).
+run: export COPROD_SMS_BACKEND ?= console
 run: install
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo

@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 
 from coprod.accounts.forms import organisation_choice
@@ -309,18 +311,71 @@ class JoinCodeForm(forms.Form):
         return digits
 
 
+def reused_field(form_class, name: str, **changes) -> forms.Field:
+    """A copy of another form's field (same choices, widget and checks), with a few changes."""
+    field = copy.deepcopy(form_class.base_fields[name])
+    for attribute, value in changes.items():
+        setattr(field, attribute, value)
+    return field
+
+
 class AcceptForm(forms.Form):
+    """Joining: what to call you, and whether and how we may contact you.
+
+    Channel, number and text times are the About-me fields themselves; the
+    yes/no has no default, so nobody agrees by leaving a box as it was.
+    """
+
     preferred_name = LimitedCharField(label="What should we call you?", max_length=100)
     email = forms.EmailField(
         label="Your email address",
         required=False,
         help_text="We email you a code each time you log in. No password needed.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    may_contact = forms.TypedChoiceField(
+        label="May we contact you about meetings and news?",
+        choices=[("yes", "Yes, you may contact me"), ("no", "No, please do not contact me")],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Tell us if we may contact you: choose yes or no."},
+    )
+    preferred_channel = reused_field(
+        ContactForm,
+        "preferred_channel",
+        label="If yes: how would you like us to contact you?",
+        required=False,
+        choices=[
+            choice
+            for choice in Participant.Channel.choices
+            if choice[0] != Participant.Channel.NONE
+        ],
+    )
+    phone = reused_field(
+        ContactForm,
+        "phone",
+        label="Your mobile number",
+        help_text="Needed if you choose texts or phone calls.",
+    )
+    postal_address = reused_field(
+        ContactForm,
+        "postal_address",
+        label="Your postal address",
+        help_text="Needed only if you choose post.",
+    )
+    contact_times = reused_field(CommunicationForm, "contact_times")
 
-    def __init__(self, *args, ask_email, **kwargs):
+    def __init__(self, *args, email_for, wording="", **kwargs):
+        """`email_for`: "login" (they need one to log in), "contact" (optional), or "" (known).
+
+        `wording` is the current wording of consent to be contacted: what "yes" agrees to.
+        """
         super().__init__(*args, **kwargs)
-        if ask_email:
+        self.fields["may_contact"].help_text = wording
+        if email_for == "login":
             self.fields["email"].required = True
+        elif email_for == "contact":
+            self.fields["email"].help_text = "Needed if you choose email."
         else:
             del self.fields["email"]
 

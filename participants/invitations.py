@@ -338,24 +338,50 @@ def invitation_code_renew(*, invitation: Invitation, by) -> tuple[Invitation, st
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, user=None, email: str = "", preferred_name: str = ""
+    *,
+    invitation: Invitation,
+    user=None,
+    email: str = "",
+    preferred_name: str = "",
+    may_contact: bool | None = None,
+    preferred_channel: str = "",
+    phone: str = "",
+    postal_address: str = "",
+    contact_times: list[str] | None = None,
 ):
     """Accept: link (or create) a login without a password, and join the project.
 
     A logged-in person accepts with their own login. Otherwise a new login is
     made for `email`; an email that already has a login must log in first.
+    Joining asks whether we may contact them (`may_contact`, no default) and
+    how: a yes or a no is recorded as consent, exactly as on the consent page,
+    before they are added to meetings, so the invitations planned for them
+    then follow their answer. With a yes, the chosen way must be reachable
+    (a text needs a mobile number, an email an address). `email` is also the
+    address we email when they are already logged in or were invited by phone.
     """
     from allauth.account.models import EmailAddress
 
+    from participants.services import (
+        consent_record,
+        profile_update_communication,
+        profile_update_contact,
+    )
+
+    if may_contact is None:
+        raise ValidationError({"may_contact": "Tell us if we may contact you: choose yes or no."})
+    if may_contact and preferred_channel == Participant.Channel.NONE:
+        raise ValidationError({"preferred_channel": "Choose how we may contact you."})
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _still_open(invitation)
     participant = invitation.participant
     User = get_user_model()
-    email = (email or invitation.email or "").strip().lower()
+    email = (email or "").strip().lower()
+    login_email = email or invitation.email
     if user is None or not user.is_authenticated:
-        if not email:
+        if not login_email:
             raise ValidationError({"email": "Give your email address: we send login codes to it."})
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.filter(email__iexact=login_email).exists():
             raise ValidationError(
                 {
                     "email": "This email already has a Coprod login. Log in first, then open "
@@ -363,9 +389,11 @@ def invitation_accept(
                 }
             )
         user = User.objects.create_user(
-            email=email, password=None, display_name=preferred_name or participant.preferred_name
+            email=login_email,
+            password=None,
+            display_name=preferred_name or participant.preferred_name,
         )
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+        EmailAddress.objects.create(user=user, email=login_email, primary=True, verified=True)
     if (
         Participant.objects.filter(organisation=participant.organisation, user=user)
         .exclude(pk=participant.pk)
@@ -377,8 +405,25 @@ def invitation_accept(
     participant.user = user
     if preferred_name.strip():
         participant.preferred_name = preferred_name.strip()
-    participant.email = participant.email or email
+    participant.email = email or participant.email
     participant.save(update_fields=["user", "preferred_name", "email", "updated_at"])
+    if may_contact:
+        profile_update_contact(
+            participant=participant,
+            by=user,
+            preferred_name=participant.preferred_name,
+            full_name=participant.full_name,
+            pronouns=participant.pronouns,
+            email=participant.email,
+            phone=phone,
+            postal_address=postal_address,
+            preferred_channel=preferred_channel or participant.preferred_channel,
+            best_times=participant.best_times,
+        )
+        profile_update_communication(
+            participant=participant, by=user, contact_times=list(contact_times or [])
+        )
+    consent_record(participant=participant, topic=ConsentTopic.CONTACT, given=may_contact, by=user)
     joining = participant.memberships.filter(status=ProjectMembership.Status.INVITED)
     project_ids = list(joining.values_list("project_id", flat=True))
     joining.update(status=ProjectMembership.Status.ACTIVE, status_changed_on=timezone.localdate())

@@ -190,20 +190,47 @@ def consent_states(participant) -> list[dict]:
     return states
 
 
+# The latest answer is the one in force: newest record first.
+CONSENT_NEWEST_FIRST = ("-created_at", "-pk")
+
+
 def has_consent(participant, topic) -> bool:
     """True only while the person's latest answer on this topic is yes.
 
     Every feature that contacts people, keeps data or publishes photos or
     words must ask this, so that withdrawing takes effect everywhere at once.
     """
+    return consent_answer(participant, topic) is True
+
+
+def consent_answer(participant, topic) -> bool | None:
+    """The person's latest answer on this topic: yes, no, or None if never asked."""
     from participants.models import ConsentRecord
 
     record = (
         ConsentRecord.objects.filter(participant=participant, wording__topic=topic)
-        .order_by("-created_at", "-pk")
+        .order_by(*CONSENT_NEWEST_FIRST)
         .first()
     )
-    return bool(record and record.given)
+    return None if record is None else record.given
+
+
+def consent_answers(participant_ids, topic) -> dict[int, bool]:
+    """`consent_answer` for many people in one query: {person id: latest answer}.
+
+    Someone never asked is absent from the result.
+    """
+    from participants.models import ConsentRecord
+
+    answers: dict[int, bool] = {}
+    rows = (
+        ConsentRecord.objects.filter(participant_id__in=list(participant_ids), wording__topic=topic)
+        .order_by("participant_id", *CONSENT_NEWEST_FIRST)
+        .values_list("participant_id", "given")
+    )
+    for pk, given in rows:
+        answers.setdefault(pk, given)  # the first row per person is the latest
+    return answers
 
 
 def participant_get_for_data_rights(user, pk) -> Participant:

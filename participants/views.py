@@ -35,9 +35,11 @@ from participants.forms import (
     RoleForm,
 )
 from participants.models import ConsentTopic, ProjectRole
+from participants.phones import phone_for_display
 from participants.selectors import (
     access_log_for,
     consent_states,
+    current_wording,
     has_consent,
     invitation_waiting_for,
     membership_get_for_staff,
@@ -604,30 +606,50 @@ class AcceptView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        ask_email = not self.request.user.is_authenticated and not self.invitation.email
-        return {**super().get_form_kwargs(), "ask_email": ask_email}
+        if self.request.user.is_authenticated:
+            email_for = "contact"
+        else:
+            email_for = "" if self.invitation.email else "login"
+        wording = current_wording(ConsentTopic.CONTACT)
+        return {
+            **super().get_form_kwargs(),
+            "email_for": email_for,
+            "wording": wording.text if wording else "",
+        }
 
     def get_initial(self):
-        return {"preferred_name": self.invitation.participant.preferred_name}
+        person = self.invitation.participant
+        user = self.request.user
+        return {
+            "preferred_name": person.preferred_name,
+            "email": person.email or (user.email if user.is_authenticated else ""),
+            "preferred_channel": person.preferred_channel,
+            "phone": phone_for_display(person.phone),
+            "contact_times": person.contact_times,
+        }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(invitation=self.invitation, **kwargs)
+        # Invited by email and not logged in: that address is the one we write to.
+        known = "" if self.request.user.is_authenticated else self.invitation.email
+        return super().get_context_data(invitation=self.invitation, email_known=known, **kwargs)
 
     def form_valid(self, form):
         user = self.request.user if self.request.user.is_authenticated else None
         try:
             user, participant = invitations.invitation_accept(
-                invitation=self.invitation,
-                user=user,
-                email=form.cleaned_data.get("email", ""),
-                preferred_name=form.cleaned_data["preferred_name"],
+                invitation=self.invitation, user=user, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
         if not self.request.user.is_authenticated:
             login(self.request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
-        messages.success(self.request, f"Welcome, {participant.preferred_name}. You are in.")
+        welcome = f"Welcome, {participant.preferred_name}. You are in."
+        if not form.cleaned_data["may_contact"]:
+            welcome += (
+                " We will not contact you. You can change this at any time on “What you agree to”."
+            )
+        messages.success(self.request, welcome)
         return redirect("participants:about_me", pk=participant.pk)
 
 

@@ -16,6 +16,8 @@ from coprod.accounts.selectors import (
     organisations_for,
 )
 from coprod.formerrors import run_service
+from coprod.notifications.models import Kind
+from coprod.notifications.reach import unreachable_invitees
 from coprod.throttles import Limit, client_ip
 from coprod.versions import StaleFormMixin, VersionForm, add_stale_notice, is_stale, typed_rows
 from participants import services as people
@@ -52,7 +54,7 @@ from projects.meeting_selectors import (
 )
 from projects.models import CalendarFeed, MeetingAction, MeetingPaper, Venue
 from projects.selectors import participant_in_project, projects_visible_to
-from projects.views import PostActionView, ProjectMixin
+from projects.views import PostActionView, ProjectMixin, warn_unreachable
 
 
 class MeetingMixin(ProjectMixin):
@@ -91,6 +93,9 @@ class MeetingFormMixin:
     form_class = MeetingForm
     editing = False
 
+    def after_save(self, meeting):
+        """Anything more to tell the planner once the meeting is saved."""
+
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
@@ -127,6 +132,7 @@ class MeetingFormMixin:
             meeting = self.save(form.service_arguments())
 
         if run_service(self.request, form, call, self.success_message):
+            self.after_save(meeting)
             return redirect(meeting)
         return self.form_invalid(form)
 
@@ -134,6 +140,10 @@ class MeetingFormMixin:
 class MeetingCreateView(MeetingFormMixin, ProjectMixin, FormView):
     permission_required = "projects.schedule_meeting"
     success_message = "Meeting scheduled. Next, add the agenda and papers."
+
+    def after_save(self, meeting):
+        found = unreachable_invitees(meeting, kind=Kind.MEETING_SCHEDULED)
+        warn_unreachable(self.request, self.project, found, about="this meeting")
 
     def save(self, data):
         return services.meeting_schedule(project=self.project, by=self.request.user, **data)
@@ -190,6 +200,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
                 else []
             )
             context["replies"] = rsvp_overview(meeting)["counts"]
+            if upcoming and user.has_perm("projects.view_personal_details", self.project):
+                context["cannot_reach"] = unreachable_invitees(meeting, kind=Kind.MEETING_SCHEDULED)
             # A name next to a need is a read of that need: logged for each person named.
             people.communication_needs_read_many(
                 participants=[
@@ -372,6 +384,10 @@ class PapersReadyView(MeetingPostActionView):
     def act(self):
         services.papers_mark_ready(meeting=self.get_meeting(), by=self.request.user)
         return "Papers marked as ready. Members can read them on the meeting page."
+
+    def after_success(self):
+        found = unreachable_invitees(self.meeting, kind=Kind.PAPERS_READY, coming=True)
+        warn_unreachable(self.request, self.project, found, about="the papers")
 
 
 class RsvpView(MeetingMixin, FormView):

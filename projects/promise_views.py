@@ -5,6 +5,8 @@ from django.views.generic import FormView, TemplateView
 
 from coprod.accounts.selectors import coordinators_of
 from coprod.formerrors import run_service
+from coprod.notifications.models import Kind
+from coprod.notifications.reach import unreachable_members
 from coprod.versions import StaleFormMixin
 from projects import promise_services as services
 from projects.promise_forms import ContributionForm, ResponseForm, UpdateForm
@@ -15,7 +17,7 @@ from projects.promise_selectors import (
     trail,
     with_states,
 )
-from projects.views import ProjectMixin
+from projects.views import ProjectMixin, warn_unreachable
 
 
 class PromiseListView(ProjectMixin, TemplateView):
@@ -79,7 +81,11 @@ class PromiseMixin(ProjectMixin):
             )
         if update_form is None and user.has_perm("projects.post_update", self.project):
             update_form = UpdateForm()
+        sees_people = user.has_perm("projects.view_personal_details", self.project)
         return {
+            "cannot_reach": unreachable_members(self.project, kind=Kind.UPDATE_POSTED)
+            if sees_people
+            else None,
             "contribution": contribution,
             "state": promise_state(contribution),
             "trail": trail(contribution),
@@ -152,5 +158,7 @@ class PromiseUpdateView(PromiseMixin, FormView):
             ),
             "Update posted. Every member of the project is being told.",
         ):
+            found = unreachable_members(self.project, kind=Kind.UPDATE_POSTED)
+            warn_unreachable(self.request, self.project, found, about="this update")
             return redirect(self.contribution)
         return self.form_invalid(form)

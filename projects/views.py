@@ -8,6 +8,7 @@ from django.views.generic import FormView, TemplateView, View
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
 from coprod.formerrors import add_service_errors, run_service
+from coprod.notifications.reach import unreachable_in_project
 from coprod.plainlanguage.selectors import check_fields
 from coprod.versions import (
     StaleFormMixin,
@@ -91,6 +92,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         participant = participant_in_project(user, self.project)
+        sees_people = user.has_perm("projects.view_personal_details", self.project)
         return super().get_context_data(
             phases=list(self.project.phases.all()),
             values=values_for_project(self.project, participant=participant),
@@ -98,9 +100,8 @@ class ProjectDetailView(ProjectMixin, TemplateView):
             rungs=[(rung, RUNG_MEANINGS[rung]) for rung in Rung],
             next_meeting=next_meeting_for_project(self.project),
             promises=with_states(contributions_for_project(self.project)[:3]),
-            people=memberships_for_staff(self.project)
-            if user.has_perm("projects.view_personal_details", self.project)
-            else None,
+            people=memberships_for_staff(self.project) if sees_people else None,
+            cannot_reach=unreachable_in_project(self.project) if sees_people else None,
             **kwargs,
         )
 
@@ -418,6 +419,31 @@ class ValueReviseView(StaleFormMixin, ValueMixin, FormView):
         return self.form_invalid(form)
 
 
+def warn_unreachable(request, project, found, *, about: str) -> None:
+    """Say at once, beside the success message, how many people a message will not reach.
+
+    Only people who may see the project's people (`projects.view_personal_details`)
+    are told who; the page they land on lists them with why and what to do.
+    Others, such as co-leads, get the number and where a coordinator looks.
+    """
+    if not found:
+        return
+    count = f"{len(found)} person" if len(found) == 1 else f"{len(found)} people"
+    if request.user.has_perm("projects.view_personal_details", project):
+        names = ", ".join(person.preferred_name for person, _ in found)
+        messages.warning(
+            request,
+            f"{count} will not hear about {about}: {names}. Why, and what to do, is under "
+            "“People we cannot reach” on this page.",
+        )
+    else:
+        messages.warning(
+            request,
+            f"{count} will not hear about {about}. A coordinator can see who, and what to do, "
+            "on the project page.",
+        )
+
+
 class PostActionView(View):
     """A POST-only action: do it, say what happened (or what stopped it), go back."""
 
@@ -430,10 +456,14 @@ class PostActionView(View):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, message)
+            self.after_success()
         return redirect(self.done_url())
 
     def act(self) -> str:
         raise NotImplementedError
+
+    def after_success(self) -> None:
+        """Anything more to say once the success is said (who a message will not reach)."""
 
     def done_url(self) -> str:
         raise NotImplementedError

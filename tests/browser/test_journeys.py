@@ -226,6 +226,7 @@ def test_coordinator_invites_and_member_accepts_on_a_phone_and_sets_their_needs(
     phone = open_as("anonymous", "phone")
     phone.goto(link)
     expect(phone.get_by_role("heading", level=1)).to_have_text("You are invited")
+    phone.get_by_label("Yes, you may contact me").check()
     phone.get_by_role("button", name="Yes, I would like to join").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("About me")
 

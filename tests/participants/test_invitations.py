@@ -84,7 +84,16 @@ def test_a_phone_invitation_is_accepted_by_code_and_the_person_gives_an_email(wo
     assert link.startswith("/join/")
     assert link != invitation.link
     assert "cannot find" in client.get(invitation.link).content.decode()
-    response = client.post(link, {"preferred_name": "Sky", "email": "sky@example.org"})
+    response = client.post(
+        link,
+        {
+            "preferred_name": "Sky",
+            "email": "sky@example.org",
+            "may_contact": "yes",
+            "preferred_channel": "sms",
+            "phone": "07911 123456",
+        },
+    )
 
     participant = Participant.objects.get(pk=invitation.participant_id)
     assert response["Location"] == reverse("participants:about_me", kwargs={"pk": participant.pk})
@@ -95,7 +104,7 @@ def test_a_phone_invitation_is_accepted_by_code_and_the_person_gives_an_email(wo
 
 def test_a_used_code_cannot_be_used_again(world, client):
     invitation, code = invite(world)
-    client.post(invitation.link, {"preferred_name": "Sky"})
+    client.post(invitation.link, {"preferred_name": "Sky", "may_contact": "no"})
     client.logout()
 
     response = client.post(
@@ -130,7 +139,10 @@ def test_an_email_that_already_has_a_login_must_log_in_first(world, client):
     UserFactory(email="taken@example.org")
     invitation, _ = invite(world, email="", phone="07911 123456")
 
-    response = client.post(invitation.link, {"preferred_name": "Sky", "email": "taken@example.org"})
+    response = client.post(
+        invitation.link,
+        {"preferred_name": "Sky", "email": "taken@example.org", "may_contact": "yes"},
+    )
 
     assert "Log in first" in response.content.decode()
     assert Participant.objects.get(pk=invitation.participant_id).user is None

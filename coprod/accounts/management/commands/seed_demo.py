@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from coprod.accounts import services as account_services
 from coprod.accounts.models import Organisation, StaffRole, User
+from coprod.notifications.services import cancel_pending
 from participants import services as participant_services
 from participants.models import ConsentTopic, Participant, ProjectMembership
 from projects import services as project_services
@@ -20,7 +21,16 @@ STAFF = [
     ("finance", "Priya Shah", StaffRole.FINANCE),
     ("admin", "Morgan Reid", StaffRole.ADMIN),
 ]
-MEMBERS = [("member1", "Jo"), ("member2", "Alex"), ("member3", "Dee")]
+# (login, name, how they like to be contacted, mobile number). Each member
+# agreed to be contacted and can be reached: under `make run` their emails and
+# texts appear in the terminal. Alex (member2) co-leads Safe Nights; Jo and
+# Dee are plain members.
+MEMBERS = [
+    ("member1", "Jo", Participant.Channel.EMAIL, "07911 123456"),
+    ("member2", "Alex", Participant.Channel.SMS, "07911 123457"),
+    ("member3", "Dee", Participant.Channel.EMAIL, "07911 123458"),
+]
+CO_LEAD = "member2"
 SAFE_NIGHTS_TEXTS = {
     "purpose": (
         "Too many people leave the night shelter door without a bed or a kind word. "
@@ -36,7 +46,8 @@ SAFE_NIGHTS_TEXTS = {
     ),
 }
 SAFE_NIGHTS_WAYS = {
-    "problems": "Talk to Sam (coordinator) or Jo (co-lead), or email the trust's complaints team.",
+    "problems": "Talk to Sam (coordinator) or Alex (co-lead), or email the trust's complaints "
+    "team.",
     "payment_approach": "Paid by bank transfer at the Real Living Wage within a week, plus travel.",
     "confidentiality": "What people share stays in the room. Notes never use anyone's name.",
     "support": "A chat before and after every meeting, and Priya as wellbeing contact.",
@@ -143,12 +154,21 @@ class Command(BaseCommand):
                 )
             projects.append(project)
 
-        for index, (local, name) in enumerate(MEMBERS):
+        for index, (local, name, channel, phone) in enumerate(MEMBERS):
             user = self.login(local, name)
             participant = Participant.objects.filter(organisation=organisation, user=user).first()
             if participant is None:
                 participant = participant_services.participant_create(
                     organisation=organisation, by=coordinator, preferred_name=name, user=user
+                )
+            if not participant.email:
+                participant_services.profile_update_contact(
+                    participant=participant,
+                    by=user,
+                    preferred_name=name,
+                    email=user.email,
+                    phone=phone,
+                    preferred_channel=channel,
                 )
             participant_services.membership_add(
                 participant=participant,
@@ -168,17 +188,14 @@ class Command(BaseCommand):
                     participant_services.consent_record(
                         participant=participant, topic=topic, given=True, by=user
                     )
-            logins.append((user.email, "Member"))
+            role = "Member, co-lead of Safe Nights" if local == CO_LEAD else "Member"
+            logins.append((user.email, f"{role} ({Participant.Channel(channel).label.lower()})"))
 
         self.write_up_safe_nights(projects[0], coordinator)
+        self.co_lead(projects[0], coordinator)
         jo = Participant.objects.get(
             organisation=organisation, user__email=f"member1@{DEMO_DOMAIN}"
         )
-        participant_services.membership_add_role(
-            membership=ProjectMembership.objects.get(participant=jo, project=projects[0]),
-            name="Co-lead",
-        )
-
         self.plan_meetings(projects[0], coordinator, jo)
 
         funder = self.login("funder", "Morgan Reed (funder)")
@@ -193,6 +210,22 @@ class Command(BaseCommand):
             )
         logins.append((funder.email, "Funder"))
         return logins
+
+    def co_lead(self, project, coordinator):
+        """Alex co-leads; everyone else is a plain member (earlier demos made Jo co-lead)."""
+        for membership in project.memberships.select_related("participant__user"):
+            roles = list(membership.roles.all())
+            names = {role.name for role in roles}
+            leads = membership.participant.user.email == f"{CO_LEAD}@{DEMO_DOMAIN}"
+            if leads and "Co-lead" not in names:
+                participant_services.membership_add_role(membership=membership, name="Co-lead")
+            elif not leads and "Co-lead" in names:
+                participant_services.membership_update(
+                    membership=membership,
+                    by=coordinator,
+                    status=membership.status,
+                    roles=[role for role in roles if role.name != "Co-lead"],
+                )
 
     def write_up_safe_nights(self, project, coordinator):
         """Purpose, ways of working, phases, values and ladder views, once."""
@@ -246,7 +279,7 @@ class Command(BaseCommand):
             "venue": venue,
             "online_link": "https://meet.example.org/safe-nights",
             "dial_in": "0161 496 0123",
-            "joining_help": "Text Alex on 07911 123456 if the link does not work.",
+            "joining_help": "Text Alex on 07911 123457 if the link does not work.",
             "refreshments": "Lunch, with vegan and halal options.",
             "travel_covered": True,
             "childcare_covered": True,
@@ -284,6 +317,8 @@ class Command(BaseCommand):
             title="Getting started",
             **{**details, "purpose": "Meet each other and agree how we will work."},
         )
+        # Written up after it happened: nobody should now be invited to it, or reminded.
+        cancel_pending(about=past, reason="Added to the demo after the meeting.")
         meetings.notes_post(
             meeting=past,
             by=coordinator,
