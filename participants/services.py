@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -376,6 +376,12 @@ def membership_come_back(*, membership: ProjectMembership, by: User | None) -> P
     return membership
 
 
+# Called as (participant, topic, given) inside consent_record's transaction,
+# once the answer is saved. A later app reacts here without this one importing
+# it: the outbox plans again the messages it called off for want of consent.
+CONSENT_LISTENERS: list[Callable[[Participant, str, bool], None]] = []
+
+
 @transaction.atomic
 def consent_record(
     *, participant: Participant, topic: str, given: bool, by: User | None, on_behalf: bool = False
@@ -388,9 +394,12 @@ def consent_record(
         raise ValidationError("There is nothing to agree to on this topic yet.")
     if on_behalf and by is not None and by.pk == participant.user_id:
         on_behalf = False
-    return ConsentRecord.objects.create(
+    record = ConsentRecord.objects.create(
         participant=participant, wording=wording, given=given, recorded_by=by, on_behalf=on_behalf
     )
+    for listener in CONSENT_LISTENERS:
+        listener(participant, topic, given)
+    return record
 
 
 @transaction.atomic

@@ -10,3 +10,8 @@ class NotificationsConfig(AppConfig):
         # Registrations: the data-rights export, and the "still wanted?" checks
         # the dispatcher runs before each meeting or promise message goes.
         from coprod.notifications import data_rights, meetings, promises  # noqa: F401
+        from coprod.notifications.services import consent_changed
+        from participants.services import CONSENT_LISTENERS
+
+        if consent_changed not in CONSENT_LISTENERS:
+            CONSENT_LISTENERS.append(consent_changed)

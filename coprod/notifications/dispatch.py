@@ -40,11 +40,10 @@ from django.utils import timezone
 from coprod.notifications import relevance
 from coprod.notifications.channels import ChannelError, channel
 from coprod.notifications.messages import render
-from coprod.notifications.models import Channel, Kind, Notification
+from coprod.notifications.models import Channel, Notification
+from coprod.notifications.reach import reach_for
 from coprod.notifications.services import channel_for
 from coprod.notifications.timing import text_moment
-from participants.models import ConsentTopic, Participant
-from participants.selectors import has_consent
 
 logger = logging.getLogger(__name__)
 Status = Notification.Status
@@ -281,15 +280,8 @@ def _record(pk, token, **fields) -> bool:
 
 
 def _refusal(row) -> str:
-    person = row.recipient_participant
-    if person.erased_at is not None:
-        return "Their details were erased."
-    if not has_consent(person, ConsentTopic.CONTACT):
-        return "They have not agreed to be contacted."
-    if row.kind == Kind.REMINDER and person.reminders == Participant.Reminders.NONE:
-        return "They switched reminders off."
-    _, _, refusal = channel_for(person)
-    return refusal
+    """Why the person's own choices, as they are now, stop this message ("" if they do not)."""
+    return reach_for(row.recipient_participant, kind=row.kind).refusal
 
 
 def _failed(row, token, error: ChannelError, now) -> str:

@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from coprod.accounts.models import User
 from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
-from coprod.notifications.models import Channel, Notification
+from coprod.notifications.models import Channel, Kind, Notification
 from coprod.notifications.selectors import NEEDS_ATTENTION
 from coprod.notifications.timing import text_moment
 from coprod.versions import check_version, rows_version
@@ -28,6 +29,7 @@ from participants.selectors import has_consent
 logger = logging.getLogger(__name__)
 
 TOLD_BY_PHONE = "told by phone"
+NO_CONSENT = "They have not agreed to be contacted."
 
 
 def channel_for(participant: Participant) -> tuple[str, str, str]:
@@ -88,7 +90,7 @@ def notify(
         if recipient.erased_at is not None:
             refusal = "Their details were erased."
         elif not has_consent(recipient, ConsentTopic.CONTACT):
-            refusal = "They have not agreed to be contacted."
+            refusal = NO_CONSENT
         elif channel == Channel.SMS:
             fields["due_at"] = text_moment(
                 due_at,
@@ -189,6 +191,40 @@ def cancel_pending(*, about, kinds=None, recipient=None, reason: str) -> int:
         lease_expires_at=None,
         updated_at=timezone.now(),
     )
+
+
+# How far back a message called off for want of consent is still worth
+# sending once they agree (an update posted last week, say).
+REVIVE_WITHIN = datetime.timedelta(days=30)
+
+
+def consent_changed(participant: Participant, topic: str, given: bool) -> int:
+    """Someone agreed to be contacted: plan again what was called off only for that.
+
+    Only messages still of use: not past their moment, made in the last 30
+    days, and reminders only if their time has not passed. The dispatcher
+    checks each again when it goes (the meeting may be off, their choices
+    may have changed). Returns how many came back.
+    """
+    if topic != ConsentTopic.CONTACT or not given:
+        return 0
+    now = timezone.now()
+    rows = Notification.objects.filter(
+        recipient_participant=participant,
+        status=Notification.Status.CANCELLED,
+        last_error=NO_CONSENT,
+        created_at__gte=now - REVIVE_WITHIN,
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    rows = rows.exclude(kind=Kind.REMINDER, due_at__lt=now)
+    revived = rows.update(
+        status=Notification.Status.PENDING,
+        last_error="",
+        due_at=Greatest(F("due_at"), Value(now)),
+        updated_at=now,
+    )
+    if revived:
+        transaction.on_commit(dispatch_soon)
+    return revived
 
 
 def dispatch_soon() -> None:

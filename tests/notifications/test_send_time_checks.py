@@ -315,3 +315,26 @@ def test_a_message_past_its_moment_cannot_be_tried_again(project, mail_server, s
     row.refresh_from_db()
     assert row.status == "failed"
     assert inbox.count() == 0
+
+
+def test_saying_yes_later_brings_back_what_was_held_for_want_of_consent(project, mail_server):
+    from participants.services import consent_record
+
+    inbox = mail_server()
+    ann = reachable(project, "Ann", "email")
+    consent_record(participant=ann, topic="contact", given=False, by=None)
+    meeting_at(project, local(in_days(10), 14), title="Bus routes")
+    dispatch.dispatch_due()
+    assert inbox.count() == 0
+    held = Notification.objects.filter(recipient_participant=ann)
+    assert set(held.values_list("last_error", flat=True)) == {
+        "They have not agreed to be contacted."
+    }
+
+    # Ann tells her coordinator she is happy to hear from us after all
+    consent_record(participant=ann, topic="contact", given=True, by=None)
+    dispatch.dispatch_due()
+    dispatch.dispatch_due(now=local(in_days(8), 14))
+
+    to_ann = [m for m in inbox.messages if ann.email in m["To"]]
+    assert sorted(m["Subject"].split(":")[0] for m in to_ann) == ["Reminder", "You are invited"]
