@@ -7,11 +7,12 @@ them all, prefixes what each prints with its name, and when one exits it says
 so plainly (its exit code, or the signal that ended it) and starts it again
 after a short wait (1 s, doubling to at most 30 s while it keeps failing
 quickly). Nothing else is stopped: a crashed worker never takes the web
-server down with it. Ctrl-C or SIGTERM stops them all: each is sent SIGTERM
-(a Celery worker then lets its running task finish and stops its pool), and
-after it exits, or after STOP_SECONDS if it has not, whatever is left in its
-process group (each runs in one of its own: a worker's pool, runserver's
-reloaded child) is killed, so nothing is left behind.
+server down with it. Ctrl-C, SIGTERM or SIGHUP stops them all: each is sent
+SIGTERM (a Celery worker then lets its running task finish and stops its
+pool), and once it exits, or after STOP_SECONDS if it has not, whatever is
+left in its process group (each runs in one of its own: a worker's pool,
+runserver's reloaded child) is killed, so nothing is left behind. Only a
+SIGKILL of the runner itself leaves them running.
 
 `$NAME` and `${NAME:-default}` in a command are taken from the environment
 (`make soak` uses that to pick the web port). The folder of the Python running
@@ -193,8 +194,9 @@ def main(argv=None) -> int:
     parser.add_argument("--procfile", type=Path, default=Path("Procfile"))
     args = parser.parse_args(argv)
     runner = Runner(read_procfile(args.procfile))
-    signal.signal(signal.SIGINT, runner.ask_to_stop)
-    signal.signal(signal.SIGTERM, runner.ask_to_stop)
+    # Ctrl-C, a plain `kill`, or the terminal closing.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, runner.ask_to_stop)
     return runner.run()
 
 

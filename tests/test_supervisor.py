@@ -68,9 +68,15 @@ def runner(tmp_path):
 
     yield start
     for process in started:
+        # Stopped the proper way: its processes are in sessions of their own,
+        # so killing the runner alone would leave them running.
         if process.popen.poll() is None:
-            os.killpg(process.popen.pid, signal.SIGKILL)
-            process.popen.wait()
+            process.popen.send_signal(signal.SIGTERM)
+            try:
+                process.popen.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.popen.pid, signal.SIGKILL)
+                process.popen.wait()
 
 
 def alive(pid: int) -> bool:
