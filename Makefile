@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install run test test-fast test-browser test-services lint format chromium bench clean
+.PHONY: install run soak test test-fast test-browser test-services lint format chromium bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -28,7 +28,13 @@ run: export COPROD_SMS_BACKEND ?= console
 run: install
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo
-	DJANGO_DEBUG=true honcho --procfile Procfile start
+	DJANGO_DEBUG=true $(PY) -m coprod.supervisor --procfile Procfile
+
+# make run's processes, through the same runner, for SOAK_MINUTES (default 20)
+# on the embedded defaults in a fresh folder, with a steady stream of meeting
+# changes; then checks every message was handled once and nothing crashed.
+soak: install
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m tests.soak
 
 # Debian's Chromium for the browser tests; never a downloaded browser build.
 chromium:

@@ -26,7 +26,7 @@ def check_database() -> dict:
 def check_broker() -> dict:
     """Open (and close) one connection to the Celery broker."""
     with celery_app.connection_for_write() as conn:
-        transport = conn.transport_cls
+        transport = conn.transport.driver_name  # "redis", or "sqlalchemy" (embedded)
         try:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=3)
         except Exception as error:

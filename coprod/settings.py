@@ -1,11 +1,13 @@
 """Coprod settings: one module, driven by the environment.
 
 Every value has an embedded default that works on a fresh machine (SQLite,
-Celery over Kombu's filesystem transport under var/, console email), so
-`make run` needs nothing installed. Production sets DATABASE_URL, REDIS_URL,
+Celery over Kombu's SQLAlchemy transport on a SQLite file under var/, console
+email), so `make run` needs nothing installed. Production sets DATABASE_URL, REDIS_URL,
 EMAIL_URL, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS; the README lists all.
 """
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import environ
@@ -117,6 +119,19 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the worker and beat write to one SQLite file at once.
+    # WAL lets readers go on while one writes; a transaction takes the write
+    # lock when it begins (IMMEDIATE), so two never deadlock upgrading a read
+    # lock ("database is locked" at once, whatever the timeout); and a writer
+    # waits up to 20 seconds for the lock instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery -------------------------------------------------
@@ -134,15 +149,45 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+
+def embedded_broker_url(path: Path) -> str:
+    """Kombu's SQLAlchemy transport on a SQLite file: the broker without Redis.
+
+    Each fetch is one `BEGIN IMMEDIATE` transaction that marks the oldest
+    visible message invisible, so two processes can never take the same one
+    (unlike the filesystem transport, which can read a file half-written:
+    celery/kombu#1551). The file is switched to WAL once, so a process
+    reading the queue never holds up one adding to it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Busy means another process has the file open, so an earlier start set WAL.
+    with (
+        contextlib.suppress(sqlite3.OperationalError),
+        contextlib.closing(sqlite3.connect(path, timeout=5)) as db,
+    ):
+        db.execute("PRAGMA journal_mode=WAL")
+    return f"sqla+sqlite:///{path.resolve()}"
+
+
+CELERY_BROKER_URL = REDIS_URL or embedded_broker_url(VAR_DIR / "celery" / "broker.sqlite3")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose broker goes away keeps trying to reconnect, for ever (by
+# default it gives up after 100 tries and exits), and picks up where it was.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Only tasks with acks_late would be cancelled on a lost connection, and no
+# Coprod task has it (see notifications/tasks.py). This is Celery 6's default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# A worker that dies mid-task gives the task back to the broker.
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Tasks are acknowledged when a worker process starts them (no acks_late), so
+# a worker that dies mid-task loses that task: beat asks again within
+# COPROD_DISPATCH_EVERY_SECONDS, and the outbox rows it was sending are taken
+# up again when their lease ends. (CELERY_TASK_REJECT_ON_WORKER_LOST only
+# applies to acks_late tasks, so it is not set.)
 
 # --- Notifications (the outbox) ----------------------------------------------
 # Beat asks for a dispatch this often; dispatch sends every message that is due.
@@ -177,19 +222,15 @@ if REDIS_URL:
     # A request that queues a task must not hang while Redis is away (the
     # outbox keeps the message, and beat sends it once Redis is back).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
+    # A worker takes a message only when one of its processes is free to start
+    # it, so it holds no fetched-but-unacknowledged messages when Redis goes
+    # away: restoring those to a Redis that is not there is what kills a
+    # worker. (Celery supports this for Redis only.)
+    CELERY_WORKER_DISABLE_PREFETCH = True
 else:
-    # Kombu's filesystem transport: one folder is the queue, so a worker and
-    # beat on a fresh machine really exchange messages without Redis.
-    CELERY_FILESYSTEM_QUEUE = VAR_DIR / "celery" / "queue"
-    CELERY_FILESYSTEM_CONTROL = VAR_DIR / "celery" / "control"
-    for _folder in (CELERY_FILESYSTEM_QUEUE, CELERY_FILESYSTEM_CONTROL):
-        _folder.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_FILESYSTEM_QUEUE),
-        "data_folder_out": str(CELERY_FILESYSTEM_QUEUE),
-        "control_folder": str(CELERY_FILESYSTEM_CONTROL),
-        "store_processed": False,
-    }
+    # Passed to SQLAlchemy's create_engine: wait up to 30 seconds for the
+    # file's write lock rather than fail while another process holds it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}
 
 # --- Accounts and login ------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

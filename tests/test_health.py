@@ -17,7 +17,7 @@ def test_healthz_reports_database_and_broker(client):
     assert response.json() == {
         "status": "ok",
         "database": {"ok": True, "vendor": connection.vendor},
-        "broker": {"ok": True, "transport": "redis" if settings.REDIS_URL else "filesystem"},
+        "broker": {"ok": True, "transport": "redis" if settings.REDIS_URL else "sqlalchemy"},
     }
 
 

@@ -29,8 +29,8 @@ def test_the_suite_runs_on_the_services_the_environment_names():
     database_url = os.environ.get("DATABASE_URL", "")
     expected_vendor = "postgresql" if database_url.startswith("postgres") else "sqlite"
     assert connection.vendor == expected_vendor
-    expected_transport = "redis" if os.environ.get("REDIS_URL") else "filesystem"
-    assert celery_app.connection_for_write().transport_cls == expected_transport
+    expected_transport = "redis" if os.environ.get("REDIS_URL") else "sqlalchemy"
+    assert celery_app.connection_for_write().transport.driver_name == expected_transport
 
 
 # serialized_rollback: the flush after a transactional test must give back the

@@ -12,7 +12,10 @@ def enqueue_dispatch_task():
     dispatch_task.apply_async()
 
 
-@shared_task(name="notifications.dispatch", acks_late=True, ignore_result=True)
+# Not acks_late: the claim on each Notification row is what makes a dispatch
+# safe to lose or repeat, and a broker message left unacknowledged when Redis
+# goes away is what kills a worker (Kombu's "Restoring unacknowledged messages").
+@shared_task(name="notifications.dispatch", ignore_result=True)
 def dispatch_task():
     """Send every message that is due (claims make a second copy of this task harmless)."""
     return dispatch_due()
