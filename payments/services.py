@@ -430,6 +430,11 @@ def expense_claim_submit(
             work_date=work_date,
         )
         if twin is not None:
+            # The same form sent twice at once: the other request may have saved
+            # it since our first look. Then it is this claim, not a twin.
+            sent = submission_key and Claim.objects.filter(submission_key=submission_key).first()
+            if sent and sent.participant_id == participant.pk:
+                return sent
             raise PossibleDuplicate(twin)
     claim = Claim(
         participant=participant,
