@@ -265,6 +265,15 @@ def _invitee_refusal(meeting, row, *, coming=False) -> str:
     return ""
 
 
+def _meeting_off(meeting) -> str:
+    """Why nothing about this meeting should go any more, or ""."""
+    if meeting is None:
+        return "The meeting was removed."
+    if meeting.is_cancelled:
+        return "The meeting was cancelled."
+    return ""
+
+
 def _moved(meeting, row) -> bool:
     return row.about_moment is not None and meeting.starts_at != row.about_moment
 
@@ -272,10 +281,8 @@ def _moved(meeting, row) -> bool:
 @still_wanted(Kind.REMINDER, Kind.MEETING_SCHEDULED, Kind.PAPERS_READY)
 def _invitee_message_wanted(row) -> str:
     meeting = lock_about(row)
-    if meeting is None:
-        return "The meeting was removed."
-    if meeting.is_cancelled:
-        return "The meeting was cancelled."
+    if off := _meeting_off(meeting):
+        return off
     if row.kind == Kind.REMINDER and _moved(meeting, row):
         return "The meeting moved: new reminders go for the new time."
     return _invitee_refusal(meeting, row, coming=row.kind != Kind.MEETING_SCHEDULED)
@@ -284,10 +291,8 @@ def _invitee_message_wanted(row) -> str:
 @still_wanted(Kind.PAPERS_LATE, Kind.NOTES_MISSING)
 def _nudge_wanted(row) -> str:
     meeting = lock_about(row)
-    if meeting is None:
-        return "The meeting was removed."
-    if meeting.is_cancelled:
-        return "The meeting was cancelled."
+    if off := _meeting_off(meeting):
+        return off
     if row.kind == Kind.PAPERS_LATE and meeting.papers_ready_at is not None:
         return "The papers are ready."
     if row.kind == Kind.NOTES_MISSING and meeting.notes_posted_at is not None:
