@@ -20,7 +20,7 @@ from coprod.throttles import Limit
 from participants.models import ConsentTopic, Invitation, Participant, ProjectMembership
 from participants.phones import phone_normalise
 from participants.services import membership_add
-from projects.meeting_services import project_invitees_sync
+from projects.meetings.services import project_invitees_sync
 
 INVITATION_LIFETIME = datetime.timedelta(days=14)
 CODE_LENGTH = 6

@@ -15,7 +15,7 @@ from participants.models import (
     ProjectMembership,
 )
 from participants.phones import phone_normalise
-from projects.meeting_services import project_invitees_sync
+from projects.meetings.services import project_invitees_sync
 from projects.models import Project
 
 # What each section of "About me" writes, and so what its page's stamp covers:

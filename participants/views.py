@@ -62,7 +62,7 @@ class MemberHomeView(PermissionRequiredMixin, TemplateView):
     template_name = "participants/member_home.html"
 
     def get_context_data(self, **kwargs):
-        from projects.meeting_selectors import next_meeting_for_member, open_actions_for
+        from projects.meetings.selectors import next_meeting_for_member, open_actions_for
 
         profiles = list(participant_profiles_for(self.request.user))
         next_meeting = next_meeting_for_member(self.request.user)

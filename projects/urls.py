@@ -1,8 +1,8 @@
 from django.urls import path
 
-from projects import meeting_views as meetings
-from projects import promise_views as promises
 from projects import views
+from projects.meetings import views as meetings
+from projects.promises import views as promises
 
 app_name = "projects"
 

@@ -33,9 +33,9 @@ from projects.forms import (
     ValuesReviewedForm,
     WaysOfWorkingForm,
 )
-from projects.meeting_selectors import next_meeting_for_project
+from projects.meetings.selectors import next_meeting_for_project
 from projects.models import RUNG_MEANINGS, Rung, Value
-from projects.promise_selectors import contributions_for_project, with_states
+from projects.promises.selectors import contributions_for_project, with_states
 from projects.selectors import (
     ladder_for_project,
     participant_in_project,

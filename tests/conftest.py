@@ -248,8 +248,8 @@ def build_meetings(org, project, users, membership):
 
     from coprod.notifications.models import Notification
     from payments import services as money
-    from projects import meeting_services as meetings
-    from projects import promise_services as promises
+    from projects.meetings import services as meetings
+    from projects.promises import services as promises
 
     coordinator = users["coordinator"]
     venue = meetings.venue_save(

@@ -171,7 +171,7 @@ class Driver:
         self.done["schedule"] += 1
 
     def move(self):
-        from projects import meeting_services
+        from projects.meetings import services as meeting_services
 
         meetings = self.upcoming()
         if not meetings:
@@ -188,7 +188,7 @@ class Driver:
         self.done["move"] += 1
 
     def cancel(self):
-        from projects import meeting_services
+        from projects.meetings import services as meeting_services
 
         meetings = self.upcoming()
         if not meetings:
@@ -201,7 +201,7 @@ class Driver:
     def papers(self):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from projects import meeting_services
+        from projects.meetings import services as meeting_services
 
         meetings = [m for m in self.upcoming() if m.papers_ready_at is None]
         if not meetings:
@@ -218,7 +218,7 @@ class Driver:
         self.done["papers ready"] += 1
 
     def notes(self):
-        from projects import meeting_services
+        from projects.meetings import services as meeting_services
         from projects.models import Meeting
 
         started = Meeting.objects.filter(

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from participants.services import membership_take_break
 from payments.services import expense_claim_submit, rate_card_add
-from projects.meeting_services import action_add
+from projects.meetings.services import action_add
 from projects.services import funder_grant_create, value_agree
 from tests.factories import UserFactory
 

@@ -26,7 +26,7 @@ from participants import services as people
 from participants.models import AccessLog
 from payments import services as money
 from payments.models import BenefitNote
-from projects import meeting_services as meetings
+from projects.meetings import services as meetings
 from tests.factories import StaffMembershipFactory
 from tests.pages import PAGES
 from tests.two_step import log_in_with_two_steps, operator, with_authenticator

@@ -8,7 +8,7 @@ from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for, places_for, staff_roles
 from coprod.notifications.selectors import attention_for
-from projects.meeting_selectors import open_actions_for
+from projects.meetings.selectors import open_actions_for
 from projects.selectors import project_list_for_dashboard
 
 

@@ -93,7 +93,7 @@ def plan_reminders(meeting, invitees, *, now=None) -> None:
 
 def _plan_nudges(meeting, *, now):
     """Coordinators hear if papers are not ready by their date, or notes are missing after."""
-    from projects.meeting_selectors import papers_due
+    from projects.meetings.selectors import papers_due
 
     zone = meeting.project.organisation.zone
     project = meeting.project

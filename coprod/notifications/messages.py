@@ -133,7 +133,7 @@ def render(notification: Notification) -> Rendered:
         sms=sms,
     )
     if notification.kind in MEETING_ATTACHMENT_KINDS and notification.channel == Channel.EMAIL:
-        from projects.calendar import calendar_for
+        from projects.meetings.calendar import calendar_for
 
         meeting = context["meeting"]
         rendered.attachments.append(

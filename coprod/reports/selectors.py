@@ -49,7 +49,7 @@ from projects.models import (
     Project,
     Rung,
 )
-from projects.promise_selectors import with_promise_state
+from projects.promises.selectors import with_promise_state
 from projects.selectors import values_for_project
 
 INVOLVED = ("active", "on_break", "left")

@@ -3,7 +3,7 @@
 import datetime
 
 from participants.services import consent_record
-from projects import meeting_services
+from projects.meetings import services as meeting_services
 from tests.factories import ProjectMembershipFactory, StaffMembershipFactory
 
 

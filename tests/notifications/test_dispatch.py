@@ -12,7 +12,7 @@ from coprod.notifications import dispatch
 from coprod.notifications.models import Kind, Notification
 from coprod.notifications.sms import FileSmsBackend
 from participants.services import private_notes_update
-from projects import meeting_services
+from projects.meetings import services as meeting_services
 from tests.factories import ProjectFactory
 from tests.notifications.helpers import a_coordinator, meeting_at, reachable
 from tests.notifications.test_reminders import in_days, local
@@ -221,7 +221,7 @@ def test_a_text_due_at_night_waits_for_the_morning(project, texts):
 
 
 def test_updates_on_promises_reach_members_and_promises_remind_the_coordinator(project, smtp_inbox):
-    from projects import promise_services
+    from projects.promises import services as promise_services
 
     reachable(project, "Ann", "email")
     coordinator = project.coordinators.get()

@@ -11,7 +11,8 @@ from coprod.notifications import dispatch
 from coprod.notifications.expiry import expire_stale
 from coprod.notifications.models import Kind, Notification
 from coprod.notifications.selectors import attention_for
-from projects import meeting_services, promise_services
+from projects.meetings import services as meeting_services
+from projects.promises import services as promise_services
 from tests.factories import ProjectFactory
 from tests.notifications.helpers import a_coordinator, meeting_at, reachable
 from tests.notifications.test_reminders import in_days, local

@@ -9,7 +9,8 @@ from django.utils.html import escape
 from coprod.notifications.models import Kind, Notification
 from coprod.notifications.reach import Problem, reach_for, reach_for_many, unreachable_in_project
 from participants.services import consent_record, private_notes_update
-from projects import meeting_services, promise_services
+from projects.meetings import services as meeting_services
+from projects.promises import services as promise_services
 from tests.conftest import PDF_BYTES
 from tests.factories import ProjectFactory, ProjectMembershipFactory
 from tests.notifications.helpers import a_coordinator, meeting_at, reachable

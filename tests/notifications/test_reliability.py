@@ -506,7 +506,7 @@ def test_a_worker_killed_after_the_server_took_the_message_does_not_repeat_it(ma
 
 def test_no_reminder_starts_after_the_meeting_is_called_off(mail, stack_for):
     """A worker is part-way through a meeting's reminders when it is cancelled."""
-    from projects import meeting_services
+    from projects.meetings import services as meeting_services
 
     controller, inbox = mail(delay=0.3)
     stack = stack_for(controller.port)

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from coprod.notifications.models import Kind, Notification
 from coprod.notifications.timing import text_moment
-from projects import meeting_services
+from projects.meetings import services as meeting_services
 from tests.factories import ProjectFactory
 from tests.notifications.helpers import a_coordinator, meeting_at, reachable
-from tests.projects.test_meeting_times import next_clock_change
+from tests.projects.meetings.test_meeting_times import next_clock_change
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -229,7 +229,7 @@ def test_coordinators_are_nudged_when_notes_are_missing_3_and_7_days_after(proje
 
 
 def test_a_new_venue_is_news_but_new_refreshments_are_not(project):
-    from projects.meeting_services import venue_save
+    from projects.meetings.services import venue_save
 
     ann = reachable(project, "Ann", "email")
     meeting = meeting_at(project, local(in_days(10), 14))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from coprod.notifications import dispatch
 from coprod.notifications.models import Kind, Notification
 from coprod.notifications.sms import FileSmsBackend
-from projects import meeting_services
+from projects.meetings import services as meeting_services
 from projects.models import Meeting
 from tests.factories import ProjectFactory
 from tests.fake_twilio import ACCOUNT_SID, FakeTwilio, LocalClient, LocalTwilioBackend

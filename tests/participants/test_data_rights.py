@@ -288,7 +288,7 @@ REPRS = ("True", "False", "None", "datetime.", "Decimal(", "[", "{", "<")
 def risky_jo(world, jo):
     """Jo with formulas for a name and a note, benefits, a limit and a meeting answer."""
     from payments.services import benefits_save
-    from projects.meeting_services import rsvp_record
+    from projects.meetings.services import rsvp_record
 
     world.org.timezone = "Asia/Tokyo"
     world.org.save(update_fields=["timezone"])

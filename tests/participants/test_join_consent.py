@@ -235,7 +235,7 @@ def test_a_member_who_says_no_gets_nothing_and_the_lead_is_told(project, client,
 
 
 def planner_data(project, starts, **changes):
-    from projects.meeting_services import venue_save
+    from projects.meetings.services import venue_save
 
     venue = venue_save(
         organisation=project.organisation,

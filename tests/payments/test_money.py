@@ -14,7 +14,7 @@ from coprod.csv_safe import safe_cell
 from payments import services
 from payments.models import Claim, Fact, LedgerEntry, PaymentChoice, RateBasis
 from payments.money import pence_for_time, pence_from_pounds, period_bounds, tax_year_bounds
-from projects import meeting_services
+from projects.meetings import services as meeting_services
 from tests.conftest import PDF_BYTES
 from tests.factories import ProjectMembershipFactory, StaffMembershipFactory
 

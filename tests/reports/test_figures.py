@@ -13,9 +13,9 @@ from coprod.reports.scale import grow
 from coprod.reports.selectors import portfolio, project_report
 from payments.models import Claim, LedgerEntry
 from payments.services import ledger_reverse
-from projects.meeting_selectors import papers_due
+from projects.meetings.selectors import papers_due
 from projects.models import Attendance, Invitee, Meeting, Project
-from projects.promise_selectors import contributions_for_project, with_states
+from projects.promises.selectors import contributions_for_project, with_states
 
 pytestmark = pytest.mark.django_db
 

@@ -257,7 +257,7 @@ class Command(BaseCommand):
         """A venue, next week's meeting with an agenda and a paper, and last week's notes, once."""
         from django.core.files.base import ContentFile
 
-        from projects import meeting_services as meetings
+        from projects.meetings import services as meetings
 
         self.meetings = meetings
         if project.meetings.exists():

@@ -8,8 +8,8 @@ from coprod.fields import BoundedDateField, LimitedCharField, ModelForm
 from coprod.uploads import DOCUMENTS
 from coprod.versions import VersionedFormMixin
 from projects.forms import DATE
-from projects.meeting_services import MEETING_DETAIL_FIELDS, MEETING_VERSION_FIELDS, VENUE_FIELDS
-from projects.meeting_times import in_zone, local_datetime
+from projects.meetings.services import MEETING_DETAIL_FIELDS, MEETING_VERSION_FIELDS, VENUE_FIELDS
+from projects.meetings.times import in_zone, local_datetime
 from projects.models import Invitee, Meeting, MeetingPaper, Venue
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.calendar import calendar_for
-from projects.meeting_times import local_datetime, slots_touched
+from projects.meetings.calendar import calendar_for
+from projects.meetings.times import local_datetime, slots_touched
 from projects.models import Meeting
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")

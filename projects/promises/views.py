@@ -8,9 +8,9 @@ from coprod.formerrors import run_service
 from coprod.notifications.models import Kind
 from coprod.notifications.reach import unreachable_members
 from coprod.versions import StaleFormMixin
-from projects import promise_services as services
-from projects.promise_forms import ContributionForm, ResponseForm, UpdateForm
-from projects.promise_selectors import (
+from projects.promises import services as services
+from projects.promises.forms import ContributionForm, ResponseForm, UpdateForm
+from projects.promises.selectors import (
     contribution_get,
     contributions_for_project,
     promise_state,

@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from participants.models import AccessLog, Participant
 from participants.selectors import participants_with_needs_visible_to
-from projects import meeting_services as services
+from projects.meetings import services as services
 from projects.models import Invitee
 from tests.conftest import ROLES
 from tests.factories import ProjectMembershipFactory

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.services import membership_come_back, membership_take_break, membership_update
-from projects import meeting_services as services
-from projects.meeting_selectors import (
+from projects.meetings import services as services
+from projects.meetings.selectors import (
     People,
     late_papers,
     meetings_for_feed,
@@ -21,7 +21,7 @@ from projects.meeting_selectors import (
     project_people_for_meetings,
     time_clashes,
 )
-from projects.meeting_times import local_datetime
+from projects.meetings.times import local_datetime
 from projects.models import Attendance, Invitee, Meeting, MeetingChange
 from tests.conftest import PDF_BYTES, at_local
 from tests.factories import ProjectFactory, ProjectMembershipFactory

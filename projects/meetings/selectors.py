@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from participants.models import Participant, ProjectMembership
 from participants.selectors import participants_with_needs_visible_to
-from projects.meeting_times import in_zone, slot_label, slots_touched
+from projects.meetings.times import in_zone, slot_label, slots_touched
 from projects.models import (
     AgendaItem,
     Attendance,

@@ -22,8 +22,8 @@ from coprod.notifications import meetings as announce
 from coprod.uploads import check_upload
 from coprod.versions import check_version, rows_version, version_of
 from participants.models import AccessLog, Participant, ProjectMembership
-from projects.meeting_selectors import project_people_for_meetings
-from projects.meeting_times import in_zone
+from projects.meetings.selectors import project_people_for_meetings
+from projects.meetings.times import in_zone
 from projects.models import (
     AgendaItem,
     Attendance,

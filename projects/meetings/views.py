@@ -21,9 +21,9 @@ from coprod.notifications.reach import unreachable_invitees
 from coprod.throttles import Limit, client_ip
 from coprod.versions import StaleFormMixin, VersionForm, add_stale_notice, is_stale, typed_rows
 from participants import services as people
-from projects import meeting_services as services
-from projects.calendar import calendar_for
-from projects.meeting_forms import (
+from projects.meetings import services as services
+from projects.meetings.calendar import calendar_for
+from projects.meetings.forms import (
     ActionForm,
     AgendaFormSet,
     AttendanceForm,
@@ -35,7 +35,7 @@ from projects.meeting_forms import (
     RsvpForm,
     VenueForm,
 )
-from projects.meeting_selectors import (
+from projects.meetings.selectors import (
     attendance_people,
     calendar_feed_live,
     invitee_for,

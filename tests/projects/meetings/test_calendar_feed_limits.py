@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from projects import meeting_services as services
-from projects.meeting_views import WRONG_FEEDS_PER_IP
+from projects.meetings import services as services
+from projects.meetings.views import WRONG_FEEDS_PER_IP
 
 pytestmark = pytest.mark.django_db
 

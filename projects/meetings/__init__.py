@@ -1,0 +1,1 @@
+"""Meetings of a project: times, invitees, papers, attendance, actions and calendars."""

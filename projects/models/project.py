@@ -1,0 +1,178 @@
+"""A project: its purpose, coordinators, funders and phases."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class Project(models.Model):
+    """A co-production project run by one organisation."""
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", "Planning"
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        FINISHED = "finished", "Finished"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="projects"
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField(
+        "short summary", max_length=1000, help_text="Two or three sentences in plain words."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNING)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    # Purpose and scope: said plainly, up front ("cards on the table").
+    purpose = models.TextField("why we are here", blank=True)
+    can_change = models.TextField("what we can change together", blank=True)
+    fixed = models.TextField("what is fixed, and why", blank=True)
+
+    # Ways of working.
+    payment_approach = models.TextField("how people are paid", blank=True)
+    problems = models.TextField("how to raise a problem or complaint", blank=True)
+    confidentiality = models.TextField("what stays in the group", blank=True)
+    support = models.TextField("support we offer", blank=True)
+    contact_for_members = models.CharField(
+        "who members can call or text",
+        max_length=200,
+        blank=True,
+        help_text="A name and a number, for example: Alex on 07911 123456. "
+        "It goes at the end of every message about this project.",
+    )
+
+    current_phase = models.ForeignKey(
+        "projects.Phase", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    values_reviewed_on = models.DateField("values last reviewed", null=True, blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_projects",
+        verbose_name="coordinators of this project",
+        help_text="They see members' private notes, because they act on them.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="projects_project_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["planning", "active", "paused", "finished"]),
+                name="projects_project_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"pk": self.pk})
+
+
+class ProjectCoordinatorChange(models.Model):
+    """One person named as a project's coordinator, or taken off. Rows are only added.
+
+    Named coordinators read the private notes of the project's members, so
+    members are shown who was named and when, from these rows.
+    """
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Named"
+        REMOVED = "removed", "Taken off"
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="coordinator_changes"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Names as they were, so the history still reads if a login is deleted.
+    coordinator_name = models.CharField(max_length=150)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by_name = models.CharField(max_length=150, blank=True)
+    recorded_late = models.BooleanField(
+        default=False,
+        help_text="Written when this history began, for someone already named: "
+        "they were named on or before this date, we do not know exactly when.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["added", "removed"]),
+                name="projects_coordinator_change_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project}: {self.coordinator_name} {self.get_kind_display().lower()}"
+
+
+class FunderGrant(models.Model):
+    """Read-only report access to one project for one funder, until it expires."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funder_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="funder_grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_on = models.DateField(help_text="Access ends at the end of this day.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project__title", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="projects_one_open_grant_per_funder",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} may read reports of {self.project} until {self.expires_on}"
+
+
+class Phase(models.Model):
+    """One stage a project moves through, named by the group, in order."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(max_length=120)
+    description = models.CharField("what happens in this phase", max_length=300, blank=True)
+    position = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "project", Lower("name"), name="projects_phase_name_unique_in_project"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
