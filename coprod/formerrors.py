@@ -1,5 +1,6 @@
 """Putting a service's ValidationError onto the form the person filled in."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -18,7 +19,6 @@ def run_service(request, form, call, success_message: str) -> bool:
 
     Returns True when the service succeeded, so a view can redirect.
     """
-    from django.contrib import messages
 
     try:
         call()

@@ -12,8 +12,11 @@ from participants.models import (
     ContactTime,
     MeetingTime,
     Participant,
+    ProjectMembership,
     ProjectRole,
 )
+from participants.phones import phone_for_display
+from participants.selectors import projects_of
 from participants.services import ASSETS_FIELDS, CONTACT_FIELDS, CREDIT_FIELDS, membership_version
 
 
@@ -51,8 +54,6 @@ class ContactForm(VersionedFormMixin, ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.phone and not self.is_bound:
-            from participants.phones import phone_for_display
-
             self.initial["phone"] = phone_for_display(self.instance.phone)
 
 
@@ -230,10 +231,8 @@ class OrganisationProjectMixin:
     """The organisation (asked only of people who coordinate several) and an optional project."""
 
     def set_choices(self, organisations):
-        from projects.models import Project
-
         organisation_choice(self.fields["organisation"], organisations)
-        self.fields["project"].queryset = Project.objects.filter(organisation__in=organisations)
+        self.fields["project"].queryset = projects_of(organisations)
 
     def clean(self):
         cleaned = super().clean()
@@ -392,11 +391,8 @@ class PeopleFilterForm(forms.Form):
     )
 
     def __init__(self, *args, organisations, **kwargs):
-        from participants.models import ProjectMembership
-        from projects.models import Project
-
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.filter(organisation__in=organisations)
+        self.fields["project"].queryset = projects_of(organisations)
         self.fields["status"].choices = [("", "Any"), *ProjectMembership.Status.choices]
         self.fields["role"].queryset = ProjectRole.objects.filter(organisation__in=organisations)
         self.fields["skill"].queryset = AssetTag.objects.filter(organisation__in=organisations)
@@ -409,7 +405,6 @@ class MembershipForm(VersionedFormMixin, forms.Form):
     )
 
     def __init__(self, *args, membership, **kwargs):
-        from participants.models import ProjectMembership
 
         super().__init__(*args, version=membership_version(membership), **kwargs)
         self.fields["status"].choices = ProjectMembership.Status.choices

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -19,8 +20,13 @@ from django.utils import timezone
 from coprod.throttles import Limit
 from participants.models import ConsentTopic, Invitation, Participant, ProjectMembership
 from participants.phones import phone_normalise
-from participants.services import membership_add
-from projects.meetings.services import project_invitees_sync
+from participants.services import (
+    consent_record,
+    members_changed,
+    membership_add,
+    profile_update_communication,
+    profile_update_contact,
+)
 
 INVITATION_LIFETIME = datetime.timedelta(days=14)
 CODE_LENGTH = 6
@@ -360,13 +366,6 @@ def invitation_accept(
     (a text needs a mobile number, an email an address). `email` is also the
     address we email when they are already logged in or were invited by phone.
     """
-    from allauth.account.models import EmailAddress
-
-    from participants.services import (
-        consent_record,
-        profile_update_communication,
-        profile_update_contact,
-    )
 
     if may_contact is None:
         raise ValidationError({"may_contact": "Tell us if we may contact you: choose yes or no."})
@@ -428,7 +427,7 @@ def invitation_accept(
     project_ids = list(joining.values_list("project_id", flat=True))
     joining.update(status=ProjectMembership.Status.ACTIVE, status_changed_on=timezone.localdate())
     for project_id in project_ids:
-        project_invitees_sync(project_id=project_id)
+        members_changed(project_id=project_id)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
     return user, participant
@@ -446,7 +445,6 @@ def participant_add_on_behalf(
     project=None,
 ) -> Participant:
     """Add someone who will not log in; staff run their participation, with their consent."""
-    from participants.services import consent_record
 
     if not consented:
         raise ValidationError({"consented": "Only add someone who has agreed to this."})

@@ -2,9 +2,35 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from coprod.accounts.selectors import coordinators_of
-from participants.models import Invitation, Participant, ProjectMembership
+from coprod.accounts.selectors import (
+    COORDINATING_ROLES,
+    coordinators_of,
+    organisation_ids_for,
+    scope_to_organisations,
+)
+from participants.models import (
+    CONTRIBUTE_AREAS,
+    ConsentRecord,
+    ConsentTopic,
+    ConsentWording,
+    Invitation,
+    Participant,
+    ProjectMembership,
+)
+from participants.phones import phone_for_display
+
+
+def projects_of(organisations) -> QuerySet:
+    """The projects of these organisations, for a form's list of projects to choose from.
+
+    Projects sit in a higher layer than people: this reaches their model
+    through the membership's foreign key instead of importing it.
+    """
+    project_model = ProjectMembership._meta.get_field("project").related_model
+    return project_model.objects.filter(organisation__in=organisations)
 
 
 def participant_profiles_for(user) -> QuerySet[Participant]:
@@ -43,16 +69,12 @@ def memberships_for_member_home(user) -> QuerySet[ProjectMembership]:
 
 def participant_get_own(user, pk) -> Participant:
     """Return the person's own profile, or raise Http404 (never anyone else's)."""
-    from django.shortcuts import get_object_or_404
 
     return get_object_or_404(participant_profiles_for(user), pk=pk)
 
 
 def participant_get_for_staff(user, pk) -> Participant:
     """Return a person in an organisation the user coordinates, or raise Http404."""
-    from django.shortcuts import get_object_or_404
-
-    from coprod.accounts.selectors import COORDINATING_ROLES, scope_to_organisations
 
     people = scope_to_organisations(Participant.objects.all(), user, roles=COORDINATING_ROLES)
     return get_object_or_404(people.select_related("organisation"), pk=pk)
@@ -135,8 +157,6 @@ def memberships_for_staff(project):
 
 def profile_summary(participant) -> dict:
     """Return the display pieces of a profile: phone as people write it, tags, areas."""
-    from participants.models import CONTRIBUTE_AREAS
-    from participants.phones import phone_for_display
 
     labels = dict(CONTRIBUTE_AREAS)
     return {
@@ -148,7 +168,6 @@ def profile_summary(participant) -> dict:
 
 def membership_get_own(user, pk) -> ProjectMembership:
     """Return one of the person's own project places, or raise Http404."""
-    from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
         ProjectMembership.objects.filter(participant__user=user).select_related("project"), pk=pk
@@ -157,14 +176,12 @@ def membership_get_own(user, pk) -> ProjectMembership:
 
 def current_wording(topic):
     """Return the newest wording of a consent topic."""
-    from participants.models import ConsentWording
 
     return ConsentWording.objects.filter(topic=topic).order_by("-version").first()
 
 
 def consent_states(participant) -> list[dict]:
     """Return, per topic: the current wording, the latest record, and what it means now."""
-    from participants.models import ConsentRecord, ConsentTopic, ConsentWording
 
     latest = {}
     for record in ConsentRecord.objects.filter(participant=participant).select_related("wording"):
@@ -205,7 +222,6 @@ def has_consent(participant, topic) -> bool:
 
 def consent_answer(participant, topic) -> bool | None:
     """The person's latest answer on this topic: yes, no, or None if never asked."""
-    from participants.models import ConsentRecord
 
     record = (
         ConsentRecord.objects.filter(participant=participant, wording__topic=topic)
@@ -220,7 +236,6 @@ def consent_answers(participant_ids, topic) -> dict[int, bool]:
 
     Someone never asked is absent from the result.
     """
-    from participants.models import ConsentRecord
 
     answers: dict[int, bool] = {}
     rows = (
@@ -235,14 +250,8 @@ def consent_answers(participant_ids, topic) -> dict[int, bool]:
 
 def participant_get_for_data_rights(user, pk) -> Participant:
     """The person themself, or someone in an organisation the user coordinates; else 404."""
-    from django.db.models import Q
-    from django.shortcuts import get_object_or_404
-
-    from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
 
     if not getattr(user, "is_authenticated", False):
-        from django.http import Http404
-
         raise Http404
     people = Participant.objects.filter(
         Q(user=user) | Q(organisation_id__in=organisation_ids_for(user, COORDINATING_ROLES))
@@ -259,9 +268,6 @@ def people_for_staff(user, *, project=None, status="", role=None, skill=None, ne
     may see (`participants_with_needs_visible_to`), so the filter cannot
     reveal anyone else's.
     """
-    from django.db.models import Q
-
-    from coprod.accounts.selectors import COORDINATING_ROLES, scope_to_organisations
 
     people = scope_to_organisations(
         Participant.objects.filter(erased_at__isnull=True), user, roles=COORDINATING_ROLES
@@ -296,9 +302,6 @@ def people_for_staff(user, *, project=None, status="", role=None, skill=None, ne
 
 def membership_get_for_staff(user, pk) -> ProjectMembership:
     """A project place in an organisation the user coordinates, or raise Http404."""
-    from django.shortcuts import get_object_or_404
-
-    from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
 
     places = ProjectMembership.objects.filter(
         project__organisation_id__in=organisation_ids_for(user, COORDINATING_ROLES)

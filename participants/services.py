@@ -1,22 +1,41 @@
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from coprod.accounts.models import Organisation, User
 from coprod.fields import check_date_in_bounds, check_length
 from coprod.versions import check_version, version_of
 from participants.models import (
     CONTRIBUTE_AREAS,
+    DEFAULT_ROLES,
     AccessLog,
     AssetTag,
     ConsentRecord,
     Participant,
     ProjectMembership,
+    ProjectRole,
 )
 from participants.phones import phone_normalise
-from projects.meetings.services import project_invitees_sync
-from projects.models import Project
+from participants.selectors import current_wording
+
+if TYPE_CHECKING:  # a higher layer: named for the type checker only, never imported
+    from projects.models import Project
+
+# Higher layers keep their own rows in step with a project's members (projects:
+# the invitations to upcoming meetings). Each adds a listener when its app is
+# ready (AppConfig.ready); it is called with the project's id, inside the
+# transaction that changed the membership. This app never imports them.
+MEMBERSHIP_LISTENERS: list[Callable[[int], None]] = []
+
+
+def members_changed(*, project_id: int) -> None:
+    """Tell the listeners that who takes part in this project has changed."""
+    for listener in MEMBERSHIP_LISTENERS:
+        listener(project_id)
+
 
 # What each section of "About me" writes, and so what its page's stamp covers:
 # a change to someone's contact details does not make their open credit page stale.
@@ -70,7 +89,7 @@ def participant_create(
 def membership_add(
     *,
     participant: Participant,
-    project: Project,
+    project: "Project",
     by: User | None,
     status: str = ProjectMembership.Status.INVITED,
 ) -> ProjectMembership:
@@ -86,7 +105,7 @@ def membership_add(
     if not created and membership.status != status:
         membership.status = status
         membership.save(update_fields=["status", "updated_at"])
-    project_invitees_sync(project_id=project.pk)
+    members_changed(project_id=project.pk)
     return membership
 
 
@@ -343,7 +362,6 @@ def membership_take_break(
     *, membership: ProjectMembership, by: User | None, check_in_on=None
 ) -> ProjectMembership:
     """Step back from a project for a while: no penalty, nothing lost."""
-    from django.utils import timezone
 
     membership = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status not in (ProjectMembership.Status.ACTIVE, ProjectMembership.Status.INVITED):
@@ -356,14 +374,13 @@ def membership_take_break(
     membership.check_in_on = check_in_on
     membership.status_changed_on = today
     membership.save(update_fields=["status", "check_in_on", "status_changed_on", "updated_at"])
-    project_invitees_sync(project_id=membership.project_id)
+    members_changed(project_id=membership.project_id)
     return membership
 
 
 @transaction.atomic
 def membership_come_back(*, membership: ProjectMembership, by: User | None) -> ProjectMembership:
     """Return from a break, or rejoin after leaving: one step, history kept."""
-    from django.utils import timezone
 
     membership = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.status not in (ProjectMembership.Status.ON_BREAK, ProjectMembership.Status.LEFT):
@@ -372,7 +389,7 @@ def membership_come_back(*, membership: ProjectMembership, by: User | None) -> P
     membership.check_in_on = None
     membership.status_changed_on = timezone.localdate()
     membership.save(update_fields=["status", "check_in_on", "status_changed_on", "updated_at"])
-    project_invitees_sync(project_id=membership.project_id)
+    members_changed(project_id=membership.project_id)
     return membership
 
 
@@ -387,7 +404,6 @@ def consent_record(
     *, participant: Participant, topic: str, given: bool, by: User | None, on_behalf: bool = False
 ) -> ConsentRecord:
     """Give or withdraw consent to the current wording of a topic: one step, kept for good."""
-    from participants.selectors import current_wording
 
     wording = current_wording(topic)
     if wording is None:
@@ -405,7 +421,6 @@ def consent_record(
 @transaction.atomic
 def role_catalogue_seed(*, organisation: Organisation) -> None:
     """Give an organisation the starting roles (idempotent)."""
-    from participants.models import DEFAULT_ROLES, ProjectRole
 
     for name, description, leads, agendas, updates in DEFAULT_ROLES:
         ProjectRole.objects.get_or_create(
@@ -432,7 +447,6 @@ def role_create(
     posts_updates: bool = False,
 ):
     """Add a role to an organisation's catalogue."""
-    from participants.models import ProjectRole
 
     name = (name or "").strip()
     if not name:
@@ -462,7 +476,6 @@ def membership_update(
 
     `version` is the membership_version the page showed (see coprod/versions.py).
     """
-    from django.utils import timezone
 
     locked = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
     check_version(membership_version(locked), version, what="this person's part in the project")
@@ -477,14 +490,13 @@ def membership_update(
         if status != ProjectMembership.Status.ON_BREAK:
             membership.check_in_on = None
         membership.save(update_fields=["status", "status_changed_on", "check_in_on", "updated_at"])
-        project_invitees_sync(project_id=membership.project_id)
+        members_changed(project_id=membership.project_id)
     membership.roles.set(roles)
     return membership
 
 
 def membership_add_role(*, membership: ProjectMembership, name: str) -> None:
     """Give someone a role from their organisation's catalogue, by name."""
-    from participants.models import ProjectRole
 
     role = ProjectRole.objects.get(
         organisation_id=membership.project.organisation_id, name__iexact=name

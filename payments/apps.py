@@ -6,7 +6,19 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self):
-        from payments import data_rights  # noqa: F401
+        # Imports here, not at the top: a module with models can be imported
+        # only once the app registry is ready, and that is now.
+        from payments import data_rights  # noqa: F401 - registers this app's data
         from payments.message_topics import register_all
+        from payments.services import attendance_recorded, attendance_removing
+        from projects.meetings.services import (
+            ATTENDANCE_RECORDED_LISTENERS,
+            ATTENDANCE_REMOVING_LISTENERS,
+        )
 
         register_all()
+        # Time claims follow the attendance they pay for.
+        if attendance_recorded not in ATTENDANCE_RECORDED_LISTENERS:
+            ATTENDANCE_RECORDED_LISTENERS.append(attendance_recorded)
+        if attendance_removing not in ATTENDANCE_REMOVING_LISTENERS:
+            ATTENDANCE_REMOVING_LISTENERS.append(attendance_removing)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, F, Min, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from coprod.accounts.models import StaffRole
@@ -64,7 +65,6 @@ def finance_queue(user) -> list[Claim]:
 
 def claim_get_for(user, pk) -> Claim:
     """A claim the person may see (theirs, their projects', their organisation's finance)."""
-    from django.shortcuts import get_object_or_404
 
     visible = Claim.objects.filter(
         Q(participant__user=user)

@@ -354,6 +354,16 @@ def claims_release(*, attendance) -> None:
     claims.delete()
 
 
+def attendance_recorded(meeting, by: User | None) -> None:
+    """Attendance was recorded (projects tells us): the meeting's claims follow it."""
+    claims_for_meeting(meeting=meeting, by=by)
+
+
+def attendance_removing(attendance) -> None:
+    """Attendance is about to be removed (projects tells us): drop its unpaid claim."""
+    claims_release(attendance=attendance)
+
+
 class PossibleDuplicate(ValidationError):
     """A claim just like this one is already waiting: ask before saving a second."""
 

@@ -16,6 +16,7 @@ from coprod.csv_safe import stream_csv
 from coprod.fields import parse_id
 from coprod.formerrors import add_service_errors, run_service
 from participants.models import ProjectMembership
+from participants.selectors import participant_get_for_staff
 from participants.views import OwnProfileMixin
 from payments import services
 from payments.forms import (
@@ -203,8 +204,6 @@ class ExpenseForView(ExpenseSubmitMixin, PermissionRequiredMixin, FormView):
 
     def get_permission_object(self):
         if not hasattr(self, "participant"):
-            from participants.selectors import participant_get_for_staff
-
             self.participant = participant_get_for_staff(self.request.user, self.kwargs["pk"])
         return self.participant
 

@@ -6,9 +6,15 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects, meetings and promises"
 
     def ready(self):
-        # Register this app's part of a person's data (export and erasure).
-        from projects import data_rights  # noqa: F401
+        # Imports here, not at the top: a module with models can be imported
+        # only once the app registry is ready, and that is now.
+        from participants.services import MEMBERSHIP_LISTENERS
+        from projects import data_rights  # noqa: F401 - registers this app's data
+        from projects.meetings.services import members_changed
         from projects.message_topics import register_all
 
         # Name meetings, changes and promises on the dashboard's list of things to do.
         register_all()
+        # Upcoming meetings' invitations follow the project's members.
+        if members_changed not in MEMBERSHIP_LISTENERS:
+            MEMBERSHIP_LISTENERS.append(members_changed)

@@ -3,7 +3,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from coprod.accounts.selectors import organisation_ids_for
-from projects.models import FunderGrant, Project
+from projects.models import (
+    Endorsement,
+    FunderGrant,
+    LadderAssessment,
+    Project,
+    Rung,
+    Value,
+    ValueVersion,
+)
 
 
 def active_funder_grants(user) -> QuerySet[FunderGrant]:
@@ -73,7 +81,6 @@ def participant_in_project(user, project):
 def values_for_project(project, *, participant=None):
     """Return the project's values with their current wording, endorsement counts,
     and whether `participant` endorses each one's current wording."""
-    from projects.models import Endorsement, Value
 
     values = list(
         Value.objects.filter(project=project)
@@ -100,7 +107,6 @@ def values_for_project(project, *, participant=None):
 
 def value_histories(project):
     """Return {value id: [versions, oldest first]} for the values page."""
-    from projects.models import ValueVersion
 
     histories: dict[int, list] = {}
     for version in (
@@ -114,7 +120,6 @@ def value_histories(project):
 
 def ladder_for_project(project):
     """Return the organisation's latest view, members' latest views, and the full history."""
-    from projects.models import LadderAssessment, Rung
 
     history = list(
         LadderAssessment.objects.filter(project=project).select_related("author", "participant")

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from coprod.accounts.models import Organisation, StaffMembership, StaffRole
+from coprod.accounts.models import Organisation, StaffMembership, StaffRole, User
 
 COORDINATING_ROLES = frozenset({StaffRole.ADMIN, StaffRole.COORDINATOR})
 
@@ -41,7 +41,6 @@ def organisations_for(user, roles=None) -> QuerySet[Organisation]:
 
 def coordinators_of(organisation_id) -> QuerySet:
     """Return the active users who coordinate (or administer) an organisation."""
-    from coprod.accounts.models import User
 
     return User.objects.filter(
         is_active=True,

@@ -8,6 +8,7 @@ for the notifications issue to act on.
 import datetime
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -292,6 +293,11 @@ def invitees_sync(*, meeting: Meeting, now=None) -> tuple[list[Invitee], list[in
     return added, removed
 
 
+def members_changed(project_id: int) -> None:
+    """A project's members changed (participants tells us): its meetings' invitations follow."""
+    project_invitees_sync(project_id=project_id)
+
+
 def project_invitees_sync(*, project_id: int, now=None) -> None:
     """Bring the invitations of a project's upcoming meetings up to date with its members."""
     upcoming = Meeting.objects.filter(
@@ -500,6 +506,13 @@ def meeting_needs_read(
 
 # --- After the meeting ---------------------------------------------------------------
 
+# Payments (a higher layer) keeps people's claims in step with attendance. It
+# adds its listeners when its app is ready; they run inside the transaction
+# that records attendance, and may refuse it with a ValidationError (money
+# already approved). This module never imports payments.
+ATTENDANCE_REMOVING_LISTENERS: list[Callable[[Attendance], None]] = []
+ATTENDANCE_RECORDED_LISTENERS: list[Callable[[Meeting, User | None], None]] = []
+
 
 @transaction.atomic
 def attendance_record(
@@ -526,9 +539,8 @@ def attendance_record(
         if not row.get("attended"):
             existing = meeting.attendance.filter(participant=participant).first()
             if existing is not None:
-                from payments.services import claims_release
-
-                claims_release(attendance=existing)
+                for listener in ATTENDANCE_REMOVING_LISTENERS:
+                    listener(existing)
                 existing.delete()
             continue
         minutes = row.get("minutes") or meeting.minutes
@@ -545,9 +557,8 @@ def attendance_record(
         )
         kept.append(attendance)
     # Attendance is what people are paid for: their claims follow it, in this transaction.
-    from payments.services import claims_for_meeting
-
-    claims_for_meeting(meeting=meeting, by=by)
+    for listener in ATTENDANCE_RECORDED_LISTENERS:
+        listener(meeting, by)
     return kept
 
 

@@ -1,5 +1,6 @@
 """Meeting pages: HTTP only. Rules decide who, services decide what is allowed."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -287,7 +288,6 @@ class PapersView(MeetingMixin, FormView):
     form_class = PaperForm
 
     def get_context_data(self, **kwargs):
-        from django.conf import settings
 
         due = papers_due(self.get_meeting(), viewer=self.request.user)
         # A name next to a need is a read of that need: logged for each person named.

@@ -1,6 +1,7 @@
 """Venues, meetings and everything that hangs off a meeting."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -238,7 +239,6 @@ class AgendaItem(models.Model):
 def paper_upload_to(instance, filename):
     # The stored name never carries the uploader's file name: that is shown
     # from `original_name`, and a guessed path reveals nothing.
-    import uuid
 
     return f"papers/{instance.meeting.project_id}/{uuid.uuid4().hex}.{instance.extension}"
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Case, CharField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from projects.models import Contribution, ContributionEvent, Project
@@ -92,7 +93,6 @@ def with_states(contributions) -> list[Contribution]:
 
 
 def contribution_get(project: Project, pk) -> Contribution:
-    from django.shortcuts import get_object_or_404
 
     return get_object_or_404(contributions_for_project(project), pk=pk)
 
