@@ -68,9 +68,14 @@ test-services: install
 bench: install
 	$(PY) -m tests.bench
 
+# The same checks as .pre-commit-config.yaml: style, formatting, the one-way
+# layers (import-linter, pyproject's [tool.importlinter]; ruff's PLC0415 refuses
+# an import inside a function unless a noqa comment says why), templates.
 lint: install
 	ruff check .
 	ruff format --check .
+	lint-imports
+	djlint templates --lint
 
 format: install
 	ruff check --fix .
