@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from coprod.reports import periods
+from coprod.reports.figures.portfolio import portfolio
+from coprod.reports.figures.report import project_report
 from coprod.reports.scale import grow
-from coprod.reports.selectors import portfolio, project_report
 from payments.models import Claim, LedgerEntry
 from payments.services import ledger_reverse
 from projects.meetings.selectors import papers_due
