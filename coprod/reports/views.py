@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views.generic import FormView, TemplateView, View
 
@@ -13,7 +12,7 @@ from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import organisation_ids_for
 from coprod.csv_safe import stream_csv
 from coprod.formerrors import run_service
-from coprod.reports import services, suppression
+from coprod.reports import selectors, services, suppression
 from coprod.reports.figures.grids import project_life
 from coprod.reports.figures.portfolio import PORTFOLIO_COLUMNS, portfolio, portfolio_sorted
 from coprod.reports.figures.report import project_report
@@ -47,11 +46,9 @@ class ReportListView(PermissionRequiredMixin, TemplateView):
         for row in rows:
             row.until = access_until.get(row.project.pk)
         ended = (
-            FunderGrant.objects.filter(user=user)
-            .exclude(project_id__in=access_until)
+            selectors.funder_grants_ended(FunderGrant.objects.filter(user=user))
             .select_related("project__organisation")
             .order_by("project__title", "-expires_on")
-            .distinct()
         )
         columns = [
             {
@@ -191,24 +188,14 @@ class FunderAccessView(PermissionRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         ids = self.organisation_ids()
-        today = timezone.localdate()
         grants = (
             FunderGrant.objects.filter(project__organisation_id__in=ids)
             .select_related("project", "user", "granted_by")
             .order_by("revoked_at", "-expires_on", "user__email")
         )
-        open_grants = [g for g in grants if g.revoked_at is None and g.expires_on >= today]
-        # A grant replaced by a newer one for the same funder and project is not "ended".
-        still_open = {(g.user_id, g.project_id) for g in open_grants}
-        ended = [
-            g
-            for g in grants
-            if (g.revoked_at or g.expires_on < today)
-            and (g.user_id, g.project_id) not in still_open
-        ]
         return super().get_context_data(
-            open_grants=open_grants,
-            ended_grants=ended[:50],
+            open_grants=selectors.funder_grants_open(grants),
+            ended_grants=selectors.funder_grants_ended(grants)[:50],
             events=ReportEvent.objects.filter(organisation_id__in=ids).select_related("project")[
                 :100
             ],

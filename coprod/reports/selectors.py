@@ -1,0 +1,35 @@
+"""Reads for the report pages that are not figures: funders' access.
+
+The figures themselves are in coprod/reports/figures/.
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from projects.models import FunderGrant
+
+
+def funder_grants_open(
+    grants: QuerySet[FunderGrant], *, today: datetime.date | None = None
+) -> QuerySet[FunderGrant]:
+    """Of these grants, those a funder can still use: not revoked, and not past their last day."""
+    return grants.filter(revoked_at__isnull=True, expires_on__gte=today or timezone.localdate())
+
+
+def funder_grants_ended(
+    grants: QuerySet[FunderGrant], *, today: datetime.date | None = None
+) -> QuerySet[FunderGrant]:
+    """Of these grants, those that have ended: revoked, or past their last day.
+
+    A grant replaced by a newer, open one for the same funder and project
+    (more time given) has not ended: the funder can still read the reports.
+    """
+    today = today or timezone.localdate()
+    still_open = funder_grants_open(
+        FunderGrant.objects.filter(user=OuterRef("user"), project=OuterRef("project")), today=today
+    )
+    return grants.filter(Q(revoked_at__isnull=False) | Q(expires_on__lt=today)).exclude(
+        Exists(still_open)
+    )
