@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "projects",
     "participants",
     "payments",
+    "coprod.demo",
 ]
 
 MIDDLEWARE = [

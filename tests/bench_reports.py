@@ -51,7 +51,7 @@ def run():
     from django.urls import reverse
 
     from coprod.accounts.services import organisation_create
-    from coprod.reports.scale import grow
+    from coprod.demo.scale import grow
     from payments.models import LedgerEntry
     from tests.factories import FunderGrantFactory, UserFactory
 

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views.generic import FormView, TemplateView, View
 
@@ -14,6 +13,9 @@ from coprod.accounts.selectors import organisation_ids_for
 from coprod.csv_safe import stream_csv
 from coprod.formerrors import run_service
 from coprod.reports import selectors, services, suppression
+from coprod.reports.figures.grids import project_life
+from coprod.reports.figures.portfolio import PORTFOLIO_COLUMNS, portfolio, portfolio_sorted
+from coprod.reports.figures.report import project_report
 from coprod.reports.forms import FunderAccessForm, PeriodForm
 from coprod.reports.models import ReportEvent
 from coprod.reports.templatetags.report_figures import figure_text
@@ -21,7 +23,7 @@ from projects.models import FunderGrant, Project
 from projects.selectors import active_funder_grants, projects_reportable_by
 from projects.views import PostActionView
 
-SORTABLE = dict(selectors.PORTFOLIO_COLUMNS)
+SORTABLE = dict(PORTFOLIO_COLUMNS)
 
 
 class ReportListView(PermissionRequiredMixin, TemplateView):
@@ -35,8 +37,8 @@ class ReportListView(PermissionRequiredMixin, TemplateView):
         sort = self.request.GET.get("sort", "project")
         sort = sort if sort in SORTABLE else "project"
         order = "desc" if self.request.GET.get("order") == "desc" else "asc"
-        rows = selectors.portfolio_sorted(
-            selectors.portfolio(projects_reportable_by(user)), sort, descending=order == "desc"
+        rows = portfolio_sorted(
+            portfolio(projects_reportable_by(user)), sort, descending=order == "desc"
         )
         if rows:
             services.portfolio_read(user=user, projects=[row.project for row in rows])
@@ -44,11 +46,9 @@ class ReportListView(PermissionRequiredMixin, TemplateView):
         for row in rows:
             row.until = access_until.get(row.project.pk)
         ended = (
-            FunderGrant.objects.filter(user=user)
-            .exclude(project_id__in=access_until)
+            selectors.funder_grants_ended(FunderGrant.objects.filter(user=user))
             .select_related("project__organisation")
             .order_by("project__title", "-expires_on")
-            .distinct()
         )
         columns = [
             {
@@ -58,7 +58,7 @@ class ReportListView(PermissionRequiredMixin, TemplateView):
                 "order": order if key == sort else "",
                 "next": "desc" if key == sort and order == "asc" else "asc",
             }
-            for key, label in selectors.PORTFOLIO_COLUMNS
+            for key, label in PORTFOLIO_COLUMNS
         ]
         return super().get_context_data(
             rows=rows,
@@ -111,7 +111,7 @@ class ReportMixin(PermissionRequiredMixin):
 
     def period(self):
         """Return (form, period): the period is None when it is not one the project has."""
-        life = selectors.project_life(self.project)
+        life = project_life(self.project)
         form = PeriodForm(self.request.GET or None, whole=life)
         if not form.is_bound:
             return form, life
@@ -128,7 +128,7 @@ class ProjectReportView(ReportMixin, TemplateView):
         if period is None:
             context = self.get_context_data(form=form, report=None)
             return self.render_to_response(context, status=400)
-        report = selectors.project_report(self.project, period=period)
+        report = project_report(self.project, period=period)
         services.report_used(
             user=request.user,
             kind=ReportEvent.Kind.VIEWED,
@@ -155,7 +155,7 @@ class ReportCsvView(ReportMixin, View):
                 " ".join(str(e) for errors in form.errors.values() for e in errors),
                 content_type="text/plain; charset=utf-8",
             )
-        report = selectors.project_report(self.project, period=period)
+        report = project_report(self.project, period=period)
         table = report.table(self.kwargs["table"])
         if table is None:
             raise Http404("This report has no table by that name.")
@@ -188,24 +188,14 @@ class FunderAccessView(PermissionRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         ids = self.organisation_ids()
-        today = timezone.localdate()
         grants = (
             FunderGrant.objects.filter(project__organisation_id__in=ids)
             .select_related("project", "user", "granted_by")
             .order_by("revoked_at", "-expires_on", "user__email")
         )
-        open_grants = [g for g in grants if g.revoked_at is None and g.expires_on >= today]
-        # A grant replaced by a newer one for the same funder and project is not "ended".
-        still_open = {(g.user_id, g.project_id) for g in open_grants}
-        ended = [
-            g
-            for g in grants
-            if (g.revoked_at or g.expires_on < today)
-            and (g.user_id, g.project_id) not in still_open
-        ]
         return super().get_context_data(
-            open_grants=open_grants,
-            ended_grants=ended[:50],
+            open_grants=selectors.funder_grants_open(grants),
+            ended_grants=selectors.funder_grants_ended(grants)[:50],
             events=ReportEvent.objects.filter(organisation_id__in=ids).select_related("project")[
                 :100
             ],

@@ -420,7 +420,7 @@ def test_member_claims_a_bus_fare_on_a_phone_coordinator_approves_finance_pays(s
 
 
 def test_funder_reads_a_report_and_exports_csv(site, open_as):
-    from coprod.reports.scale import grow
+    from coprod.demo.scale import grow
     from tests.factories import FunderGrantFactory
 
     world = site.world

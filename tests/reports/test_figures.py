@@ -8,9 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.utils import timezone
 
+from coprod.demo.scale import grow
 from coprod.reports import periods
-from coprod.reports.scale import grow
-from coprod.reports.selectors import portfolio, project_report
+from coprod.reports.figures.portfolio import portfolio
+from coprod.reports.figures.report import project_report
 from payments.models import Claim, LedgerEntry
 from payments.services import ledger_reverse
 from projects.meetings.selectors import papers_due

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from coprod.reports.scale import grow
+from coprod.demo.scale import grow
 from tests.factories import FunderGrantFactory
 
 pytestmark = pytest.mark.django_db

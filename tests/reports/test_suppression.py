@@ -89,7 +89,7 @@ def test_money_for_fewer_than_5_people_is_not_shown():
 
 
 def test_any_power_role_is_hidden_when_one_role_would_give_away_the_rest(world):
-    from coprod.reports.selectors import project_report
+    from coprod.reports.figures.report import project_report
     from tests.factories import ProjectMembershipFactory
 
     # Six co-leads and one chair: "any power role: 7" beside "Co-lead: 6"

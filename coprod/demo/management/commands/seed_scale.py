@@ -7,7 +7,7 @@ from django.db import connection
 
 from coprod.accounts.models import Organisation
 from coprod.accounts.services import organisation_create
-from coprod.reports.scale import grow
+from coprod.demo.scale import grow
 
 
 class Command(BaseCommand):
