@@ -44,37 +44,13 @@ from participants.selectors import (
     invitation_waiting_for,
     membership_get_for_staff,
     membership_get_own,
-    memberships_for_member_home,
     participant_get_for_data_rights,
     participant_get_for_staff,
     participant_get_own,
-    participant_profiles_for,
     people_for_staff,
     private_notes_readers,
     profile_summary,
 )
-
-
-class MemberHomeView(PermissionRequiredMixin, TemplateView):
-    """A member's phone-first home: what is next for them, in plain words."""
-
-    permission_required = "participants.view_member_home"
-    template_name = "participants/member_home.html"
-
-    def get_context_data(self, **kwargs):
-        from projects.meetings.selectors import next_meeting_for_member, open_actions_for
-
-        profiles = list(participant_profiles_for(self.request.user))
-        next_meeting = next_meeting_for_member(self.request.user)
-        return super().get_context_data(
-            next_meeting=next_meeting[0] if next_meeting else None,
-            next_invitee=next_meeting[1] if next_meeting else None,
-            actions=open_actions_for(self.request.user),
-            preferred_name=profiles[0].preferred_name if profiles else "",
-            profiles=profiles,
-            memberships=memberships_for_member_home(self.request.user),
-            **kwargs,
-        )
 
 
 class OwnProfileMixin(PermissionRequiredMixin):

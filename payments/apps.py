@@ -8,10 +8,10 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         # Imports here, not at the top: a module with models can be imported
         # only once the app registry is ready, and that is now.
-        from payments import data_rights  # noqa: F401 - registers this app's data
-        from payments.message_topics import register_all
-        from payments.services import attendance_recorded, attendance_removing
-        from projects.meetings.services import (
+        from payments import data_rights  # noqa: F401, PLC0415 - registers this app's data
+        from payments.message_topics import register_all  # noqa: PLC0415 - see above
+        from payments.services import attendance_recorded, attendance_removing  # noqa: PLC0415 - see above
+        from projects.meetings.services import (  # noqa: PLC0415 - see above
             ATTENDANCE_RECORDED_LISTENERS,
             ATTENDANCE_REMOVING_LISTENERS,
         )

@@ -8,10 +8,10 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         # Imports here, not at the top: a module with models can be imported
         # only once the app registry is ready, and that is now.
-        from participants.services import MEMBERSHIP_LISTENERS
-        from projects import data_rights  # noqa: F401 - registers this app's data
-        from projects.meetings.services import members_changed
-        from projects.message_topics import register_all
+        from participants.services import MEMBERSHIP_LISTENERS  # noqa: PLC0415 - see above
+        from projects import data_rights  # noqa: F401, PLC0415 - registers this app's data
+        from projects.meetings.services import members_changed  # noqa: PLC0415 - see above
+        from projects.message_topics import register_all  # noqa: PLC0415 - see above
 
         # Name meetings, changes and promises on the dashboard's list of things to do.
         register_all()

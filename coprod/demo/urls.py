@@ -1,8 +1,8 @@
 """The demo layer's pages.
 
-They keep the names they had in the accounts namespace (accounts:dashboard):
-coprod/urls.py serves these patterns there, so no link changes and accounts,
-a lower layer, never imports this one.
+They keep the names they had before (accounts:dashboard, participants:home):
+coprod/urls.py serves these patterns in those namespaces, so no link changes,
+and accounts and participants, lower layers, never import this one.
 """
 
 from django.urls import path
@@ -11,4 +11,9 @@ from coprod.demo import views
 
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+]
+
+# Served in the participants namespace (participants:home).
+member_urlpatterns = [
+    path("me/", views.MemberHomeView.as_view(), name="home"),
 ]

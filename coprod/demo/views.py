@@ -1,4 +1,4 @@
-"""Pages that compose several apps: the staff dashboard. HTTP only."""
+"""Pages that compose several apps: the staff dashboard and the member home page. HTTP only."""
 
 from django.views.generic import TemplateView
 
@@ -6,7 +6,8 @@ from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for, staff_roles
 from coprod.notifications.selectors import attention_for
-from projects.meetings.selectors import open_actions_for
+from participants.selectors import memberships_for_member_home, participant_profiles_for
+from projects.meetings.selectors import next_meeting_for_member, open_actions_for
 from projects.selectors import project_list_for_dashboard
 
 
@@ -30,5 +31,25 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             attention=attention_for(user),
             perms_finance=user.has_perm("payments.use_finance"),
             can_add_project=bool(organisations_for(user, COORDINATING_ROLES).exists()),
+            **kwargs,
+        )
+
+
+class MemberHomeView(PermissionRequiredMixin, TemplateView):
+    """A member's phone-first home: what is next for them, in plain words."""
+
+    permission_required = "participants.view_member_home"
+    template_name = "participants/member_home.html"
+
+    def get_context_data(self, **kwargs):
+        profiles = list(participant_profiles_for(self.request.user))
+        next_meeting = next_meeting_for_member(self.request.user)
+        return super().get_context_data(
+            next_meeting=next_meeting[0] if next_meeting else None,
+            next_invitee=next_meeting[1] if next_meeting else None,
+            actions=open_actions_for(self.request.user),
+            preferred_name=profiles[0].preferred_name if profiles else "",
+            profiles=profiles,
+            memberships=memberships_for_member_home(self.request.user),
             **kwargs,
         )
