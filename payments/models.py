@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
+from coprod.models import TimeStampedModel
 
-class Fact(models.Model):
+
+class Fact(TimeStampedModel):
     """A dated figure or rule from ../shared/data/payments-facts.md, with its source.
 
     Kept as data (seeded by a migration, edited in the admin site when the
@@ -42,8 +44,6 @@ class Fact(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     source = models.CharField(max_length=300)
     notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["key", "valid_from"]
@@ -86,7 +86,7 @@ class Benefit(models.TextChoices):
     OTHER = "other", "Another benefit"
 
 
-class BenefitNote(models.Model):
+class BenefitNote(TimeStampedModel):
     """What to know about payments and one benefit, in plain words; dated, sourced, editable."""
 
     benefit = models.CharField(max_length=30, choices=Benefit.choices)
@@ -94,8 +94,6 @@ class BenefitNote(models.Model):
     tell = models.TextField("who to tell, and how", blank=True)
     valid_from = models.DateField()
     source = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["benefit", "-valid_from"]
@@ -110,7 +108,7 @@ class RateBasis(models.TextChoices):
     OWN = "own", "Our own rate (higher than the Real Living Wage)"
 
 
-class RateCard(models.Model):
+class RateCard(TimeStampedModel):
     """An hourly rate an organisation pays from a date. The rate on a meeting's date applies."""
 
     organisation = models.ForeignKey(
@@ -123,8 +121,6 @@ class RateCard(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["organisation", "basis", "-valid_from"]
@@ -150,7 +146,7 @@ class Expense(models.TextChoices):
     PHONE_DATA = "phone_data", "Phone or data"
 
 
-class PaymentPolicy(models.Model):
+class PaymentPolicy(TimeStampedModel):
     """How a project pays: which rate, minimum time, what time and expenses count."""
 
     project = models.OneToOneField(
@@ -162,8 +158,6 @@ class PaymentPolicy(models.Model):
     )
     pays_preparation = models.BooleanField("preparation time is paid", default=True)
     expenses = models.JSONField("expenses we pay back", default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project"]
@@ -172,7 +166,7 @@ class PaymentPolicy(models.Model):
         return f"Payment policy of {self.project}"
 
 
-class PaymentChoice(models.Model):
+class PaymentChoice(TimeStampedModel):
     """How a member wants to be paid by one organisation. Bank details are encrypted."""
 
     class Method(models.TextChoices):
@@ -197,8 +191,6 @@ class PaymentChoice(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["participant"]
@@ -223,7 +215,7 @@ class PaymentChoice(models.Model):
         return f"account ending {number[-4:]}" if number else "no bank details yet"
 
 
-class BenefitsAndLimit(models.Model):
+class BenefitsAndLimit(TimeStampedModel):
     """What a member privately says about their benefits, and the limit they want to stay under."""
 
     class Period(models.TextChoices):
@@ -241,8 +233,6 @@ class BenefitsAndLimit(models.Model):
     uc_start_day = models.PositiveSmallIntegerField(
         "the day of the month my assessment period starts", null=True, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["participant"]
@@ -292,7 +282,7 @@ class LimitDecision(models.TextChoices):
     GO_AHEAD = "go_ahead", "They chose to go ahead"
 
 
-class Claim(models.Model):
+class Claim(TimeStampedModel):
     """Money someone is owed: for time at a meeting (from attendance) or for an expense."""
 
     class Kind(models.TextChoices):
@@ -352,8 +342,6 @@ class Claim(models.Model):
     # Sent with the form that made the claim: the same form sent twice makes one claim.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     voucher_code = EncryptedCharField(max_length=100, blank=True, null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -430,7 +418,7 @@ class LedgerQuerySet(models.QuerySet):
         raise PermissionError("Ledger entries are never deleted: add a reversal instead.")
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(TimeStampedModel):
     """One movement of money, never changed or deleted: a mistake is put right by a reversal.
 
     The model refuses updates and deletes, and on PostgreSQL a trigger does too
@@ -468,8 +456,6 @@ class LedgerEntry(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = LedgerQuerySet.as_manager()
 

@@ -1,8 +1,10 @@
 from django.db import models
 from django.db.models.functions import Lower
 
+from coprod.models import TimeStampedModel
 
-class Term(models.Model):
+
+class Term(TimeStampedModel):
     """A word or phrase to flag in text members will read, with a plainer way to say it.
 
     The list is data: admins add to it as members tell us what alienates them.
@@ -17,8 +19,6 @@ class Term(models.Model):
     suggestion = models.CharField("say instead", max_length=200, blank=True)
     why = models.CharField("why it matters", max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["phrase"]

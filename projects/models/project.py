@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from coprod.models import CreatedAtModel, TimeStampedModel
 
-class Project(models.Model):
+
+class Project(TimeStampedModel):
     """A co-production project run by one organisation."""
 
     class Status(models.TextChoices):
@@ -58,8 +60,6 @@ class Project(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title", "pk"]
@@ -83,7 +83,7 @@ class Project(models.Model):
         return reverse("projects:detail", kwargs={"pk": self.pk})
 
 
-class ProjectCoordinatorChange(models.Model):
+class ProjectCoordinatorChange(CreatedAtModel):
     """One person named as a project's coordinator, or taken off. Rows are only added.
 
     Named coordinators read the private notes of the project's members, so
@@ -112,7 +112,6 @@ class ProjectCoordinatorChange(models.Model):
         help_text="Written when this history began, for someone already named: "
         "they were named on or before this date, we do not know exactly when.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["project", "created_at", "pk"]
@@ -127,7 +126,7 @@ class ProjectCoordinatorChange(models.Model):
         return f"{self.project}: {self.coordinator_name} {self.get_kind_display().lower()}"
 
 
-class FunderGrant(models.Model):
+class FunderGrant(TimeStampedModel):
     """Read-only report access to one project for one funder, until it expires."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funder_grants")
@@ -139,8 +138,6 @@ class FunderGrant(models.Model):
     )
     expires_on = models.DateField(help_text="Access ends at the end of this day.")
     revoked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project__title", "user__email"]
@@ -156,15 +153,13 @@ class FunderGrant(models.Model):
         return f"{self.user} may read reports of {self.project} until {self.expires_on}"
 
 
-class Phase(models.Model):
+class Phase(TimeStampedModel):
     """One stage a project moves through, named by the group, in order."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
     name = models.CharField(max_length=120)
     description = models.CharField("what happens in this phase", max_length=300, blank=True)
     position = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project", "position", "pk"]

@@ -4,11 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from coprod.models import TimeStampedModel
 from projects.models.meetings import Meeting
 from projects.models.project import Project
 
 
-class Contribution(models.Model):
+class Contribution(TimeStampedModel):
     """Something members said, recommended or asked for, and the organisation's answer.
 
     The answer comes with a promised date to report back; every step is kept
@@ -44,8 +45,6 @@ class Contribution(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project", "-created_at", "-pk"]
@@ -69,7 +68,7 @@ class Contribution(models.Model):
         return reverse("projects:promise", kwargs={"pk": self.project_id, "promise_pk": self.pk})
 
 
-class ContributionEvent(models.Model):
+class ContributionEvent(TimeStampedModel):
     """One step in a contribution's trail. Rows are only added."""
 
     class Kind(models.TextChoices):
@@ -86,8 +85,6 @@ class ContributionEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     by_name = models.CharField(max_length=150, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["contribution", "created_at", "pk"]

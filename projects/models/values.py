@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.db import models
 
+from coprod.models import TimeStampedModel
 from projects.models.project import Project
 
 
-class Value(models.Model):
+class Value(TimeStampedModel):
     """A value the group holds; its wording lives in versions, oldest first."""
 
     class Status(models.TextChoices):
@@ -26,8 +27,6 @@ class Value(models.Model):
     current_version = models.ForeignKey(
         "projects.ValueVersion", on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project", "created_at", "pk"]
@@ -46,7 +45,7 @@ class Value(models.Model):
         return self.current_version.title if self.current_version_id else f"Value {self.pk}"
 
 
-class ValueVersion(models.Model):
+class ValueVersion(TimeStampedModel):
     """One wording of a value. Versions are never edited: a revision adds one."""
 
     value = models.ForeignKey(Value, on_delete=models.CASCADE, related_name="versions")
@@ -57,8 +56,6 @@ class ValueVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     agreed_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["value", "number"]
@@ -70,15 +67,13 @@ class ValueVersion(models.Model):
         return f"{self.title} (version {self.number})"
 
 
-class Endorsement(models.Model):
+class Endorsement(TimeStampedModel):
     """A member saying "I hold this value too", for one wording of it."""
 
     version = models.ForeignKey(ValueVersion, on_delete=models.CASCADE, related_name="endorsements")
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.CASCADE, related_name="endorsements"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["version", "created_at"]
