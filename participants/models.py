@@ -340,14 +340,17 @@ DEFAULT_ROLES = [
 ]
 
 
+class MembershipStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACTIVE = "active", "Active"
+    ON_BREAK = "on_break", "Taking a break"
+    LEFT = "left", "Left"
+
+
 class ProjectMembership(TimeStampedModel):
     """A participant's place in one project."""
 
-    class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACTIVE = "active", "Active"
-        ON_BREAK = "on_break", "Taking a break"
-        LEFT = "left", "Left"
+    Status = MembershipStatus
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="memberships"
@@ -373,7 +376,7 @@ class ProjectMembership(TimeStampedModel):
                 fields=["participant", "project"], name="participants_one_membership_per_project"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["invited", "active", "on_break", "left"]),
+                condition=models.Q(status__in=MembershipStatus.values),
                 name="participants_membership_status_valid",
             ),
         ]

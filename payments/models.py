@@ -166,14 +166,17 @@ class PaymentPolicy(TimeStampedModel):
         return f"Payment policy of {self.project}"
 
 
+class PaymentChoiceMethod(models.TextChoices):
+    CASH = "cash", "Money into my bank account"
+    VOUCHERS = "vouchers", "Vouchers"
+    NONE = "none", "No payment: I volunteer my time"
+    EXPENSES_ONLY = "expenses_only", "Only my expenses paid back"
+
+
 class PaymentChoice(TimeStampedModel):
     """How a member wants to be paid by one organisation. Bank details are encrypted."""
 
-    class Method(models.TextChoices):
-        CASH = "cash", "Money into my bank account"
-        VOUCHERS = "vouchers", "Vouchers"
-        NONE = "none", "No payment: I volunteer my time"
-        EXPENSES_ONLY = "expenses_only", "Only my expenses paid back"
+    Method = PaymentChoiceMethod
 
     participant = models.OneToOneField(
         "participants.Participant", on_delete=models.CASCADE, related_name="payment_choice"
@@ -196,7 +199,8 @@ class PaymentChoice(TimeStampedModel):
         ordering = ["participant"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(method="vouchers") | ~models.Q(voucher_reason=""),
+                condition=~models.Q(method=PaymentChoiceMethod.VOUCHERS)
+                | ~models.Q(voucher_reason=""),
                 name="payments_vouchers_say_why",
             ),
         ]
@@ -282,18 +286,26 @@ class LimitDecision(models.TextChoices):
     GO_AHEAD = "go_ahead", "They chose to go ahead"
 
 
+class ClaimKind(models.TextChoices):
+    TIME = "time", "Time"
+    EXPENSE = "expense", "Expense"
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Waiting for approval"
+    APPROVED = "approved", "Approved, waiting to be paid"
+    PAID = "paid", "Paid"
+    REJECTED = "rejected", "Not approved"
+
+
 class Claim(TimeStampedModel):
     """Money someone is owed: for time at a meeting (from attendance) or for an expense."""
 
-    class Kind(models.TextChoices):
-        TIME = "time", "Time"
-        EXPENSE = "expense", "Expense"
-
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Waiting for approval"
-        APPROVED = "approved", "Approved, waiting to be paid"
-        PAID = "paid", "Paid"
-        REJECTED = "rejected", "Not approved"
+    Kind = ClaimKind
+    Status = ClaimStatus
+    # So templates can write claim.Method.VOUCHERS and claim.PaidHow.CHEQUE.
+    Method = PayMethod
+    PaidHow = PaidHow
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="claims"
@@ -348,7 +360,7 @@ class Claim(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["attendance"],
-                condition=models.Q(attendance__isnull=False, kind="time"),
+                condition=models.Q(attendance__isnull=False, kind=ClaimKind.TIME),
                 name="payments_one_time_claim_per_attendance",
             ),
             models.CheckConstraint(
@@ -356,7 +368,7 @@ class Claim(TimeStampedModel):
                 name="payments_claim_amount_sensible",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["submitted", "approved", "paid", "rejected"]),
+                condition=models.Q(status__in=ClaimStatus.values),
                 name="payments_claim_status_valid",
             ),
         ]
@@ -418,6 +430,12 @@ class LedgerQuerySet(models.QuerySet):
         raise PermissionError("Ledger entries are never deleted: add a reversal instead.")
 
 
+class LedgerKind(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    PAID = "paid", "Paid"
+    REVERSAL = "reversal", "Reversal"
+
+
 class LedgerEntry(TimeStampedModel):
     """One movement of money, never changed or deleted: a mistake is put right by a reversal.
 
@@ -425,10 +443,7 @@ class LedgerEntry(TimeStampedModel):
     (migration 0003), so not even a raw UPDATE changes a row.
     """
 
-    class Kind(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        PAID = "paid", "Paid"
-        REVERSAL = "reversal", "Reversal"
+    Kind = LedgerKind
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="ledger")
     organisation = models.ForeignKey(
@@ -465,7 +480,7 @@ class LedgerEntry(TimeStampedModel):
             # Nothing approved or paid twice: one entry of each kind per claim.
             models.UniqueConstraint(
                 fields=["claim", "kind"],
-                condition=models.Q(kind__in=["approved", "paid"]),
+                condition=models.Q(kind__in=[LedgerKind.APPROVED, LedgerKind.PAID]),
                 name="payments_claim_approved_and_paid_once",
             ),
         ]

@@ -52,9 +52,7 @@ class LadderAssessment(TimeStampedModel):
         ordering = ["project", "-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    rung__in=["informing", "consulting", "engaging", "co_designing", "co_producing"]
-                ),
+                condition=models.Q(rung__in=Rung.values),
                 name="projects_ladder_rung_valid",
             ),
         ]

@@ -66,17 +66,22 @@ class Venue(TimeStampedModel):
         ]
 
 
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "In person and online"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Going ahead"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class Meeting(TimeStampedModel):
     """A meeting of a project. Times are stored in UTC and shown in the organisation's zone."""
 
-    class Format(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        ONLINE = "online", "Online"
-        HYBRID = "hybrid", "In person and online"
-
-    class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Going ahead"
-        CANCELLED = "cancelled", "Cancelled"
+    Format = MeetingFormat
+    Status = MeetingStatus
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(max_length=150)
@@ -133,11 +138,11 @@ class Meeting(TimeStampedModel):
                 name="projects_meeting_ends_after_it_starts",
             ),
             models.CheckConstraint(
-                condition=models.Q(format__in=["in_person", "online", "hybrid"]),
+                condition=models.Q(format__in=MeetingFormat.values),
                 name="projects_meeting_format_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["scheduled", "cancelled"]),
+                condition=models.Q(status__in=MeetingStatus.values),
                 name="projects_meeting_status_valid",
             ),
         ]
@@ -266,6 +271,12 @@ class MeetingPaper(TimeStampedModel):
         return self.title
 
 
+class InviteeAnswer(models.TextChoices):
+    YES = "yes", "Yes, I will come"
+    MAYBE = "maybe", "Maybe"
+    NO = "no", "No, I cannot come"
+
+
 class Invitee(TimeStampedModel):
     """A person asked to a meeting, and their answer.
 
@@ -273,10 +284,7 @@ class Invitee(TimeStampedModel):
     someone taking a break is only here if they chose to come.
     """
 
-    class Answer(models.TextChoices):
-        YES = "yes", "Yes, I will come"
-        MAYBE = "maybe", "Maybe"
-        NO = "no", "No, I cannot come"
+    Answer = InviteeAnswer
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
     participant = models.ForeignKey(
@@ -302,7 +310,7 @@ class Invitee(TimeStampedModel):
                 fields=["meeting", "participant"], name="projects_invited_once_per_meeting"
             ),
             models.CheckConstraint(
-                condition=models.Q(answer__in=["", "yes", "maybe", "no"]),
+                condition=models.Q(answer__in=["", *InviteeAnswer.values]),
                 name="projects_invitee_answer_valid",
             ),
         ]

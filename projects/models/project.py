@@ -8,14 +8,17 @@ from django.urls import reverse
 from coprod.models import CreatedAtModel, TimeStampedModel
 
 
+class ProjectStatus(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    FINISHED = "finished", "Finished"
+
+
 class Project(TimeStampedModel):
     """A co-production project run by one organisation."""
 
-    class Status(models.TextChoices):
-        PLANNING = "planning", "Planning"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        FINISHED = "finished", "Finished"
+    Status = ProjectStatus
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="projects"
@@ -71,7 +74,7 @@ class Project(TimeStampedModel):
                 name="projects_project_ends_after_it_starts",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["planning", "active", "paused", "finished"]),
+                condition=models.Q(status__in=ProjectStatus.values),
                 name="projects_project_status_valid",
             ),
         ]
@@ -83,6 +86,11 @@ class Project(TimeStampedModel):
         return reverse("projects:detail", kwargs={"pk": self.pk})
 
 
+class CoordinatorChangeKind(models.TextChoices):
+    ADDED = "added", "Named"
+    REMOVED = "removed", "Taken off"
+
+
 class ProjectCoordinatorChange(CreatedAtModel):
     """One person named as a project's coordinator, or taken off. Rows are only added.
 
@@ -90,9 +98,7 @@ class ProjectCoordinatorChange(CreatedAtModel):
     members are shown who was named and when, from these rows.
     """
 
-    class Kind(models.TextChoices):
-        ADDED = "added", "Named"
-        REMOVED = "removed", "Taken off"
+    Kind = CoordinatorChangeKind
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="coordinator_changes"
@@ -117,7 +123,7 @@ class ProjectCoordinatorChange(CreatedAtModel):
         ordering = ["project", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=["added", "removed"]),
+                condition=models.Q(kind__in=CoordinatorChangeKind.values),
                 name="projects_coordinator_change_kind_valid",
             ),
         ]

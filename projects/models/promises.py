@@ -9,6 +9,13 @@ from projects.models.meetings import Meeting
 from projects.models.project import Project
 
 
+class ContributionResponse(models.TextChoices):
+    WAITING = "waiting", "Not answered yet"
+    ACCEPTED = "accepted", "Accepted: we will do this"
+    IN_PROGRESS = "in_progress", "In progress"
+    NOT_POSSIBLE = "not_possible", "Not possible"
+
+
 class Contribution(TimeStampedModel):
     """Something members said, recommended or asked for, and the organisation's answer.
 
@@ -16,11 +23,7 @@ class Contribution(TimeStampedModel):
     as a ContributionEvent, so the whole trail shows ("you said, we did").
     """
 
-    class Response(models.TextChoices):
-        WAITING = "waiting", "Not answered yet"
-        ACCEPTED = "accepted", "Accepted: we will do this"
-        IN_PROGRESS = "in_progress", "In progress"
-        NOT_POSSIBLE = "not_possible", "Not possible"
+    Response = ContributionResponse
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
     meeting = models.ForeignKey(
@@ -50,13 +53,12 @@ class Contribution(TimeStampedModel):
         ordering = ["project", "-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    response__in=["waiting", "accepted", "in_progress", "not_possible"]
-                ),
+                condition=models.Q(response__in=ContributionResponse.values),
                 name="projects_contribution_response_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(response="not_possible") | ~models.Q(reason=""),
+                condition=~models.Q(response=ContributionResponse.NOT_POSSIBLE)
+                | ~models.Q(reason=""),
                 name="projects_not_possible_says_why",
             ),
         ]

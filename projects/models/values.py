@@ -7,13 +7,16 @@ from coprod.models import TimeStampedModel
 from projects.models.project import Project
 
 
+class ValueStatus(models.TextChoices):
+    PROPOSED = "proposed", "Suggested"
+    AGREED = "agreed", "Agreed"
+    RETIRED = "retired", "No longer used"
+
+
 class Value(TimeStampedModel):
     """A value the group holds; its wording lives in versions, oldest first."""
 
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", "Suggested"
-        AGREED = "agreed", "Agreed"
-        RETIRED = "retired", "No longer used"
+    Status = ValueStatus
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="values")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
@@ -32,11 +35,11 @@ class Value(TimeStampedModel):
         ordering = ["project", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["proposed", "agreed", "retired"]),
+                condition=models.Q(status__in=ValueStatus.values),
                 name="projects_value_status_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="agreed") | models.Q(agreed_on__isnull=False),
+                condition=~models.Q(status=ValueStatus.AGREED) | models.Q(agreed_on__isnull=False),
                 name="projects_agreed_value_has_a_date",
             ),
         ]
