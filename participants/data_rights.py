@@ -30,6 +30,7 @@ from participants.models import (
     ContactTime,
     MeetingTime,
     Participant,
+    ProjectMembership,
 )
 from participants.phones import phone_for_display
 
@@ -273,7 +274,7 @@ def erase_profile(participant):
 
 
 def erase_memberships(participant):
-    participant.memberships.update(status="left", check_in_on=None)
+    participant.memberships.update(status=ProjectMembership.Status.LEFT, check_in_on=None)
 
 
 def erase_consents_and_log(participant):

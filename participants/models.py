@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from encrypted_fields.fields import EncryptedTextField
 
+from coprod.models import CreatedAtModel, TimeStampedModel
+
 
 class MeetingTime(models.TextChoices):
     """Parts of the week people say they can come to meetings, in local time."""
@@ -26,7 +28,7 @@ class ContactTime(models.TextChoices):
 CONTACT_TIME_HOURS = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 21)}
 
 
-class Participant(models.Model):
+class Participant(TimeStampedModel):
     """A person with lived experience taking part in an organisation's projects.
 
     Many members never log in, so `user` is optional: coordinators can run a
@@ -182,8 +184,6 @@ class Participant(models.Model):
     # (kept by law) still add up; the pseudonym is their reference.
     erased_at = models.DateTimeField(null=True, blank=True)
     pseudonym = models.CharField(max_length=20, unique=True, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     PRIVATE_FIELDS = ("access_needs", "support_contact", "wellbeing_notes")
     COMMUNICATION_FIELDS = (
@@ -251,7 +251,7 @@ class Participant(models.Model):
         return needs
 
 
-class AssetTag(models.Model):
+class AssetTag(TimeStampedModel):
     """A skill, interest, goal or experience in an organisation's shared vocabulary.
 
     The list grows as people add their own words.
@@ -268,8 +268,6 @@ class AssetTag(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     name = models.CharField(max_length=80)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -295,7 +293,7 @@ CONTRIBUTE_AREAS = [
 ]
 
 
-class ProjectRole(models.Model):
+class ProjectRole(TimeStampedModel):
     """A role people can hold in a project, from the organisation's own catalogue.
 
     Each role says which project powers it carries. Organisation admins add
@@ -312,8 +310,6 @@ class ProjectRole(models.Model):
     )
     edits_agendas = models.BooleanField("can edit meeting agendas", default=False)
     posts_updates = models.BooleanField("can post updates", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -344,14 +340,17 @@ DEFAULT_ROLES = [
 ]
 
 
-class ProjectMembership(models.Model):
+class MembershipStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACTIVE = "active", "Active"
+    ON_BREAK = "on_break", "Taking a break"
+    LEFT = "left", "Left"
+
+
+class ProjectMembership(TimeStampedModel):
     """A participant's place in one project."""
 
-    class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACTIVE = "active", "Active"
-        ON_BREAK = "on_break", "Taking a break"
-        LEFT = "left", "Left"
+    Status = MembershipStatus
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="memberships"
@@ -369,8 +368,6 @@ class ProjectMembership(models.Model):
     )
     status_changed_on = models.DateField(null=True, blank=True)
     roles = models.ManyToManyField(ProjectRole, blank=True, related_name="memberships")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project__title", "participant__preferred_name"]
@@ -379,7 +376,7 @@ class ProjectMembership(models.Model):
                 fields=["participant", "project"], name="participants_one_membership_per_project"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["invited", "active", "on_break", "left"]),
+                condition=models.Q(status__in=MembershipStatus.values),
                 name="participants_membership_status_valid",
             ),
         ]
@@ -392,7 +389,7 @@ class ProjectMembership(models.Model):
         return [role.name for role in self.roles.all() if role.name != "Member"]
 
 
-class AccessLog(models.Model):
+class AccessLog(CreatedAtModel):
     """One time a member of staff read or acted on someone's data. Never edited.
 
     The person sees every row on "Who has looked", in the words of `Kind`.
@@ -426,7 +423,6 @@ class AccessLog(models.Model):
         blank=True,
         help_text="Written by the member of staff when they act on the person's request.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -444,15 +440,13 @@ class ConsentTopic(models.TextChoices):
     STORIES = "stories", "Your words or story being used"
 
 
-class ConsentWording(models.Model):
+class ConsentWording(TimeStampedModel):
     """The words someone agrees to. A change of words is a new version, never an edit."""
 
     topic = models.CharField(max_length=20, choices=ConsentTopic.choices)
     version = models.PositiveIntegerField()
     text = models.TextField()
     valid_from = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["topic", "-version"]
@@ -464,7 +458,7 @@ class ConsentWording(models.Model):
         return f"{self.get_topic_display()} (version {self.version})"
 
 
-class ConsentRecord(models.Model):
+class ConsentRecord(TimeStampedModel):
     """Someone giving or withdrawing consent to one wording. Only ever added to."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
@@ -477,8 +471,6 @@ class ConsentRecord(models.Model):
         default=False,
         help_text="Recorded by staff, with the person's agreement (for example by phone).",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["participant", "-created_at", "-pk"]
@@ -487,7 +479,7 @@ class ConsentRecord(models.Model):
         return f"{self.participant}: {'gave' if self.given else 'withdrew'} {self.wording}"
 
 
-class Invitation(models.Model):
+class Invitation(TimeStampedModel):
     """An invitation to take part, accepted through a link or a six-digit code.
 
     Only hashes of the link's secret and of the code are stored. An
@@ -516,8 +508,6 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -10,6 +10,7 @@ from payments.models import (
     Benefit,
     BenefitsAndLimit,
     Expense,
+    LimitDecision,
     PaidHow,
     PaymentChoice,
     PaymentPolicy,
@@ -138,10 +139,10 @@ class ApproveForm(forms.Form):
     decision = forms.ChoiceField(
         label="They would go over their limit. What did they choose?",
         choices=[
-            ("split", "Pay what fits now, and the rest in the next period"),
-            ("vouchers", "Pay this one in vouchers (write why)"),
-            ("decline", "They choose not to take this payment"),
-            ("go_ahead", "Go ahead: they know, and chose to (write what they said)"),
+            (LimitDecision.SPLIT, "Pay what fits now, and the rest in the next period"),
+            (LimitDecision.VOUCHERS, "Pay this one in vouchers (write why)"),
+            (LimitDecision.DECLINE, "They choose not to take this payment"),
+            (LimitDecision.GO_AHEAD, "Go ahead: they know, and chose to (write what they said)"),
         ],
         widget=forms.RadioSelect,
         required=False,

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
+from coprod.models import TimeStampedModel
 
-class Fact(models.Model):
+
+class Fact(TimeStampedModel):
     """A dated figure or rule from ../shared/data/payments-facts.md, with its source.
 
     Kept as data (seeded by a migration, edited in the admin site when the
@@ -42,8 +44,6 @@ class Fact(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     source = models.CharField(max_length=300)
     notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["key", "valid_from"]
@@ -86,7 +86,7 @@ class Benefit(models.TextChoices):
     OTHER = "other", "Another benefit"
 
 
-class BenefitNote(models.Model):
+class BenefitNote(TimeStampedModel):
     """What to know about payments and one benefit, in plain words; dated, sourced, editable."""
 
     benefit = models.CharField(max_length=30, choices=Benefit.choices)
@@ -94,8 +94,6 @@ class BenefitNote(models.Model):
     tell = models.TextField("who to tell, and how", blank=True)
     valid_from = models.DateField()
     source = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["benefit", "-valid_from"]
@@ -110,7 +108,7 @@ class RateBasis(models.TextChoices):
     OWN = "own", "Our own rate (higher than the Real Living Wage)"
 
 
-class RateCard(models.Model):
+class RateCard(TimeStampedModel):
     """An hourly rate an organisation pays from a date. The rate on a meeting's date applies."""
 
     organisation = models.ForeignKey(
@@ -123,8 +121,6 @@ class RateCard(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["organisation", "basis", "-valid_from"]
@@ -150,7 +146,7 @@ class Expense(models.TextChoices):
     PHONE_DATA = "phone_data", "Phone or data"
 
 
-class PaymentPolicy(models.Model):
+class PaymentPolicy(TimeStampedModel):
     """How a project pays: which rate, minimum time, what time and expenses count."""
 
     project = models.OneToOneField(
@@ -162,8 +158,6 @@ class PaymentPolicy(models.Model):
     )
     pays_preparation = models.BooleanField("preparation time is paid", default=True)
     expenses = models.JSONField("expenses we pay back", default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project"]
@@ -172,14 +166,17 @@ class PaymentPolicy(models.Model):
         return f"Payment policy of {self.project}"
 
 
-class PaymentChoice(models.Model):
+class PaymentChoiceMethod(models.TextChoices):
+    CASH = "cash", "Money into my bank account"
+    VOUCHERS = "vouchers", "Vouchers"
+    NONE = "none", "No payment: I volunteer my time"
+    EXPENSES_ONLY = "expenses_only", "Only my expenses paid back"
+
+
+class PaymentChoice(TimeStampedModel):
     """How a member wants to be paid by one organisation. Bank details are encrypted."""
 
-    class Method(models.TextChoices):
-        CASH = "cash", "Money into my bank account"
-        VOUCHERS = "vouchers", "Vouchers"
-        NONE = "none", "No payment: I volunteer my time"
-        EXPENSES_ONLY = "expenses_only", "Only my expenses paid back"
+    Method = PaymentChoiceMethod
 
     participant = models.OneToOneField(
         "participants.Participant", on_delete=models.CASCADE, related_name="payment_choice"
@@ -197,14 +194,13 @@ class PaymentChoice(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["participant"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(method="vouchers") | ~models.Q(voucher_reason=""),
+                condition=~models.Q(method=PaymentChoiceMethod.VOUCHERS)
+                | ~models.Q(voucher_reason=""),
                 name="payments_vouchers_say_why",
             ),
         ]
@@ -223,7 +219,7 @@ class PaymentChoice(models.Model):
         return f"account ending {number[-4:]}" if number else "no bank details yet"
 
 
-class BenefitsAndLimit(models.Model):
+class BenefitsAndLimit(TimeStampedModel):
     """What a member privately says about their benefits, and the limit they want to stay under."""
 
     class Period(models.TextChoices):
@@ -241,8 +237,6 @@ class BenefitsAndLimit(models.Model):
     uc_start_day = models.PositiveSmallIntegerField(
         "the day of the month my assessment period starts", null=True, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["participant"]
@@ -292,18 +286,26 @@ class LimitDecision(models.TextChoices):
     GO_AHEAD = "go_ahead", "They chose to go ahead"
 
 
-class Claim(models.Model):
+class ClaimKind(models.TextChoices):
+    TIME = "time", "Time"
+    EXPENSE = "expense", "Expense"
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Waiting for approval"
+    APPROVED = "approved", "Approved, waiting to be paid"
+    PAID = "paid", "Paid"
+    REJECTED = "rejected", "Not approved"
+
+
+class Claim(TimeStampedModel):
     """Money someone is owed: for time at a meeting (from attendance) or for an expense."""
 
-    class Kind(models.TextChoices):
-        TIME = "time", "Time"
-        EXPENSE = "expense", "Expense"
-
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Waiting for approval"
-        APPROVED = "approved", "Approved, waiting to be paid"
-        PAID = "paid", "Paid"
-        REJECTED = "rejected", "Not approved"
+    Kind = ClaimKind
+    Status = ClaimStatus
+    # So templates can write claim.Method.VOUCHERS and claim.PaidHow.CHEQUE.
+    Method = PayMethod
+    PaidHow = PaidHow
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="claims"
@@ -352,15 +354,13 @@ class Claim(models.Model):
     # Sent with the form that made the claim: the same form sent twice makes one claim.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     voucher_code = EncryptedCharField(max_length=100, blank=True, null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["attendance"],
-                condition=models.Q(attendance__isnull=False, kind="time"),
+                condition=models.Q(attendance__isnull=False, kind=ClaimKind.TIME),
                 name="payments_one_time_claim_per_attendance",
             ),
             models.CheckConstraint(
@@ -368,7 +368,7 @@ class Claim(models.Model):
                 name="payments_claim_amount_sensible",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["submitted", "approved", "paid", "rejected"]),
+                condition=models.Q(status__in=ClaimStatus.values),
                 name="payments_claim_status_valid",
             ),
         ]
@@ -430,17 +430,20 @@ class LedgerQuerySet(models.QuerySet):
         raise PermissionError("Ledger entries are never deleted: add a reversal instead.")
 
 
-class LedgerEntry(models.Model):
+class LedgerKind(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    PAID = "paid", "Paid"
+    REVERSAL = "reversal", "Reversal"
+
+
+class LedgerEntry(TimeStampedModel):
     """One movement of money, never changed or deleted: a mistake is put right by a reversal.
 
     The model refuses updates and deletes, and on PostgreSQL a trigger does too
     (migration 0003), so not even a raw UPDATE changes a row.
     """
 
-    class Kind(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        PAID = "paid", "Paid"
-        REVERSAL = "reversal", "Reversal"
+    Kind = LedgerKind
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="ledger")
     organisation = models.ForeignKey(
@@ -468,8 +471,6 @@ class LedgerEntry(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = LedgerQuerySet.as_manager()
 
@@ -479,7 +480,7 @@ class LedgerEntry(models.Model):
             # Nothing approved or paid twice: one entry of each kind per claim.
             models.UniqueConstraint(
                 fields=["claim", "kind"],
-                condition=models.Q(kind__in=["approved", "paid"]),
+                condition=models.Q(kind__in=[LedgerKind.APPROVED, LedgerKind.PAID]),
                 name="payments_claim_approved_and_paid_once",
             ),
         ]

@@ -25,6 +25,7 @@ from payments.models import (
     Expense,
     Fact,
     LedgerEntry,
+    LimitDecision,
     PaidHow,
     PaymentChoice,
     PaymentPolicy,
@@ -529,7 +530,7 @@ class LimitWarning(ValidationError):
         super().__init__("This payment would take them over the limit they set.")
 
 
-DECISIONS = ("split", "vouchers", "decline", "go_ahead")
+DECISIONS = tuple(LimitDecision.values)
 
 
 def _ledger(claim, kind, amount, by, **fields) -> LedgerEntry:
@@ -570,27 +571,29 @@ def claim_approve(*, claim: Claim, by: User, decision: str = "", note: str = "",
     note = check_length(note, 300, "note")
     choice = choice_for(claim.participant)
     if claim.kind == Claim.Kind.EXPENSE:
-        claim.method = "expenses"
+        claim.method = PayMethod.EXPENSES
     else:
-        claim.method = "vouchers" if choice.method == PaymentChoice.Method.VOUCHERS else "cash"
-        claim.voucher_reason = choice.voucher_reason if claim.method == "vouchers" else ""
+        claim.method = (
+            PayMethod.VOUCHERS if choice.method == PaymentChoice.Method.VOUCHERS else PayMethod.CASH
+        )
+        claim.voucher_reason = choice.voucher_reason if claim.method == PayMethod.VOUCHERS else ""
     check = limit_check(claim)
     if check and check.crosses:
         if decision not in DECISIONS:
             raise LimitWarning(check)
         claim.limit_decision, claim.limit_note = decision, note
-        if decision in ("vouchers", "go_ahead") and not note:
+        if decision in (LimitDecision.VOUCHERS, LimitDecision.GO_AHEAD) and not note:
             raise ValidationError({"note": "Write down the reason, as the person gave it."})
-        if decision == "decline":
+        if decision == LimitDecision.DECLINE:
             claim.status = Claim.Status.REJECTED
             claim.rejection_reason = (
                 "They chose not to take this payment, to stay under their limit."
             )
             claim.save()
             return claim
-        if decision == "vouchers":
-            claim.method, claim.voucher_reason = "vouchers", note
-        if decision == "split":
+        if decision == LimitDecision.VOUCHERS:
+            claim.method, claim.voucher_reason = PayMethod.VOUCHERS, note
+        if decision == LimitDecision.SPLIT:
             if check.room_pence == 0:
                 raise ValidationError(
                     "Nothing fits in this period: choose another option, or pay it all later."
@@ -609,7 +612,7 @@ def claim_approve(*, claim: Claim, by: User, decision: str = "", note: str = "",
                 amount_pence=rest,
                 submitted_by=by,
                 on_behalf=True,
-                limit_decision="split",
+                limit_decision=LimitDecision.SPLIT,
                 limit_note=f"The rest of claim {claim.pk}",
             )
             later.method = claim.method

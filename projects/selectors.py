@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from coprod.accounts.selectors import organisation_ids_for
+from participants.models import ProjectMembership
 from projects.models import (
     Endorsement,
     FunderGrant,
@@ -62,7 +63,9 @@ def project_list_for_dashboard(user) -> QuerySet[Project]:
         .select_related("organisation", "current_phase")
         .annotate(
             active_members=Count(
-                "memberships", filter=Q(memberships__status="active"), distinct=True
+                "memberships",
+                filter=Q(memberships__status=ProjectMembership.Status.ACTIVE),
+                distinct=True,
             )
         )
     )

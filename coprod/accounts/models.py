@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from coprod.models import TimeStampedModel
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -32,7 +34,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     """A person who can log in. Their roles come from memberships, not flags.
 
     `is_staff` only opens Django's admin site for the people who run the
@@ -46,8 +48,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("can use the admin site", default=False)
     date_joined = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()
 
@@ -79,7 +79,7 @@ def validate_timezone(name):
         raise ValidationError(f"{name!r} is not a time zone we know.") from error
 
 
-class Organisation(models.Model):
+class Organisation(TimeStampedModel):
     """A tenant: a charity, trust, council or university running projects."""
 
     name = models.CharField(max_length=200)
@@ -97,8 +97,6 @@ class Organisation(models.Model):
         "send meeting papers this many days before, unless someone needs them earlier",
         default=7,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -117,7 +115,7 @@ class StaffRole(models.TextChoices):
     FINANCE = "finance", "Finance"
 
 
-class StaffMembership(models.Model):
+class StaffMembership(TimeStampedModel):
     """One role a user holds in one organisation; a user may hold several."""
 
     user = models.ForeignKey(
@@ -127,8 +125,6 @@ class StaffMembership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="staff_memberships"
     )
     role = models.CharField(max_length=20, choices=StaffRole.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["organisation__name", "role"]

@@ -53,7 +53,7 @@ from projects.meetings.selectors import (
     time_clashes,
     venues_for,
 )
-from projects.models import CalendarFeed, MeetingAction, MeetingPaper, Venue
+from projects.models import CalendarFeed, MeetingAction, MeetingChange, MeetingPaper, Venue
 from projects.selectors import participant_in_project, projects_visible_to
 from projects.views import PostActionView, ProjectMixin, warn_unreachable
 
@@ -186,7 +186,9 @@ class MeetingDetailView(MeetingMixin, TemplateView):
                 if invitee
                 else None
             ),
-            "changes": list(meeting.changes.exclude(kind="scheduled").order_by("created_at")),
+            "changes": list(
+                meeting.changes.exclude(kind=MeetingChange.Kind.SCHEDULED).order_by("created_at")
+            ),
             "actions": list(
                 meeting.actions.select_related("owner_participant", "owner_user").order_by("due_on")
             ),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from coprod.models import TimeStampedModel
 from projects.models.project import Project
 
 
@@ -25,7 +26,7 @@ RUNG_MEANINGS = {
 }
 
 
-class LadderAssessment(models.Model):
+class LadderAssessment(TimeStampedModel):
     """Where someone honestly thinks the project sits on the ladder, on a date.
 
     Rows are only ever added, so the project's journey stays visible. A row
@@ -46,16 +47,12 @@ class LadderAssessment(models.Model):
         blank=True,
         related_name="ladder_views",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project", "-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    rung__in=["informing", "consulting", "engaging", "co_designing", "co_producing"]
-                ),
+                condition=models.Q(rung__in=Rung.values),
                 name="projects_ladder_rung_valid",
             ),
         ]

@@ -9,10 +9,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from encrypted_fields.fields import EncryptedTextField
 
+from coprod.models import TimeStampedModel
 from projects.models.project import Project
 
 
-class Venue(models.Model):
+class Venue(TimeStampedModel):
     """A place an organisation meets, with the access facts people ask about.
 
     Each fact is yes, no, or "not checked yet" (None): an unchecked fact is
@@ -36,8 +37,6 @@ class Venue(models.Model):
     parking = models.BooleanField("parking", null=True, blank=True)
     childcare = models.BooleanField("childcare available", null=True, blank=True)
     notes = models.TextField("anything else people should know", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     ACCESS_FACTS = (
         "step_free",
@@ -68,17 +67,22 @@ class Venue(models.Model):
         ]
 
 
-class Meeting(models.Model):
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "In person and online"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Going ahead"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Meeting(TimeStampedModel):
     """A meeting of a project. Times are stored in UTC and shown in the organisation's zone."""
 
-    class Format(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        ONLINE = "online", "Online"
-        HYBRID = "hybrid", "In person and online"
-
-    class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Going ahead"
-        CANCELLED = "cancelled", "Cancelled"
+    Format = MeetingFormat
+    Status = MeetingStatus
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(max_length=150)
@@ -126,8 +130,6 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -137,11 +139,11 @@ class Meeting(models.Model):
                 name="projects_meeting_ends_after_it_starts",
             ),
             models.CheckConstraint(
-                condition=models.Q(format__in=["in_person", "online", "hybrid"]),
+                condition=models.Q(format__in=MeetingFormat.values),
                 name="projects_meeting_format_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["scheduled", "cancelled"]),
+                condition=models.Q(status__in=MeetingStatus.values),
                 name="projects_meeting_status_valid",
             ),
         ]
@@ -177,7 +179,7 @@ class Meeting(models.Model):
         return self.format in (self.Format.ONLINE, self.Format.HYBRID)
 
 
-class MeetingChange(models.Model):
+class MeetingChange(TimeStampedModel):
     """One thing that happened to a meeting, kept for history and for telling people.
 
     Rows are only added. The notifications issue reads them to send "the
@@ -203,8 +205,6 @@ class MeetingChange(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["meeting", "created_at", "pk"]
@@ -213,7 +213,7 @@ class MeetingChange(models.Model):
         return f"{self.meeting}: {self.get_kind_display()}"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(TimeStampedModel):
     """One item on a meeting's agenda, optionally led by a member."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
@@ -226,8 +226,6 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
     )
     position = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
@@ -243,7 +241,7 @@ def paper_upload_to(instance, filename):
     return f"papers/{instance.meeting.project_id}/{uuid.uuid4().hex}.{instance.extension}"
 
 
-class MeetingPaper(models.Model):
+class MeetingPaper(TimeStampedModel):
     """A paper for a meeting, stored through Django's storage API."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
@@ -265,8 +263,6 @@ class MeetingPaper(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["meeting", "created_at", "pk"]
@@ -275,17 +271,20 @@ class MeetingPaper(models.Model):
         return self.title
 
 
-class Invitee(models.Model):
+class InviteeAnswer(models.TextChoices):
+    YES = "yes", "Yes, I will come"
+    MAYBE = "maybe", "Maybe"
+    NO = "no", "No, I cannot come"
+
+
+class Invitee(TimeStampedModel):
     """A person asked to a meeting, and their answer.
 
     The project's active members are invited when a meeting is scheduled;
     someone taking a break is only here if they chose to come.
     """
 
-    class Answer(models.TextChoices):
-        YES = "yes", "Yes, I will come"
-        MAYBE = "maybe", "Maybe"
-        NO = "no", "No, I cannot come"
+    Answer = InviteeAnswer
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
     participant = models.ForeignKey(
@@ -303,8 +302,6 @@ class Invitee(models.Model):
     answered_on_behalf = models.BooleanField(
         "taken by phone or in person by a coordinator", default=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["meeting", "participant__preferred_name", "pk"]
@@ -313,7 +310,7 @@ class Invitee(models.Model):
                 fields=["meeting", "participant"], name="projects_invited_once_per_meeting"
             ),
             models.CheckConstraint(
-                condition=models.Q(answer__in=["", "yes", "maybe", "no"]),
+                condition=models.Q(answer__in=["", *InviteeAnswer.values]),
                 name="projects_invitee_answer_valid",
             ),
         ]
@@ -322,7 +319,7 @@ class Invitee(models.Model):
         return f"{self.participant} at {self.meeting}"
 
 
-class Attendance(models.Model):
+class Attendance(TimeStampedModel):
     """Who came to a meeting and for how long: what payment claims are built from.
 
     One row per person per meeting (a database constraint), so sending the
@@ -338,8 +335,6 @@ class Attendance(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["meeting", "participant__preferred_name", "pk"]
@@ -361,7 +356,7 @@ class Attendance(models.Model):
         return f"{self.participant} at {self.meeting} ({self.minutes} minutes)"
 
 
-class MeetingAction(models.Model):
+class MeetingAction(TimeStampedModel):
     """Something agreed at a meeting, with one owner (a member or staff) and a date."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
@@ -385,8 +380,6 @@ class MeetingAction(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -410,7 +403,7 @@ class MeetingAction(models.Model):
         return str(self.owner_user)
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(TimeStampedModel):
     """A private calendar address for one person: their meetings, read by their calendar app.
 
     Only a hash of the secret is stored; the address is shown once, when it is
@@ -423,8 +416,6 @@ class CalendarFeed(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_read_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["user", "-created_at"]

@@ -5,15 +5,20 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from coprod.models import CreatedAtModel, TimeStampedModel
 
-class Project(models.Model):
+
+class ProjectStatus(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    FINISHED = "finished", "Finished"
+
+
+class Project(TimeStampedModel):
     """A co-production project run by one organisation."""
 
-    class Status(models.TextChoices):
-        PLANNING = "planning", "Planning"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        FINISHED = "finished", "Finished"
+    Status = ProjectStatus
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="projects"
@@ -58,8 +63,6 @@ class Project(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title", "pk"]
@@ -71,7 +74,7 @@ class Project(models.Model):
                 name="projects_project_ends_after_it_starts",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["planning", "active", "paused", "finished"]),
+                condition=models.Q(status__in=ProjectStatus.values),
                 name="projects_project_status_valid",
             ),
         ]
@@ -83,16 +86,19 @@ class Project(models.Model):
         return reverse("projects:detail", kwargs={"pk": self.pk})
 
 
-class ProjectCoordinatorChange(models.Model):
+class CoordinatorChangeKind(models.TextChoices):
+    ADDED = "added", "Named"
+    REMOVED = "removed", "Taken off"
+
+
+class ProjectCoordinatorChange(CreatedAtModel):
     """One person named as a project's coordinator, or taken off. Rows are only added.
 
     Named coordinators read the private notes of the project's members, so
     members are shown who was named and when, from these rows.
     """
 
-    class Kind(models.TextChoices):
-        ADDED = "added", "Named"
-        REMOVED = "removed", "Taken off"
+    Kind = CoordinatorChangeKind
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="coordinator_changes"
@@ -112,13 +118,12 @@ class ProjectCoordinatorChange(models.Model):
         help_text="Written when this history began, for someone already named: "
         "they were named on or before this date, we do not know exactly when.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["project", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=["added", "removed"]),
+                condition=models.Q(kind__in=CoordinatorChangeKind.values),
                 name="projects_coordinator_change_kind_valid",
             ),
         ]
@@ -127,7 +132,7 @@ class ProjectCoordinatorChange(models.Model):
         return f"{self.project}: {self.coordinator_name} {self.get_kind_display().lower()}"
 
 
-class FunderGrant(models.Model):
+class FunderGrant(TimeStampedModel):
     """Read-only report access to one project for one funder, until it expires."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funder_grants")
@@ -139,8 +144,6 @@ class FunderGrant(models.Model):
     )
     expires_on = models.DateField(help_text="Access ends at the end of this day.")
     revoked_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project__title", "user__email"]
@@ -156,15 +159,13 @@ class FunderGrant(models.Model):
         return f"{self.user} may read reports of {self.project} until {self.expires_on}"
 
 
-class Phase(models.Model):
+class Phase(TimeStampedModel):
     """One stage a project moves through, named by the group, in order."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
     name = models.CharField(max_length=120)
     description = models.CharField("what happens in this phase", max_length=300, blank=True)
     position = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project", "position", "pk"]

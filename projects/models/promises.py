@@ -4,22 +4,26 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from coprod.models import TimeStampedModel
 from projects.models.meetings import Meeting
 from projects.models.project import Project
 
 
-class Contribution(models.Model):
+class ContributionResponse(models.TextChoices):
+    WAITING = "waiting", "Not answered yet"
+    ACCEPTED = "accepted", "Accepted: we will do this"
+    IN_PROGRESS = "in_progress", "In progress"
+    NOT_POSSIBLE = "not_possible", "Not possible"
+
+
+class Contribution(TimeStampedModel):
     """Something members said, recommended or asked for, and the organisation's answer.
 
     The answer comes with a promised date to report back; every step is kept
     as a ContributionEvent, so the whole trail shows ("you said, we did").
     """
 
-    class Response(models.TextChoices):
-        WAITING = "waiting", "Not answered yet"
-        ACCEPTED = "accepted", "Accepted: we will do this"
-        IN_PROGRESS = "in_progress", "In progress"
-        NOT_POSSIBLE = "not_possible", "Not possible"
+    Response = ContributionResponse
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
     meeting = models.ForeignKey(
@@ -44,20 +48,17 @@ class Contribution(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project", "-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    response__in=["waiting", "accepted", "in_progress", "not_possible"]
-                ),
+                condition=models.Q(response__in=ContributionResponse.values),
                 name="projects_contribution_response_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(response="not_possible") | ~models.Q(reason=""),
+                condition=~models.Q(response=ContributionResponse.NOT_POSSIBLE)
+                | ~models.Q(reason=""),
                 name="projects_not_possible_says_why",
             ),
         ]
@@ -69,7 +70,7 @@ class Contribution(models.Model):
         return reverse("projects:promise", kwargs={"pk": self.project_id, "promise_pk": self.pk})
 
 
-class ContributionEvent(models.Model):
+class ContributionEvent(TimeStampedModel):
     """One step in a contribution's trail. Rows are only added."""
 
     class Kind(models.TextChoices):
@@ -86,8 +87,6 @@ class ContributionEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     by_name = models.CharField(max_length=150, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["contribution", "created_at", "pk"]

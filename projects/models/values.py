@@ -3,16 +3,20 @@
 from django.conf import settings
 from django.db import models
 
+from coprod.models import TimeStampedModel
 from projects.models.project import Project
 
 
-class Value(models.Model):
+class ValueStatus(models.TextChoices):
+    PROPOSED = "proposed", "Suggested"
+    AGREED = "agreed", "Agreed"
+    RETIRED = "retired", "No longer used"
+
+
+class Value(TimeStampedModel):
     """A value the group holds; its wording lives in versions, oldest first."""
 
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", "Suggested"
-        AGREED = "agreed", "Agreed"
-        RETIRED = "retired", "No longer used"
+    Status = ValueStatus
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="values")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
@@ -26,18 +30,16 @@ class Value(models.Model):
     current_version = models.ForeignKey(
         "projects.ValueVersion", on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["project", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["proposed", "agreed", "retired"]),
+                condition=models.Q(status__in=ValueStatus.values),
                 name="projects_value_status_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="agreed") | models.Q(agreed_on__isnull=False),
+                condition=~models.Q(status=ValueStatus.AGREED) | models.Q(agreed_on__isnull=False),
                 name="projects_agreed_value_has_a_date",
             ),
         ]
@@ -46,7 +48,7 @@ class Value(models.Model):
         return self.current_version.title if self.current_version_id else f"Value {self.pk}"
 
 
-class ValueVersion(models.Model):
+class ValueVersion(TimeStampedModel):
     """One wording of a value. Versions are never edited: a revision adds one."""
 
     value = models.ForeignKey(Value, on_delete=models.CASCADE, related_name="versions")
@@ -57,8 +59,6 @@ class ValueVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     agreed_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["value", "number"]
@@ -70,15 +70,13 @@ class ValueVersion(models.Model):
         return f"{self.title} (version {self.number})"
 
 
-class Endorsement(models.Model):
+class Endorsement(TimeStampedModel):
     """A member saying "I hold this value too", for one wording of it."""
 
     version = models.ForeignKey(ValueVersion, on_delete=models.CASCADE, related_name="endorsements")
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.CASCADE, related_name="endorsements"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["version", "created_at"]
