@@ -34,6 +34,7 @@ from participants.forms import (
     PrivateNotesForm,
     RoleForm,
 )
+from participants.mixins import OwnProfileMixin
 from participants.models import ConsentTopic, ProjectRole
 from participants.phones import phone_for_display
 from participants.selectors import (
@@ -47,7 +48,6 @@ from participants.selectors import (
     memberships_for_member_home,
     participant_get_for_data_rights,
     participant_get_for_staff,
-    participant_get_own,
     participant_profiles_for,
     people_for_staff,
     private_notes_readers,
@@ -75,20 +75,6 @@ class MemberHomeView(PermissionRequiredMixin, TemplateView):
             memberships=memberships_for_member_home(self.request.user),
             **kwargs,
         )
-
-
-class OwnProfileMixin(PermissionRequiredMixin):
-    """Pages about oneself: any other person's profile is simply not found."""
-
-    permission_required = "participants.change_own_profile"
-
-    def get_permission_object(self):
-        if not hasattr(self, "participant"):
-            self.participant = participant_get_own(self.request.user, self.kwargs["pk"])
-        return self.participant
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(participant=self.participant, **kwargs)
 
 
 class AboutMeView(OwnProfileMixin, TemplateView):

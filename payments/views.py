@@ -15,8 +15,9 @@ from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.csv_safe import stream_csv
 from coprod.fields import parse_id
 from coprod.formerrors import add_service_errors, run_service
+from coprod.views import PostActionView
+from participants.mixins import OwnProfileMixin
 from participants.models import ProjectMembership
-from participants.views import OwnProfileMixin
 from payments import services
 from payments.forms import (
     ApproveForm,
@@ -46,8 +47,8 @@ from payments.selectors import (
     tax_year_summary,
     tax_years_paid,
 )
+from projects.mixins import ProjectMixin
 from projects.models import Project
-from projects.views import PostActionView, ProjectMixin
 
 
 class OwnMoneyMixin(OwnProfileMixin):

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
@@ -17,6 +17,7 @@ from coprod.versions import (
     is_stale,
     typed_rows,
 )
+from coprod.views import PostActionView
 from participants.selectors import memberships_for_staff
 from projects import services
 from projects.forms import (
@@ -34,12 +35,12 @@ from projects.forms import (
     WaysOfWorkingForm,
 )
 from projects.meetings.selectors import next_meeting_for_project
+from projects.mixins import ProjectMixin
 from projects.models import RUNG_MEANINGS, Rung, Value
 from projects.promises.selectors import contributions_for_project, with_states
 from projects.selectors import (
     ladder_for_project,
     participant_in_project,
-    project_get_visible,
     value_histories,
     values_for_project,
 )
@@ -51,21 +52,6 @@ EDIT_STEPS = [
     ("values", "Values"),
     ("phases", "Phases"),
 ]
-
-
-class ProjectMixin(PermissionRequiredMixin):
-    """Load the project from the URL (404 if the person may not see it), then check the rule."""
-
-    def get_project(self):
-        if not hasattr(self, "project"):
-            self.project = project_get_visible(self.request.user, self.kwargs["pk"])
-        return self.project
-
-    def get_permission_object(self):
-        return self.get_project()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(project=self.project, **kwargs)
 
 
 class EditStepMixin(ProjectMixin):
@@ -417,56 +403,6 @@ class ValueReviseView(StaleFormMixin, ValueMixin, FormView):
         ):
             return redirect("projects:values", pk=self.project.pk)
         return self.form_invalid(form)
-
-
-def warn_unreachable(request, project, found, *, about: str) -> None:
-    """Say at once, beside the success message, how many people a message will not reach.
-
-    Only people who may see the project's people (`projects.view_personal_details`)
-    are told who; the page they land on lists them with why and what to do.
-    Others, such as co-leads, get the number and where a coordinator looks.
-    """
-    if not found:
-        return
-    count = f"{len(found)} person" if len(found) == 1 else f"{len(found)} people"
-    if request.user.has_perm("projects.view_personal_details", project):
-        names = ", ".join(person.preferred_name for person, _ in found)
-        messages.warning(
-            request,
-            f"{count} will not hear about {about}: {names}. Why, and what to do, is under "
-            "“People we cannot reach” on this page.",
-        )
-    else:
-        messages.warning(
-            request,
-            f"{count} will not hear about {about}. A coordinator can see who, and what to do, "
-            "on the project page.",
-        )
-
-
-class PostActionView(View):
-    """A POST-only action: do it, say what happened (or what stopped it), go back."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        try:
-            message = self.act()
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, message)
-            self.after_success()
-        return redirect(self.done_url())
-
-    def act(self) -> str:
-        raise NotImplementedError
-
-    def after_success(self) -> None:
-        """Anything more to say once the success is said (who a message will not reach)."""
-
-    def done_url(self) -> str:
-        raise NotImplementedError
 
 
 class ValueActionView(ValueMixin, PostActionView):

@@ -17,9 +17,9 @@ from coprod.reports import selectors, services, suppression
 from coprod.reports.forms import FunderAccessForm, PeriodForm
 from coprod.reports.models import ReportEvent
 from coprod.reports.templatetags.report_figures import figure_text
+from coprod.views import PostActionView
 from projects.models import FunderGrant, Project
 from projects.selectors import active_funder_grants, projects_reportable_by
-from projects.views import PostActionView
 
 SORTABLE = dict(selectors.PORTFOLIO_COLUMNS)
 

@@ -20,6 +20,7 @@ from coprod.notifications.models import Kind
 from coprod.notifications.reach import unreachable_invitees
 from coprod.throttles import Limit, client_ip
 from coprod.versions import StaleFormMixin, VersionForm, add_stale_notice, is_stale, typed_rows
+from coprod.views import PostActionView
 from participants import services as people
 from projects.meetings import services as services
 from projects.meetings.calendar import calendar_for
@@ -52,9 +53,9 @@ from projects.meetings.selectors import (
     time_clashes,
     venues_for,
 )
+from projects.mixins import ProjectMixin, warn_unreachable
 from projects.models import CalendarFeed, MeetingAction, MeetingPaper, Venue
 from projects.selectors import participant_in_project, projects_visible_to
-from projects.views import PostActionView, ProjectMixin, warn_unreachable
 
 
 class MeetingMixin(ProjectMixin):

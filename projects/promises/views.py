@@ -8,6 +8,7 @@ from coprod.formerrors import run_service
 from coprod.notifications.models import Kind
 from coprod.notifications.reach import unreachable_members
 from coprod.versions import StaleFormMixin
+from projects.mixins import ProjectMixin, warn_unreachable
 from projects.promises import services as services
 from projects.promises.forms import ContributionForm, ResponseForm, UpdateForm
 from projects.promises.selectors import (
@@ -17,7 +18,6 @@ from projects.promises.selectors import (
     trail,
     with_states,
 )
-from projects.views import ProjectMixin, warn_unreachable
 
 
 class PromiseListView(ProjectMixin, TemplateView):
