@@ -11,19 +11,3 @@ def add_service_errors(form, error: ValidationError) -> None:
     else:
         # The error itself, not only its words: its code tells a stale page apart.
         form.add_error(None, error)
-
-
-def run_service(request, form, call, success_message: str) -> bool:
-    """Call a service; on success say so, on ValidationError put it on the form.
-
-    Returns True when the service succeeded, so a view can redirect.
-    """
-    from django.contrib import messages
-
-    try:
-        call()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return False
-    messages.success(request, success_message)
-    return True

@@ -45,13 +45,14 @@ class ServiceFormMixin:
     """For a FormView whose valid form is handed to one service.
 
     The view says what to call in `call_service(form)` and returns what the
-    service returns. When the service refuses with a ValidationError, each
-    message goes next to its field (or at the top of the form) and the page is
-    shown again through `form_invalid`, so `StaleFormMixin` still tells a stale
-    page apart. When it succeeds, its result is kept in `self.result`, the
-    message from `get_success_message(form, result)` is said, `after_success()`
-    may say more, and the person goes to `get_success_url()`: by default the
-    same page again, so a reload never posts twice.
+    service returns. When the service refuses with a ValidationError,
+    `service_refused` puts each message next to its field (or at the top of
+    the form) and shows the page again through `form_invalid`, so
+    `StaleFormMixin` still tells a stale page apart. When it succeeds, its
+    result is kept in `self.result`, the message from
+    `get_success_message(form, result)` is said, `after_success()` may say
+    more, and the person goes to `get_success_url()`: by default the same page
+    again, so a reload never posts twice.
 
     Put it before the view's own mixins and FormView, after `StaleFormMixin`.
     """
@@ -69,6 +70,11 @@ class ServiceFormMixin:
     def after_success(self) -> None:
         """Anything more to say once the success is said (who a message will not reach)."""
 
+    def service_refused(self, form: forms.BaseForm, error: ValidationError) -> HttpResponse:
+        """Show the form again with the service's reasons on it."""
+        add_service_errors(form, error)
+        return self.form_invalid(form)  # type: ignore[attr-defined]
+
     def get_success_url(self) -> str:
         if getattr(self, "success_url", None):
             return super().get_success_url()  # type: ignore[misc]
@@ -78,8 +84,7 @@ class ServiceFormMixin:
         try:
             result = self.call_service(form)
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)  # type: ignore[attr-defined]
+            return self.service_refused(form, error)
         self.result = result
         message = self.get_success_message(form, result)
         if message:
