@@ -511,20 +511,18 @@ class InvitationRenewView(PermissionRequiredMixin, TemplateView):
         )
 
 
-class AddOnBehalfView(CoordinatorMixin, FormView):
+class AddOnBehalfView(ServiceFormMixin, CoordinatorMixin, FormView):
     template_name = "participants/add_on_behalf_form.html"
     form_class = AddOnBehalfForm
 
-    def form_valid(self, form):
-        try:
-            participant = invitations.participant_add_on_behalf(
-                by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{participant.preferred_name} is added. You act for them.")
-        return redirect("participants:person", pk=participant.pk)
+    def call_service(self, form):
+        return invitations.participant_add_on_behalf(by=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, form, result):
+        return f"{result.preferred_name} is added. You act for them."
+
+    def get_success_url(self):
+        return reverse("participants:person", kwargs={"pk": self.result.pk})
 
 
 class JoinView(FormView):

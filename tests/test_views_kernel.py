@@ -104,3 +104,19 @@ def test_an_invalid_form_never_reaches_the_service():
 
     assert response.status_code == 200
     assert CountingView.calls == 0
+
+
+def test_a_view_may_answer_a_refusal_its_own_way():
+    class AskingView(NamingView):
+        refusal = ValidationError("A thing like this exists.", code="duplicate")
+
+        def service_refused(self, form, error):
+            if error.code == "duplicate":
+                return self.render_to_response(self.get_context_data(form=form, asked=True))
+            return super().service_refused(form, error)
+
+    request, response = post(AskingView, {"name": "Kettle"})
+
+    assert response.context_data["asked"] is True
+    assert not response.context_data["form"].errors
+    assert list(get_messages(request)) == []
