@@ -1,6 +1,5 @@
 """Putting a service's ValidationError onto the form the person filled in."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -12,18 +11,3 @@ def add_service_errors(form, error: ValidationError) -> None:
     else:
         # The error itself, not only its words: its code tells a stale page apart.
         form.add_error(None, error)
-
-
-def run_service(request, form, call, success_message: str) -> bool:
-    """Call a service; on success say so, on ValidationError put it on the form.
-
-    Returns True when the service succeeded, so a view can redirect.
-    """
-
-    try:
-        call()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return False
-    messages.success(request, success_message)
-    return True

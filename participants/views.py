@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
@@ -13,8 +13,9 @@ from coprod import throttles
 from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
-from coprod.formerrors import add_service_errors, run_service
+from coprod.formerrors import add_service_errors
 from coprod.versions import StaleFormMixin
+from coprod.views import ServiceFormMixin
 from participants import invitations, services
 from participants.data_rights import FORMATS, data_export_file, participant_erase
 from participants.forms import (
@@ -34,6 +35,7 @@ from participants.forms import (
     PrivateNotesForm,
     RoleForm,
 )
+from participants.mixins import OwnProfileMixin
 from participants.models import ConsentTopic, ProjectRole
 from participants.phones import phone_for_display
 from participants.selectors import (
@@ -46,25 +48,10 @@ from participants.selectors import (
     membership_get_own,
     participant_get_for_data_rights,
     participant_get_for_staff,
-    participant_get_own,
     people_for_staff,
     private_notes_readers,
     profile_summary,
 )
-
-
-class OwnProfileMixin(PermissionRequiredMixin):
-    """Pages about oneself: any other person's profile is simply not found."""
-
-    permission_required = "participants.change_own_profile"
-
-    def get_permission_object(self):
-        if not hasattr(self, "participant"):
-            self.participant = participant_get_own(self.request.user, self.kwargs["pk"])
-        return self.participant
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(participant=self.participant, **kwargs)
 
 
 class AboutMeView(OwnProfileMixin, TemplateView):
@@ -82,10 +69,11 @@ class AboutMeView(OwnProfileMixin, TemplateView):
         )
 
 
-class PrivateNotesEditView(StaleFormMixin, OwnProfileMixin, FormView):
+class PrivateNotesEditView(StaleFormMixin, ServiceFormMixin, OwnProfileMixin, FormView):
     stale_what = "these notes"
     template_name = "participants/private_notes_form.html"
     form_class = PrivateNotesForm
+    success_message = "Saved. Only the people listed can see this."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_permission_object()}
@@ -93,26 +81,23 @@ class PrivateNotesEditView(StaleFormMixin, OwnProfileMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(readers=private_notes_readers(self.participant), **kwargs)
 
-    def form_valid(self, form):
-        if run_service(
-            self.request,
-            form,
-            lambda: services.private_notes_update(
-                participant=self.participant, by=self.request.user, **form.cleaned_data
-            ),
-            "Saved. Only the people listed can see this.",
-        ):
-            return redirect(self.done_url())
-        return self.form_invalid(form)
+    def call_service(self, form):
+        return services.private_notes_update(
+            participant=self.participant, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return self.done_url()
 
     def done_url(self):
         return reverse("participants:about_me", kwargs={"pk": self.participant.pk})
 
 
-class ProfileSectionView(StaleFormMixin, OwnProfileMixin, FormView):
-    """One section of "About me", edited on its own page. Subclasses say which."""
+class ProfileSectionView(StaleFormMixin, ServiceFormMixin, OwnProfileMixin, FormView):
+    """One section of "About me", edited on its own page. Subclasses say which service."""
 
     stale_what = "this section"
+    success_message = "Saved."
     template_name = "participants/profile_section.html"
     heading = ""
     intro = ""
@@ -126,16 +111,11 @@ class ProfileSectionView(StaleFormMixin, OwnProfileMixin, FormView):
             heading=self.heading, intro=self.intro, who_can_see=self.who_can_see, **kwargs
         )
 
-    def form_valid(self, form):
-        if run_service(self.request, form, lambda: self.save(form), "Saved."):
-            return redirect(self.done_url())
-        return self.form_invalid(form)
+    def get_success_url(self):
+        return self.done_url()
 
     def done_url(self):
         return reverse("participants:about_me", kwargs={"pk": self.participant.pk})
-
-    def save(self, form):
-        raise NotImplementedError
 
 
 class ContactEditView(ProfileSectionView):
@@ -147,8 +127,8 @@ class ContactEditView(ProfileSectionView):
         "only used to pay you. Other members and funders never see these details."
     )
 
-    def save(self, form):
-        services.profile_update_contact(
+    def call_service(self, form):
+        return services.profile_update_contact(
             participant=self.participant, by=self.request.user, **form.cleaned_data
         )
 
@@ -159,8 +139,8 @@ class CommunicationEditView(ProfileSectionView):
     intro = "Tick what helps. We use this to send papers the right way and in good time."
     who_can_see = "The coordinators of your projects, because they act on it. Nobody else."
 
-    def save(self, form):
-        services.profile_update_communication(
+    def call_service(self, form):
+        return services.profile_update_communication(
             participant=self.participant, by=self.request.user, **form.cleaned_data
         )
 
@@ -174,8 +154,8 @@ class CreditEditView(ProfileSectionView):
         "never shown to anyone: it is only counted."
     )
 
-    def save(self, form):
-        services.profile_update_credit(
+    def call_service(self, form):
+        return services.profile_update_credit(
             participant=self.participant, by=self.request.user, **form.cleaned_data
         )
 
@@ -193,8 +173,8 @@ class AssetsEditView(ProfileSectionView):
         kwargs = FormView.get_form_kwargs(self)
         return {**kwargs, "participant": self.get_permission_object()}
 
-    def save(self, form):
-        services.assets_update(
+    def call_service(self, form):
+        return services.assets_update(
             participant=self.participant, by=self.request.user, **form.service_arguments()
         )
 
@@ -258,22 +238,19 @@ class OwnMembershipMixin(PermissionRequiredMixin):
         return super().get_context_data(membership=self.membership, **kwargs)
 
 
-class TakeBreakView(OwnMembershipMixin, FormView):
+class TakeBreakView(ServiceFormMixin, OwnMembershipMixin, FormView):
     template_name = "participants/take_break.html"
     form_class = BreakForm
+    success_url = reverse_lazy("participants:home")
 
-    def form_valid(self, form):
-        project = self.get_permission_object().project
-        if run_service(
-            self.request,
-            form,
-            lambda: services.membership_take_break(
-                membership=self.membership, by=self.request.user, **form.cleaned_data
-            ),
-            f"You are taking a break from {project}. Come back whenever you are ready.",
-        ):
-            return redirect("participants:home")
-        return self.form_invalid(form)
+    def call_service(self, form):
+        return services.membership_take_break(
+            membership=self.get_permission_object(), by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_message(self, form, result):
+        project = self.membership.project
+        return f"You are taking a break from {project}. Come back whenever you are ready."
 
 
 class ComeBackView(OwnMembershipMixin, View):
@@ -510,20 +487,18 @@ class InvitationRenewView(PermissionRequiredMixin, TemplateView):
         )
 
 
-class AddOnBehalfView(CoordinatorMixin, FormView):
+class AddOnBehalfView(ServiceFormMixin, CoordinatorMixin, FormView):
     template_name = "participants/add_on_behalf_form.html"
     form_class = AddOnBehalfForm
 
-    def form_valid(self, form):
-        try:
-            participant = invitations.participant_add_on_behalf(
-                by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{participant.preferred_name} is added. You act for them.")
-        return redirect("participants:person", pk=participant.pk)
+    def call_service(self, form):
+        return invitations.participant_add_on_behalf(by=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, form, result):
+        return f"{result.preferred_name} is added. You act for them."
+
+    def get_success_url(self):
+        return reverse("participants:person", kwargs={"pk": self.result.pk})
 
 
 class JoinView(FormView):
@@ -645,10 +620,11 @@ class PeopleListView(CoordinatorMixin, TemplateView):
         return super().get_context_data(form=form, page=page, query=query.urlencode(), **kwargs)
 
 
-class MembershipEditView(StaleFormMixin, PermissionRequiredMixin, FormView):
+class MembershipEditView(StaleFormMixin, ServiceFormMixin, PermissionRequiredMixin, FormView):
     """A coordinator sets someone's status and roles in one project."""
 
     stale_what = "this person's part in the project"
+    success_message = "Saved."
     permission_required = "projects.change_project"
     template_name = "participants/membership_form.html"
     form_class = MembershipForm
@@ -665,25 +641,22 @@ class MembershipEditView(StaleFormMixin, PermissionRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(membership=self.membership, **kwargs)
 
-    def form_valid(self, form):
-        if run_service(
-            self.request,
-            form,
-            lambda: services.membership_update(
-                membership=self.membership, by=self.request.user, **form.cleaned_data
-            ),
-            "Saved.",
-        ):
-            return redirect("participants:person", pk=self.membership.participant_id)
-        return self.form_invalid(form)
+    def call_service(self, form):
+        return services.membership_update(
+            membership=self.membership, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("participants:person", kwargs={"pk": self.membership.participant_id})
 
 
-class RoleCatalogueView(PermissionRequiredMixin, FormView):
+class RoleCatalogueView(ServiceFormMixin, PermissionRequiredMixin, FormView):
     """The organisation's roles, and adding a new one (organisation admins)."""
 
     permission_required = "participants.manage_roles"
     template_name = "participants/roles.html"
     form_class = RoleForm
+    success_url = reverse_lazy("participants:roles")
 
     def organisations(self):
         return organisations_for(self.request.user, [StaffRole.ADMIN])
@@ -697,15 +670,11 @@ class RoleCatalogueView(PermissionRequiredMixin, FormView):
         )
         return super().get_context_data(roles=roles, **kwargs)
 
-    def form_valid(self, form):
-        if run_service(
-            self.request,
-            form,
-            lambda: services.role_create(by=self.request.user, **form.cleaned_data),
-            f"“{form.cleaned_data['name']}” added.",
-        ):
-            return redirect("participants:roles")
-        return self.form_invalid(form)
+    def call_service(self, form):
+        return services.role_create(by=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, form, result):
+        return f"“{form.cleaned_data['name']}” added."
 
 
 class OnBehalfMixin(PermissionRequiredMixin):

@@ -14,10 +14,11 @@ from coprod.accounts.models import Organisation
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.csv_safe import stream_csv
 from coprod.fields import parse_id
-from coprod.formerrors import add_service_errors, run_service
+from coprod.formerrors import add_service_errors
+from coprod.views import PostActionView, ServiceFormMixin
+from participants.mixins import OwnProfileMixin
 from participants.models import ProjectMembership
 from participants.selectors import participant_get_for_staff
-from participants.views import OwnProfileMixin
 from payments import services
 from payments.forms import (
     ApproveForm,
@@ -47,8 +48,8 @@ from payments.selectors import (
     tax_year_summary,
     tax_years_paid,
 )
+from projects.mixins import ProjectMixin
 from projects.models import Project
-from projects.views import PostActionView, ProjectMixin
 
 
 class OwnMoneyMixin(OwnProfileMixin):
@@ -74,9 +75,10 @@ class StatementView(OwnMoneyMixin, TemplateView):
         )
 
 
-class PaymentChoiceView(OwnMoneyMixin, FormView):
+class PaymentChoiceView(ServiceFormMixin, OwnMoneyMixin, FormView):
     template_name = "payments/choice_form.html"
     form_class = PaymentChoiceForm
+    success_message = "Saved. It applies to payments not yet approved."
 
     def get_initial(self):
         choice = services.choice_for(self.get_participant())
@@ -91,22 +93,19 @@ class PaymentChoiceView(OwnMoneyMixin, FormView):
             choice=services.choice_for(self.get_participant()), **kwargs
         )
 
-    def form_valid(self, form):
-        if run_service(
-            self.request,
-            form,
-            lambda: services.payment_choice_save(
-                participant=self.get_participant(), by=self.request.user, **form.cleaned_data
-            ),
-            "Saved. It applies to payments not yet approved.",
-        ):
-            return redirect("payments:statement", pk=self.participant.pk)
-        return self.form_invalid(form)
+    def call_service(self, form):
+        return services.payment_choice_save(
+            participant=self.get_participant(), by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("payments:statement", kwargs={"pk": self.participant.pk})
 
 
-class BenefitsView(OwnMoneyMixin, FormView):
+class BenefitsView(ServiceFormMixin, OwnMoneyMixin, FormView):
     template_name = "payments/benefits_form.html"
     form_class = BenefitsForm
+    success_message = "Saved. Only you and your projects' coordinators can see this."
 
     def get_initial(self):
         row = BenefitsAndLimit.objects.filter(participant=self.get_participant()).first()
@@ -127,27 +126,20 @@ class BenefitsView(OwnMoneyMixin, FormView):
             notes=notes_for(benefits), figures=figures_for(benefits), **kwargs
         )
 
-    def form_valid(self, form):
+    def call_service(self, form):
         data = form.cleaned_data
-        if run_service(
-            self.request,
-            form,
-            lambda: services.benefits_save(
-                participant=self.get_participant(),
-                by=self.request.user,
-                benefits=data["benefits"],
-                limit_pence=data["limit"],
-                period=data["period"],
-                uc_start_day=data["uc_start_day"],
-            ),
-            "Saved. Only you and your projects' coordinators can see this.",
-        ):
-            return redirect(self.request.path)
-        return self.form_invalid(form)
+        return services.benefits_save(
+            participant=self.get_participant(),
+            by=self.request.user,
+            benefits=data["benefits"],
+            limit_pence=data["limit"],
+            period=data["period"],
+            uc_start_day=data["uc_start_day"],
+        )
 
 
-class ExpenseSubmitMixin:
-    """Send an expense claim for `self.participant`; say `thanks`, then go to `done_url()`.
+class ExpenseSubmitMixin(ServiceFormMixin):
+    """Send an expense claim for `self.participant`; say `success_message`, go to `done_url()`.
 
     A claim like one already waiting comes back to the form with "Is this the
     same as ...?": sending it again with not_a_duplicate=yes saves it.
@@ -155,30 +147,31 @@ class ExpenseSubmitMixin:
 
     template_name = "payments/expense_form.html"
     form_class = ExpenseForm
-    thanks = ""
 
-    def form_valid(self, form):
+    def service_refused(self, form, error):
+        if isinstance(error, services.PossibleDuplicate):
+            return self.render_to_response(
+                self.get_context_data(form=form, duplicate=error.existing)
+            )
+        return super().service_refused(form, error)
+
+    def call_service(self, form):
         data = dict(form.cleaned_data)
         data["amount_pence"] = data.pop("amount")
         data["submission_key"] = data.pop("submission")
         data["not_a_duplicate"] = self.request.POST.get("not_a_duplicate") == "yes"
-        try:
-            services.expense_claim_submit(
-                participant=self.participant, by=self.request.user, **data
-            )
-        except services.PossibleDuplicate as duplicate:
-            return self.render_to_response(
-                self.get_context_data(form=form, duplicate=duplicate.existing)
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.thanks)
-        return redirect(self.done_url())
+        return services.expense_claim_submit(
+            participant=self.participant, by=self.request.user, **data
+        )
+
+    def get_success_url(self):
+        return self.done_url()
 
 
 class ExpenseCreateView(ExpenseSubmitMixin, OwnMoneyMixin, FormView):
-    thanks = "Thank you. Your claim is sent for approval. You can see it on your statement."
+    success_message = (
+        "Thank you. Your claim is sent for approval. You can see it on your statement."
+    )
 
     def projects(self):
         return Project.objects.filter(
@@ -200,7 +193,7 @@ class ExpenseForView(ExpenseSubmitMixin, PermissionRequiredMixin, FormView):
     """A coordinator enters a paper claim for someone; the claim says it was entered for them."""
 
     permission_required = "participants.view_person"
-    thanks = "Claim entered. It needs approving, like any claim."
+    success_message = "Claim entered. It needs approving, like any claim."
 
     def get_permission_object(self):
         if not hasattr(self, "participant"):
@@ -412,26 +405,20 @@ class ClaimRejectView(ClaimMixin, PostActionView):
         return reverse("payments:approvals")
 
 
-class PolicyView(ProjectMixin, FormView):
+class PolicyView(ServiceFormMixin, ProjectMixin, FormView):
     """How a project pays: the rate, the minimum time, preparation, expenses."""
 
     permission_required = "projects.manage_money"
     template_name = "payments/policy_form.html"
     form_class = PolicyForm
+    success_message = "Saved. It applies to claims made from now on."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": services.policy_for(self.get_project())}
 
-    def form_valid(self, form):
+    def call_service(self, form):
         data = {name: form.cleaned_data[name] for name in PolicyForm.Meta.fields}
-        if run_service(
-            self.request,
-            form,
-            lambda: services.policy_save(project=self.project, by=self.request.user, **data),
-            "Saved. It applies to claims made from now on.",
-        ):
-            return redirect(self.request.path)
-        return self.form_invalid(form)
+        return services.policy_save(project=self.project, by=self.request.user, **data)
 
 
 # --- Finance ----------------------------------------------------------------------------
@@ -444,7 +431,7 @@ class FinanceMixin(PermissionRequiredMixin):
         return finance_organisation_ids(self.request.user)
 
 
-class FinanceQueueView(FinanceMixin, FormView):
+class FinanceQueueView(ServiceFormMixin, FinanceMixin, FormView):
     """Approved claims, waiting longest first; mark several paid at once."""
 
     template_name = "payments/queue.html"
@@ -469,39 +456,43 @@ class FinanceQueueView(FinanceMixin, FormView):
         )
         return super().get_context_data(claims=claims, organisations=organisations, **kwargs)
 
+    def ticked(self) -> list[int]:
+        return [pk for pk in map(parse_id, self.request.POST.getlist("claim")) if pk]
+
     def form_valid(self, form):
-        ids = [pk for pk in map(parse_id, self.request.POST.getlist("claim")) if pk]
-        if not ids:
+        if not self.ticked():
             form.add_error(None, "Tick the claims you have paid.")
             return self.form_invalid(form)
-        try:
-            result = services.claims_mark_paid(
-                claim_ids=ids,
-                by=self.request.user,
-                organisation_ids=self.organisation_ids(),
-                voucher_codes=self._per_row("code-"),
-                cheque_numbers=self._per_row("cheque-"),
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        if result.paid:
-            messages.success(
-                self.request,
-                f"Marked {len(result.paid)} paid: "
-                f"{pounds(sum(c.amount_pence for c in result.paid))}.",
-            )
-        if result.skipped:
+        return super().form_valid(form)
+
+    def call_service(self, form):
+        return services.claims_mark_paid(
+            claim_ids=self.ticked(),
+            by=self.request.user,
+            organisation_ids=self.organisation_ids(),
+            voucher_codes=self._per_row("code-"),
+            cheque_numbers=self._per_row("cheque-"),
+            **form.cleaned_data,
+        )
+
+    def get_success_message(self, form, result):
+        if not result.paid:
+            return ""
+        return (
+            f"Marked {len(result.paid)} paid: {pounds(sum(c.amount_pence for c in result.paid))}."
+        )
+
+    def after_success(self):
+        skipped = self.result.skipped
+        if skipped:
             messages.warning(
                 self.request,
-                f"{len(result.skipped)} of the {len(ids)} ticked claims "
-                f"{'was' if len(result.skipped) == 1 else 'were'} not marked paid, "
+                f"{len(skipped)} of the {len(self.ticked())} ticked claims "
+                f"{'was' if len(skipped) == 1 else 'were'} not marked paid, "
                 "and nobody was told they were paid:",
             )
-        for reason in result.skipped:
+        for reason in skipped:
             messages.warning(self.request, reason)
-        return redirect(self.request.path)
 
     def _per_row(self, prefix: str) -> dict[int, str]:
         """Values typed against one row of the queue, such as "code-12" or "cheque-12"."""
@@ -513,9 +504,10 @@ class FinanceQueueView(FinanceMixin, FormView):
         return {pk: value for pk, value in typed.items() if pk}
 
 
-class RateCardsView(FinanceMixin, FormView):
+class RateCardsView(ServiceFormMixin, FinanceMixin, FormView):
     template_name = "payments/rates.html"
     form_class = RateCardForm
+    success_message = "Rate added."
 
     def organisation(self):
         organisation = Organisation.objects.filter(pk__in=self.organisation_ids()).first()
@@ -527,22 +519,15 @@ class RateCardsView(FinanceMixin, FormView):
         services.rate_cards_from_facts(organisation=self.organisation())
         return super().get_context_data(rates=rate_cards_for(self.organisation_ids()), **kwargs)
 
-    def form_valid(self, form):
+    def call_service(self, form):
         data = form.cleaned_data
-        if run_service(
-            self.request,
-            form,
-            lambda: services.rate_card_add(
-                organisation=self.organisation(),
-                by=self.request.user,
-                hourly_pence=data["hourly"],
-                valid_from=data["valid_from"],
-                source=data["source"],
-            ),
-            "Rate added.",
-        ):
-            return redirect(self.request.path)
-        return self.form_invalid(form)
+        return services.rate_card_add(
+            organisation=self.organisation(),
+            by=self.request.user,
+            hourly_pence=data["hourly"],
+            valid_from=data["valid_from"],
+            source=data["source"],
+        )
 
 
 class LedgerReverseView(FinanceMixin, PostActionView):

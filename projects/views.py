@@ -3,11 +3,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for
-from coprod.formerrors import add_service_errors, run_service
 from coprod.notifications.reach import unreachable_in_project
 from coprod.plainlanguage.selectors import check_fields
 from coprod.versions import (
@@ -17,6 +16,7 @@ from coprod.versions import (
     is_stale,
     typed_rows,
 )
+from coprod.views import PostActionView, ServiceFormMixin
 from participants.selectors import memberships_for_staff
 from projects import services
 from projects.forms import (
@@ -34,12 +34,12 @@ from projects.forms import (
     WaysOfWorkingForm,
 )
 from projects.meetings.selectors import next_meeting_for_project
+from projects.mixins import ProjectMixin
 from projects.models import RUNG_MEANINGS, Rung, Value
 from projects.promises.selectors import contributions_for_project, with_states
 from projects.selectors import (
     ladder_for_project,
     participant_in_project,
-    project_get_visible,
     value_histories,
     values_for_project,
 )
@@ -51,21 +51,6 @@ EDIT_STEPS = [
     ("values", "Values"),
     ("phases", "Phases"),
 ]
-
-
-class ProjectMixin(PermissionRequiredMixin):
-    """Load the project from the URL (404 if the person may not see it), then check the rule."""
-
-    def get_project(self):
-        if not hasattr(self, "project"):
-            self.project = project_get_visible(self.request.user, self.kwargs["pk"])
-        return self.project
-
-    def get_permission_object(self):
-        return self.get_project()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(project=self.project, **kwargs)
 
 
 class EditStepMixin(ProjectMixin):
@@ -106,7 +91,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
         )
 
 
-class ProjectCreateView(PermissionRequiredMixin, FormView):
+class ProjectCreateView(ServiceFormMixin, PermissionRequiredMixin, FormView):
     template_name = "projects/project_form.html"
     form_class = ProjectCreateForm
 
@@ -119,28 +104,25 @@ class ProjectCreateView(PermissionRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organisations": self.organisations()}
 
-    def form_valid(self, form):
+    success_message = "Project created. Next, say what it is for."
+
+    def call_service(self, form):
         data = dict(form.cleaned_data)
         organisation = data.pop("organisation")
         if not self.request.user.has_perm("projects.add_project", organisation):
             raise Http404
-        try:
-            project = services.project_create(
-                organisation=organisation, by=self.request.user, **data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Project created. Next, say what it is for.")
-        return redirect("projects:edit_purpose", pk=project.pk)
+        return services.project_create(organisation=organisation, by=self.request.user, **data)
+
+    def get_success_url(self):
+        return reverse("projects:edit_purpose", kwargs={"pk": self.result.pk})
 
 
-class ProjectTextStepView(StaleFormMixin, EditStepMixin, FormView):
+class ProjectTextStepView(StaleFormMixin, ServiceFormMixin, EditStepMixin, FormView):
     """A step of texts members will read, with the plain-language check beside them."""
 
     permission_required = "projects.change_project"
     template_name = "projects/project_step.html"
-    service = None
+    success_message = "Saved."
     next_step = ""
     checked_fields: tuple[str, ...] = ()
 
@@ -171,14 +153,6 @@ class ProjectTextStepView(StaleFormMixin, EditStepMixin, FormView):
             return self.render_to_response(self.get_context_data(form=form, checked=True))
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        if run_service(self.request, form, lambda: self.save(form.cleaned_data), "Saved."):
-            return redirect(self.request.path)
-        return self.form_invalid(form)
-
-    def save(self, data):
-        raise NotImplementedError
-
 
 class ProjectUpdateView(ProjectTextStepView):
     step = "update"
@@ -202,9 +176,11 @@ class ProjectUpdateView(ProjectTextStepView):
             kwargs["named_coordinators"] = sorted(map(str, self.project.coordinators.all()))
         return super().get_context_data(**kwargs)
 
-    def save(self, data):
+    def call_service(self, form):
         # The form has no coordinators field for a co-lead; the service checks again.
-        services.project_update(project=self.project, by=self.request.user, **data)
+        return services.project_update(
+            project=self.project, by=self.request.user, **form.cleaned_data
+        )
 
 
 class ProjectPurposeView(ProjectTextStepView):
@@ -214,8 +190,10 @@ class ProjectPurposeView(ProjectTextStepView):
     next_step = "edit_ways"
     checked_fields = ("purpose", "can_change", "fixed")
 
-    def save(self, data):
-        services.project_update_purpose(project=self.project, by=self.request.user, **data)
+    def call_service(self, form):
+        return services.project_update_purpose(
+            project=self.project, by=self.request.user, **form.cleaned_data
+        )
 
 
 class ProjectWaysOfWorkingView(ProjectTextStepView):
@@ -225,14 +203,33 @@ class ProjectWaysOfWorkingView(ProjectTextStepView):
     next_step = "values"
     checked_fields = ("problems", "payment_approach", "confidentiality", "support")
 
-    def save(self, data):
-        services.project_update_ways_of_working(project=self.project, by=self.request.user, **data)
+    def call_service(self, form):
+        return services.project_update_ways_of_working(
+            project=self.project, by=self.request.user, **form.cleaned_data
+        )
 
 
-class PhasesView(EditStepMixin, TemplateView):
+class PhasesView(ServiceFormMixin, EditStepMixin, FormView):
+    """The phases as a list saved at once, and a template to start them from (the view's form)."""
+
     permission_required = "projects.manage_phases"
     template_name = "projects/phases_form.html"
     step = "phases"
+    form_class = PhaseTemplateForm
+    success_message = "Phases added. Rename, reorder or add to them below."
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if "template" not in self.request.POST:
+            # The list was posted: the template form beside it is shown as it was.
+            kwargs.pop("data", None)
+            kwargs.pop("files", None)
+        return kwargs
+
+    def call_service(self, form):
+        return services.phases_start_from_template(
+            project=self.project, by=self.request.user, template=form.cleaned_data["template"]
+        )
 
     def get_context_data(self, **kwargs):
         phases = list(self.project.phases.all())
@@ -256,25 +253,12 @@ class PhasesView(EditStepMixin, TemplateView):
             kwargs["version_form"] = VersionForm(
                 prefix="phases", version=services.phases_version(self.project)
             )
-        return super().get_context_data(
-            phases=phases, template_form=kwargs.pop("template_form", PhaseTemplateForm()), **kwargs
-        )
+        context = super().get_context_data(phases=phases, **kwargs)
+        return {**context, "template_form": context["form"]}
 
     def post(self, request, *args, **kwargs):
         if "template" in request.POST:
-            template_form = PhaseTemplateForm(request.POST)
-            if template_form.is_valid() and run_service(
-                request,
-                template_form,
-                lambda: services.phases_start_from_template(
-                    project=self.project,
-                    by=request.user,
-                    template=template_form.cleaned_data["template"],
-                ),
-                "Phases added. Rename, reorder or add to them below.",
-            ):
-                return redirect(request.path)
-            return self.render_to_response(self.get_context_data(template_form=template_form))
+            return super().post(request, *args, **kwargs)
 
         formset = PhaseFormSet(request.POST, project=self.project, prefix="phases")
         current_form = CurrentPhaseForm(request.POST, project=self.project)
@@ -307,12 +291,14 @@ class PhasesView(EditStepMixin, TemplateView):
         )
 
 
-class ValuesView(EditStepMixin, TemplateView):
+class ValuesView(ServiceFormMixin, EditStepMixin, FormView):
     """Leads' page for the values: agree suggestions, reword, stop using, review."""
 
     permission_required = "projects.manage_values"
     template_name = "projects/values_manage.html"
     step = "values"
+    form_class = ValuesReviewedForm
+    success_message = "Review recorded."
 
     def get_context_data(self, **kwargs):
         values = values_for_project(self.project)
@@ -320,31 +306,20 @@ class ValuesView(EditStepMixin, TemplateView):
         for group in values.values():
             for value in group:
                 value.history = histories.get(value.pk, [])
-        return super().get_context_data(
-            values=values,
-            agree_form=AgreedOnForm(),
-            reviewed_form=kwargs.pop("reviewed_form", ValuesReviewedForm()),
-            **kwargs,
+        context = super().get_context_data(values=values, agree_form=AgreedOnForm(), **kwargs)
+        return {**context, "reviewed_form": context["form"]}
+
+    def call_service(self, form):
+        return services.values_review_record(
+            project=self.project, by=self.request.user, reviewed_on=form.cleaned_data["reviewed_on"]
         )
 
-    def post(self, request, *args, **kwargs):
-        form = ValuesReviewedForm(request.POST)
-        if form.is_valid() and run_service(
-            request,
-            form,
-            lambda: services.values_review_record(
-                project=self.project, by=request.user, reviewed_on=form.cleaned_data["reviewed_on"]
-            ),
-            "Review recorded.",
-        ):
-            return redirect(request.path)
-        return self.render_to_response(self.get_context_data(reviewed_form=form))
 
-
-class ValueProposeView(ProjectMixin, FormView):
+class ValueProposeView(ServiceFormMixin, ProjectMixin, FormView):
     permission_required = "projects.propose_value"
     template_name = "projects/value_form.html"
     form_class = ValueForm
+    success_message = "Thank you. Your suggestion is there for the group to talk about."
 
     def get_context_data(self, **kwargs):
         form = kwargs.get("form")
@@ -359,17 +334,13 @@ class ValueProposeView(ProjectMixin, FormView):
             heading="Suggest a value", advice_rows=advice_rows, **kwargs
         )
 
-    def form_valid(self, form):
-        if run_service(
-            self.request,
-            form,
-            lambda: services.value_propose(
-                project=self.project, by=self.request.user, **form.cleaned_data
-            ),
-            "Thank you. Your suggestion is there for the group to talk about.",
-        ):
-            return redirect(self.project)
-        return self.form_invalid(form)
+    def call_service(self, form):
+        return services.value_propose(
+            project=self.project, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return self.project.get_absolute_url()
 
 
 class ValueMixin(ProjectMixin):
@@ -386,11 +357,12 @@ class ValueMixin(ProjectMixin):
         return self.value
 
 
-class ValueReviseView(StaleFormMixin, ValueMixin, FormView):
+class ValueReviseView(StaleFormMixin, ServiceFormMixin, ValueMixin, FormView):
     permission_required = "projects.manage_values"
     stale_what = "this value"
     template_name = "projects/value_form.html"
     form_class = ValueReviseForm
+    success_message = "New wording saved. Earlier wordings are kept in its history."
 
     def forget_saved(self):
         del self.value
@@ -406,67 +378,13 @@ class ValueReviseView(StaleFormMixin, ValueMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading="Reword a value", value=self.get_value(), **kwargs)
 
-    def form_valid(self, form):
-        if run_service(
-            self.request,
-            form,
-            lambda: services.value_revise(
-                value=self.get_value(), by=self.request.user, **form.cleaned_data
-            ),
-            "New wording saved. Earlier wordings are kept in its history.",
-        ):
-            return redirect("projects:values", pk=self.project.pk)
-        return self.form_invalid(form)
-
-
-def warn_unreachable(request, project, found, *, about: str) -> None:
-    """Say at once, beside the success message, how many people a message will not reach.
-
-    Only people who may see the project's people (`projects.view_personal_details`)
-    are told who; the page they land on lists them with why and what to do.
-    Others, such as co-leads, get the number and where a coordinator looks.
-    """
-    if not found:
-        return
-    count = f"{len(found)} person" if len(found) == 1 else f"{len(found)} people"
-    if request.user.has_perm("projects.view_personal_details", project):
-        names = ", ".join(person.preferred_name for person, _ in found)
-        messages.warning(
-            request,
-            f"{count} will not hear about {about}: {names}. Why, and what to do, is under "
-            "“People we cannot reach” on this page.",
-        )
-    else:
-        messages.warning(
-            request,
-            f"{count} will not hear about {about}. A coordinator can see who, and what to do, "
-            "on the project page.",
+    def call_service(self, form):
+        return services.value_revise(
+            value=self.get_value(), by=self.request.user, **form.cleaned_data
         )
 
-
-class PostActionView(View):
-    """A POST-only action: do it, say what happened (or what stopped it), go back."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        try:
-            message = self.act()
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, message)
-            self.after_success()
-        return redirect(self.done_url())
-
-    def act(self) -> str:
-        raise NotImplementedError
-
-    def after_success(self) -> None:
-        """Anything more to say once the success is said (who a message will not reach)."""
-
-    def done_url(self) -> str:
-        raise NotImplementedError
+    def get_success_url(self):
+        return reverse("projects:values", kwargs={"pk": self.project.pk})
 
 
 class ValueActionView(ValueMixin, PostActionView):
@@ -520,12 +438,13 @@ class ValueEndorseView(ValueActionView):
         return f"You endorse “{value}”."
 
 
-class LadderView(ProjectMixin, FormView):
+class LadderView(ServiceFormMixin, ProjectMixin, FormView):
     """The ladder of participation: the organisation's view and members' views, over time."""
 
     permission_required = "projects.view_ladder"
     template_name = "projects/ladder.html"
     form_class = LadderForm
+    success_message = "Thank you. Your view is added to the project's history."
 
     def can_answer(self):
         user = self.request.user
@@ -548,18 +467,14 @@ class LadderView(ProjectMixin, FormView):
             raise Http404
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
+    def call_service(self, form):
         user = self.request.user
         participant = None
         if not user.has_perm("projects.assess_ladder", self.project):
             participant = participant_in_project(user, self.project)
-        if run_service(
-            self.request,
-            form,
-            lambda: services.ladder_assess(
-                project=self.project, by=user, participant=participant, **form.cleaned_data
-            ),
-            "Thank you. Your view is added to the project's history.",
-        ):
-            return redirect("projects:ladder", pk=self.project.pk)
-        return self.form_invalid(form)
+        return services.ladder_assess(
+            project=self.project, by=user, participant=participant, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("projects:ladder", kwargs={"pk": self.project.pk})

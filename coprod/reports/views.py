@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.generic import FormView, TemplateView, View
@@ -11,7 +11,6 @@ from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import organisation_ids_for
 from coprod.csv_safe import stream_csv
-from coprod.formerrors import run_service
 from coprod.reports import selectors, services, suppression
 from coprod.reports.figures.grids import project_life
 from coprod.reports.figures.portfolio import PORTFOLIO_COLUMNS, portfolio, portfolio_sorted
@@ -19,9 +18,9 @@ from coprod.reports.figures.report import project_report
 from coprod.reports.forms import FunderAccessForm, PeriodForm
 from coprod.reports.models import ReportEvent
 from coprod.reports.templatetags.report_figures import figure_text
+from coprod.views import PostActionView, ServiceFormMixin
 from projects.models import FunderGrant, Project
 from projects.selectors import active_funder_grants, projects_reportable_by
-from projects.views import PostActionView
 
 SORTABLE = dict(PORTFOLIO_COLUMNS)
 
@@ -170,7 +169,7 @@ class ReportCsvView(ReportMixin, View):
         return stream_csv(filename, table.columns, rows)
 
 
-class FunderAccessView(PermissionRequiredMixin, FormView):
+class FunderAccessView(ServiceFormMixin, PermissionRequiredMixin, FormView):
     """Organisation admins give funders access to projects' reports, and see it used."""
 
     permission_required = "reports.manage_funder_access"
@@ -203,28 +202,31 @@ class FunderAccessView(PermissionRequiredMixin, FormView):
         )
 
     def form_valid(self, form):
-        projects = list(form.cleaned_data["projects"])
-        organisations = {project.organisation for project in projects}
+        organisations = {project.organisation for project in form.cleaned_data["projects"]}
         if len(organisations) != 1:
             form.add_error("projects", "Choose projects of one organisation at a time.")
             return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def call_service(self, form):
         data = form.cleaned_data
-        if run_service(
-            self.request,
-            form,
-            lambda: services.funder_access_grant(
-                organisation=organisations.pop(),
-                by=self.request.user,
-                email=data["email"],
-                name=data["name"],
-                projects=projects,
-                expires_on=data["expires_on"],
-            ),
-            f"{data['email']} can now read reports on {len(projects)} "
-            f"project{'s' if len(projects) != 1 else ''}. We have emailed them.",
-        ):
-            return redirect(self.request.path)
-        return self.form_invalid(form)
+        projects = list(data["projects"])
+        return services.funder_access_grant(
+            organisation=projects[0].organisation,
+            by=self.request.user,
+            email=data["email"],
+            name=data["name"],
+            projects=projects,
+            expires_on=data["expires_on"],
+        )
+
+    def get_success_message(self, form, result):
+        data = form.cleaned_data
+        count = len(data["projects"])
+        return (
+            f"{data['email']} can now read reports on {count} "
+            f"project{'s' if count != 1 else ''}. We have emailed them."
+        )
 
 
 class FunderAccessEndView(PermissionRequiredMixin, PostActionView):

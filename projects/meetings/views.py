@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
@@ -16,11 +16,11 @@ from coprod.accounts.selectors import (
     organisation_ids_for,
     organisations_for,
 )
-from coprod.formerrors import run_service
 from coprod.notifications.models import Kind
 from coprod.notifications.reach import unreachable_invitees
 from coprod.throttles import Limit, client_ip
 from coprod.versions import StaleFormMixin, VersionForm, add_stale_notice, is_stale, typed_rows
+from coprod.views import PostActionView, ServiceFormMixin
 from participants import services as people
 from projects.meetings import services as services
 from projects.meetings.calendar import calendar_for
@@ -53,9 +53,9 @@ from projects.meetings.selectors import (
     time_clashes,
     venues_for,
 )
+from projects.mixins import ProjectMixin, warn_unreachable
 from projects.models import CalendarFeed, MeetingAction, MeetingChange, MeetingPaper, Venue
 from projects.selectors import participant_in_project, projects_visible_to
-from projects.views import PostActionView, ProjectMixin, warn_unreachable
 
 
 class MeetingMixin(ProjectMixin):
@@ -87,15 +87,12 @@ class ProjectMeetingsView(ProjectMixin, TemplateView):
         return super().get_context_data(meetings=meetings_for_project(self.project), **kwargs)
 
 
-class MeetingFormMixin:
+class MeetingFormMixin(ServiceFormMixin):
     """Planner form with warnings (clashes with members' times) to read before saving."""
 
     template_name = "projects/meeting_form.html"
     form_class = MeetingForm
     editing = False
-
-    def after_save(self, meeting):
-        """Anything more to tell the planner once the meeting is saved."""
 
     def get_form_kwargs(self):
         return {
@@ -126,28 +123,24 @@ class MeetingFormMixin:
         if warnings and not form.cleaned_data.get("go_ahead"):
             form.show_warnings(warnings)
             return self.form_invalid(form)
-        meeting = None
+        return super().form_valid(form)
 
-        def call():
-            nonlocal meeting
-            meeting = self.save(form.service_arguments())
-
-        if run_service(self.request, form, call, self.success_message):
-            self.after_save(meeting)
-            return redirect(meeting)
-        return self.form_invalid(form)
+    def get_success_url(self):
+        return self.result.get_absolute_url()
 
 
 class MeetingCreateView(MeetingFormMixin, ProjectMixin, FormView):
     permission_required = "projects.schedule_meeting"
     success_message = "Meeting scheduled. Next, add the agenda and papers."
 
-    def after_save(self, meeting):
-        found = unreachable_invitees(meeting, kind=Kind.MEETING_SCHEDULED)
+    def after_success(self):
+        found = unreachable_invitees(self.result, kind=Kind.MEETING_SCHEDULED)
         warn_unreachable(self.request, self.project, found, about="this meeting")
 
-    def save(self, data):
-        return services.meeting_schedule(project=self.project, by=self.request.user, **data)
+    def call_service(self, form):
+        return services.meeting_schedule(
+            project=self.project, by=self.request.user, **form.service_arguments()
+        )
 
 
 class MeetingUpdateView(StaleFormMixin, MeetingFormMixin, MeetingMixin, FormView):
@@ -159,8 +152,10 @@ class MeetingUpdateView(StaleFormMixin, MeetingFormMixin, MeetingMixin, FormView
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_meeting()}
 
-    def save(self, data):
-        return services.meeting_update(meeting=self.meeting, by=self.request.user, **data)
+    def call_service(self, form):
+        return services.meeting_update(
+            meeting=self.meeting, by=self.request.user, **form.service_arguments()
+        )
 
 
 class MeetingDetailView(MeetingMixin, TemplateView):
@@ -218,22 +213,19 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
-class MeetingCancelView(MeetingMixin, FormView):
+class MeetingCancelView(ServiceFormMixin, MeetingMixin, FormView):
     permission_required = "projects.schedule_meeting"
     template_name = "projects/meeting_cancel.html"
     form_class = CancelForm
+    success_message = "Meeting cancelled. It stays in the history, marked cancelled."
 
-    def form_valid(self, form):
-        if run_service(
-            self.request,
-            form,
-            lambda: services.meeting_cancel(
-                meeting=self.get_meeting(), by=self.request.user, **form.cleaned_data
-            ),
-            "Meeting cancelled. It stays in the history, marked cancelled.",
-        ):
-            return redirect(self.meeting)
-        return self.form_invalid(form)
+    def call_service(self, form):
+        return services.meeting_cancel(
+            meeting=self.get_meeting(), by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return self.meeting.get_absolute_url()
 
 
 class AgendaView(MeetingMixin, TemplateView):
@@ -284,10 +276,11 @@ class AgendaView(MeetingMixin, TemplateView):
         )
 
 
-class PapersView(MeetingMixin, FormView):
+class PapersView(ServiceFormMixin, MeetingMixin, FormView):
     permission_required = "projects.edit_agenda"
     template_name = "projects/meeting_papers.html"
     form_class = PaperForm
+    success_message = "Paper added."
 
     def get_context_data(self, **kwargs):
 
@@ -308,21 +301,14 @@ class PapersView(MeetingMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        if run_service(
-            self.request,
-            form,
-            lambda: services.paper_add(
-                meeting=self.get_meeting(),
-                by=self.request.user,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                plain_summary=form.cleaned_data["plain_summary"],
-            ),
-            "Paper added.",
-        ):
-            return redirect(self.request.path)
-        return self.form_invalid(form)
+    def call_service(self, form):
+        return services.paper_add(
+            meeting=self.get_meeting(),
+            by=self.request.user,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            plain_summary=form.cleaned_data["plain_summary"],
+        )
 
 
 class PaperMixin(MeetingMixin):
@@ -392,7 +378,7 @@ class PapersReadyView(MeetingPostActionView):
         warn_unreachable(self.request, self.project, found, about="the papers")
 
 
-class RsvpView(MeetingMixin, FormView):
+class RsvpView(ServiceFormMixin, MeetingMixin, FormView):
     """A member's own answer: yes, maybe or no, and what they need."""
 
     permission_required = "projects.rsvp_meeting"
@@ -405,7 +391,7 @@ class RsvpView(MeetingMixin, FormView):
             return {}
         return {"answer": invitee.answer, "note": invitee.note, "needs": invitee.needs}
 
-    def form_valid(self, form):
+    def call_service(self, form):
         participant = participant_in_project(self.request.user, self.project)
         # The quick buttons send only the answer: keep the note and needs given before.
         data = {
@@ -413,28 +399,22 @@ class RsvpView(MeetingMixin, FormView):
             for name, value in form.cleaned_data.items()
             if name == "answer" or name in self.request.POST
         }
-        answer = data["answer"]
-        thanks = {
+        return services.rsvp_record(
+            meeting=self.get_meeting(), participant=participant, by=self.request.user, **data
+        )
+
+    def get_success_message(self, form, result):
+        return {
             "yes": "Thank you. We look forward to seeing you.",
             "maybe": "Thank you. Let us know when you are sure.",
             "no": "Thank you for telling us. You will still get the notes.",
-        }[answer]
-        if run_service(
-            self.request,
-            form,
-            lambda: services.rsvp_record(
-                meeting=self.get_meeting(),
-                participant=participant,
-                by=self.request.user,
-                **data,
-            ),
-            thanks,
-        ):
-            return redirect(self.meeting.get_absolute_url() + "#your-answer")
-        return self.form_invalid(form)
+        }[form.cleaned_data["answer"]]
+
+    def get_success_url(self):
+        return self.meeting.get_absolute_url() + "#your-answer"
 
 
-class RepliesView(MeetingMixin, FormView):
+class RepliesView(ServiceFormMixin, MeetingMixin, FormView):
     """Everyone's answers, and their meeting needs for the people who arrange it."""
 
     permission_required = "projects.take_rsvps"
@@ -464,28 +444,26 @@ class RepliesView(MeetingMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
+    def call_service(self, form):
         data = dict(form.cleaned_data)
         participant = data.pop("participant")
         # An empty box keeps what they said before: a coordinator who may not
         # read someone's needs must not wipe them out by taking a phone answer.
         data["needs"] = data.get("needs") or None
-        if run_service(
-            self.request,
-            form,
-            lambda: services.rsvp_record(
-                meeting=self.get_meeting(), participant=participant, by=self.request.user, **data
-            ),
-            f"{participant.preferred_name}'s answer is recorded, marked as taken by you.",
-        ):
-            return redirect(self.request.path)
-        return self.form_invalid(form)
+        return services.rsvp_record(
+            meeting=self.get_meeting(), participant=participant, by=self.request.user, **data
+        )
+
+    def get_success_message(self, form, result):
+        participant = form.cleaned_data["participant"]
+        return f"{participant.preferred_name}'s answer is recorded, marked as taken by you."
 
 
-class AttendanceView(MeetingMixin, FormView):
+class AttendanceView(ServiceFormMixin, MeetingMixin, FormView):
     permission_required = "projects.record_attendance"
     template_name = "projects/meeting_attendance.html"
     form_class = AttendanceForm
+    success_message = "Attendance saved."
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "rows": attendance_people(self.get_meeting())}
@@ -493,24 +471,23 @@ class AttendanceView(MeetingMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(started=self.has_started(), **kwargs)
 
-    def form_valid(self, form):
-        if run_service(
-            self.request,
-            form,
-            lambda: services.attendance_record(
-                meeting=self.get_meeting(), by=self.request.user, rows=form.service_rows()
-            ),
-            "Attendance saved.",
-        ):
-            return redirect(self.request.path)
-        return self.form_invalid(form)
+    def call_service(self, form):
+        return services.attendance_record(
+            meeting=self.get_meeting(), by=self.request.user, rows=form.service_rows()
+        )
 
 
-class NotesView(MeetingMixin, TemplateView):
-    """Notes members read afterwards, and the actions agreed, each with an owner."""
+class NotesView(ServiceFormMixin, MeetingMixin, FormView):
+    """Notes members read afterwards, and the actions agreed, each with an owner.
+
+    The page has two forms; the one posted is the view's form, known by its prefix.
+    """
 
     permission_required = "projects.record_notes"
     template_name = "projects/meeting_notes.html"
+
+    def adding_action(self) -> bool:
+        return "action-description" in self.request.POST
 
     def action_form(self, data=None):
         return ActionForm(
@@ -520,8 +497,17 @@ class NotesView(MeetingMixin, TemplateView):
             prefix="action",
         )
 
+    def notes_form(self, data=None):
+        return NotesForm(data, instance=self.get_meeting(), prefix="notes")
+
+    def get_form(self, form_class=None):
+        data = self.request.POST if self.request.method == "POST" else None
+        return self.action_form(data) if self.adding_action() else self.notes_form(data)
+
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("notes_form", NotesForm(instance=self.get_meeting(), prefix="notes"))
+        if "form" in kwargs:
+            kwargs["action_form" if self.adding_action() else "notes_form"] = kwargs["form"]
+        kwargs.setdefault("notes_form", self.notes_form())
         kwargs.setdefault("action_form", self.action_form())
         return super().get_context_data(
             started=self.has_started(),
@@ -533,35 +519,23 @@ class NotesView(MeetingMixin, TemplateView):
             **kwargs,
         )
 
-    def post(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
-        if "action-description" in request.POST:
-            form = self.action_form(request.POST)
-            if form.is_valid() and run_service(
-                request,
-                form,
-                lambda: services.action_add(
-                    meeting=meeting,
-                    by=request.user,
-                    description=form.cleaned_data["description"],
-                    due_on=form.cleaned_data["due_on"],
-                    **form.owner_arguments(),
-                ),
-                "Action added.",
-            ):
-                return redirect(request.path)
-            return self.render_to_response(self.get_context_data(action_form=form))
-        form = NotesForm(request.POST, instance=meeting, prefix="notes")
-        if form.is_valid() and run_service(
-            request,
-            form,
-            lambda: services.notes_post(
-                meeting=meeting, by=request.user, notes=form.cleaned_data["notes"]
-            ),
-            "Notes saved. Members can read them on the meeting page.",
-        ):
-            return redirect(request.path)
-        return self.render_to_response(self.get_context_data(notes_form=form))
+    def call_service(self, form):
+        if self.adding_action():
+            return services.action_add(
+                meeting=self.get_meeting(),
+                by=self.request.user,
+                description=form.cleaned_data["description"],
+                due_on=form.cleaned_data["due_on"],
+                **form.owner_arguments(),
+            )
+        return services.notes_post(
+            meeting=self.get_meeting(), by=self.request.user, notes=form.cleaned_data["notes"]
+        )
+
+    def get_success_message(self, form, result):
+        if self.adding_action():
+            return "Action added."
+        return "Notes saved. Members can read them on the meeting page."
 
 
 class ActionDoneView(PermissionRequiredMixin, PostActionView):
@@ -689,9 +663,11 @@ class VenueListView(VenueLibraryMixin, TemplateView):
         return super().get_context_data(venues=venues_for(ids), **kwargs)
 
 
-class VenueFormView(VenueLibraryMixin, FormView):
+class VenueFormView(ServiceFormMixin, VenueLibraryMixin, FormView):
     template_name = "projects/venue_form.html"
     form_class = VenueForm
+    success_message = "Venue saved."
+    success_url = reverse_lazy("projects:venues")
 
     def get_venue(self):
         return None
@@ -706,22 +682,15 @@ class VenueFormView(VenueLibraryMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(venue=self.get_venue(), **kwargs)
 
-    def form_valid(self, form):
+    def call_service(self, form):
         venue = self.get_venue()
         organisation = venue.organisation if venue else form.cleaned_data["organisation"]
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         if venue is not None:
             data["version"] = form.cleaned_data.get("version")
-        if run_service(
-            self.request,
-            form,
-            lambda: services.venue_save(
-                organisation=organisation, by=self.request.user, venue=venue, **data
-            ),
-            "Venue saved.",
-        ):
-            return redirect("projects:venues")
-        return self.form_invalid(form)
+        return services.venue_save(
+            organisation=organisation, by=self.request.user, venue=venue, **data
+        )
 
 
 class VenueCreateView(VenueFormView):

@@ -1,13 +1,13 @@
 """Promise pages ("you said, we did"): HTTP only."""
 
-from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 
 from coprod.accounts.selectors import coordinators_of
-from coprod.formerrors import run_service
 from coprod.notifications.models import Kind
 from coprod.notifications.reach import unreachable_members
 from coprod.versions import StaleFormMixin
+from coprod.views import ServiceFormMixin
+from projects.mixins import ProjectMixin, warn_unreachable
 from projects.promises import services as services
 from projects.promises.forms import ContributionForm, ResponseForm, UpdateForm
 from projects.promises.selectors import (
@@ -17,7 +17,6 @@ from projects.promises.selectors import (
     trail,
     with_states,
 )
-from projects.views import ProjectMixin, warn_unreachable
 
 
 class PromiseListView(ProjectMixin, TemplateView):
@@ -32,10 +31,11 @@ class PromiseListView(ProjectMixin, TemplateView):
         )
 
 
-class PromiseCreateView(ProjectMixin, FormView):
+class PromiseCreateView(ServiceFormMixin, ProjectMixin, FormView):
     permission_required = "projects.record_contribution"
     template_name = "projects/promise_form.html"
     form_class = ContributionForm
+    success_message = "Written down. Next, give the answer."
 
     def get_form_kwargs(self):
         return {
@@ -43,17 +43,13 @@ class PromiseCreateView(ProjectMixin, FormView):
             "meetings": self.get_project().meetings.order_by("-starts_at"),
         }
 
-    def form_valid(self, form):
-        created = {}
+    def call_service(self, form):
+        return services.contribution_record(
+            project=self.project, by=self.request.user, **form.cleaned_data
+        )
 
-        def call():
-            created["row"] = services.contribution_record(
-                project=self.project, by=self.request.user, **form.cleaned_data
-            )
-
-        if run_service(self.request, form, call, "Written down. Next, give the answer."):
-            return redirect(created["row"])
-        return self.form_invalid(form)
+    def get_success_url(self):
+        return self.result.get_absolute_url()
 
 
 class PromiseMixin(ProjectMixin):
@@ -101,10 +97,11 @@ class PromiseDetailView(PromiseMixin, TemplateView):
         return super().get_context_data(**self.page_context(), **kwargs)
 
 
-class PromiseRespondView(StaleFormMixin, PromiseMixin, FormView):
+class PromiseRespondView(StaleFormMixin, ServiceFormMixin, PromiseMixin, FormView):
     permission_required = "projects.respond_contribution"
     form_class = ResponseForm
     stale_what = "the answer"
+    success_message = "Answer saved. Members can see it."
 
     def get_initial(self):
         contribution = self.get_contribution()
@@ -128,37 +125,32 @@ class PromiseRespondView(StaleFormMixin, PromiseMixin, FormView):
         context = super().get_context_data(**kwargs)
         return {**context, **self.page_context(response_form=context["form"])}
 
-    def form_valid(self, form):
-        if run_service(
-            self.request,
-            form,
-            lambda: services.contribution_respond(
-                contribution=self.get_contribution(), by=self.request.user, **form.cleaned_data
-            ),
-            "Answer saved. Members can see it.",
-        ):
-            return redirect(self.contribution)
-        return self.form_invalid(form)
+    def call_service(self, form):
+        return services.contribution_respond(
+            contribution=self.get_contribution(), by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return self.contribution.get_absolute_url()
 
 
-class PromiseUpdateView(PromiseMixin, FormView):
+class PromiseUpdateView(ServiceFormMixin, PromiseMixin, FormView):
     permission_required = "projects.post_update"
     form_class = UpdateForm
+    success_message = "Update posted. Every member of the project is being told."
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         return {**context, **self.page_context(update_form=context["form"])}
 
-    def form_valid(self, form):
-        if run_service(
-            self.request,
-            form,
-            lambda: services.update_post(
-                contribution=self.get_contribution(), by=self.request.user, **form.cleaned_data
-            ),
-            "Update posted. Every member of the project is being told.",
-        ):
-            found = unreachable_members(self.project, kind=Kind.UPDATE_POSTED)
-            warn_unreachable(self.request, self.project, found, about="this update")
-            return redirect(self.contribution)
-        return self.form_invalid(form)
+    def call_service(self, form):
+        return services.update_post(
+            contribution=self.get_contribution(), by=self.request.user, **form.cleaned_data
+        )
+
+    def after_success(self):
+        found = unreachable_members(self.project, kind=Kind.UPDATE_POSTED)
+        warn_unreachable(self.request, self.project, found, about="this update")
+
+    def get_success_url(self):
+        return self.contribution.get_absolute_url()
