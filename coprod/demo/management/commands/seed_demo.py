@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +11,9 @@ from coprod.accounts.models import Organisation, StaffRole, User
 from coprod.notifications.services import cancel_pending
 from participants import services as participant_services
 from participants.models import ConsentTopic, Participant, ProjectMembership
+from payments import services as money
 from projects import services as project_services
+from projects.meetings import services as meetings
 from projects.models import FunderGrant, Project, Rung
 
 DEMO_PASSWORD = "coprod-demo"
@@ -255,9 +258,6 @@ class Command(BaseCommand):
 
     def plan_meetings(self, project, coordinator, jo):
         """A venue, next week's meeting with an agenda and a paper, and last week's notes, once."""
-        from django.core.files.base import ContentFile
-
-        from projects.meetings import services as meetings
 
         self.meetings = meetings
         if project.meetings.exists():
@@ -336,7 +336,6 @@ class Command(BaseCommand):
 
     def money(self, project, coordinator, past):
         """Choices, a limit, claims from last week's attendance, and a bus fare to pay."""
-        from payments import services as money
 
         people = list(
             Participant.objects.filter(memberships__project=project).order_by("preferred_name")
