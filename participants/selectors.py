@@ -166,12 +166,12 @@ def consent_states(participant) -> list[dict]:
     """Return, per topic: the current wording, the latest record, and what it means now."""
     from participants.models import ConsentRecord, ConsentTopic, ConsentWording
 
-    latest = {}
-    for record in ConsentRecord.objects.filter(participant=participant).select_related("wording"):
-        latest.setdefault(record.wording.topic, record)  # newest first
-    newest = {}
-    for wording in ConsentWording.objects.order_by("topic", "-version"):
-        newest.setdefault(wording.topic, wording)
+    latest: dict[str, ConsentRecord] = {}
+    for row in ConsentRecord.objects.filter(participant=participant).select_related("wording"):
+        latest.setdefault(row.wording.topic, row)  # newest first
+    newest: dict[str, ConsentWording] = {}
+    for version in ConsentWording.objects.order_by("topic", "-version"):
+        newest.setdefault(version.topic, version)
     states = []
     for topic in ConsentTopic:
         record = latest.get(topic.value)

@@ -89,8 +89,8 @@ class ProjectMeetingsView(ProjectMixin, TemplateView):
 class MeetingFormMixin:
     """Planner form with warnings (clashes with members' times) to read before saving."""
 
-    template_name = "projects/meeting_form.html"
-    form_class = MeetingForm
+    template_name: str | None = "projects/meeting_form.html"
+    form_class: type[MeetingForm] | None = MeetingForm
     editing = False
 
     def after_save(self, meeting):

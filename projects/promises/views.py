@@ -1,5 +1,6 @@
 """Promise pages ("you said, we did"): HTTP only."""
 
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 
@@ -59,7 +60,8 @@ class PromiseCreateView(ProjectMixin, FormView):
 class PromiseMixin(ProjectMixin):
     """One contribution of a project the person can see, and its page's parts."""
 
-    template_name = "projects/promise_detail.html"
+    request: HttpRequest
+    template_name: str | None = "projects/promise_detail.html"
 
     def get_contribution(self):
         if not hasattr(self, "contribution"):
