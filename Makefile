@@ -70,11 +70,14 @@ bench: install
 
 # The same checks as .pre-commit-config.yaml: style, formatting, the one-way
 # layers (import-linter, pyproject's [tool.importlinter]; ruff's PLC0415 refuses
-# an import inside a function unless a noqa comment says why), templates.
+# an import inside a function unless a noqa comment says why), templates, and
+# types (mypy's django-stubs plugin imports the settings: debug on, so they need
+# no secrets).
 lint: install
 	ruff check .
 	ruff format --check .
 	lint-imports
+	DJANGO_DEBUG=true $(VENV)/bin/mypy .
 	djlint templates --lint
 
 format: install

@@ -13,7 +13,7 @@ Two things hold for every page of it, whichever app registers the model:
 
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.authentication import get_authentication_records
 from allauth.account.decorators import secure_admin_login
@@ -205,9 +205,8 @@ class CoprodAdminSite(admin.AdminSite):
         return super().has_permission(request) and passed_two_step(request)
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
-        super().register(
-            model_or_iterable, hiding_secrets(admin_class or admin.ModelAdmin), **options
-        )
+        hiding = cast(type[admin.ModelAdmin], hiding_secrets(admin_class or admin.ModelAdmin))
+        super().register(model_or_iterable, hiding, **options)
 
     @method_decorator(never_cache)
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:

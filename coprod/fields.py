@@ -7,6 +7,7 @@ message next to the field instead of a server error.
 """
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core import validators
@@ -55,6 +56,8 @@ class BoundedDateField(forms.DateField):
 
 class IdBoundsMixin:
     """Refuse an id wider than the database's integers before it is looked up."""
+
+    error_messages: dict[str, Any]  # from the form field it is mixed into
 
     def _id_in_range(self, value) -> None:
         try:

@@ -219,6 +219,7 @@ COPROD_SMS_FILE = Path(env.str("COPROD_SMS_FILE", default=str(VAR_DIR / "sms" / 
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if REDIS_URL:
     # A request that queues a task must not hang while Redis is away (the
     # outbox keeps the message, and beat sends it once Redis is back).

@@ -119,7 +119,8 @@ class Runner:
         )
         process.output.start()
 
-    def copy_output(self, name: str, popen: subprocess.Popen):
+    def copy_output(self, name: str, popen: subprocess.Popen) -> None:
+        assert popen.stdout is not None  # started with stdout=PIPE
         for line in iter(popen.stdout.readline, b""):
             self.say(name, line.decode(errors="replace").rstrip("\n"))
         popen.stdout.close()
@@ -132,6 +133,7 @@ class Runner:
                 process.restarts += 1
                 self.start(process)
             return
+        assert process.popen is not None  # started before it is checked
         code = process.popen.poll()
         if code is None:
             return

@@ -14,12 +14,21 @@ all (a script or an older test) is not checked; every page sends one.
 """
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
+
+if TYPE_CHECKING:  # what the mixins are mixed into, for mypy only
+    from django.views.generic import FormView
+
+    _FormBase = forms.BaseForm
+    _FormViewBase = FormView[Any]
+else:
+    _FormBase = _FormViewBase = object
 
 STALE = "stale"
 VERSION_FIELD = "version"
@@ -108,7 +117,7 @@ class VersionForm(forms.Form):
         return seen_version(self.data, self.prefix)
 
 
-class VersionedFormMixin:
+class VersionedFormMixin(_FormBase):
     """A form that carries the stamp of what it edits, in a hidden field named "version".
 
     A ModelForm editing a saved instance stamps it itself: `version_fields`
@@ -146,8 +155,8 @@ def typed_values(form: forms.BaseForm) -> list[tuple[str, str]]:
             continue
         field = bound.field
         key = bound.html_name
-        raw = form.data.getlist(key) if hasattr(form.data, "getlist") else [form.data.get(key)]
-        raw = [str(value) for value in raw if value not in (None, "")]
+        given = form.data.getlist(key) if hasattr(form.data, "getlist") else [form.data.get(key)]
+        raw = [str(value) for value in given if value not in (None, "")]
         if not raw:
             continue
         if isinstance(field, forms.BooleanField):
@@ -163,7 +172,7 @@ def typed_values(form: forms.BaseForm) -> list[tuple[str, str]]:
 
 
 def _flat_choices(field) -> list:
-    flat = []
+    flat: list = []
     for value, label in field.choices:
         if isinstance(label, (list, tuple)):
             flat.extend(label)
@@ -177,7 +186,7 @@ def typed_rows(forms_: Iterable[forms.BaseForm]) -> list[list[tuple[str, str]]]:
     return [rows for rows in (typed_values(form) for form in forms_) if rows]
 
 
-class StaleFormMixin:
+class StaleFormMixin(_FormViewBase):
     """For a FormView: when the service says the page was stale, show it again as saved now.
 
     The person's own words go below, under "What you typed", and the message

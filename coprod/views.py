@@ -4,16 +4,23 @@ This is the bottom layer: it knows Django and the kernel's form helpers, never a
 domain app. An app's mixins for its own objects live in that app's `mixins.py`.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.views.generic import View
+from django.views.generic.edit import BaseFormView
 
 from coprod.formerrors import add_service_errors
+
+if TYPE_CHECKING:
+    # What the mixin expects to be mixed into, named for the type checker only.
+    _FormViewBase = BaseFormView[forms.BaseForm]
+else:
+    _FormViewBase = object
 
 
 class PostActionView(View):
@@ -21,7 +28,7 @@ class PostActionView(View):
 
     http_method_names = ["post"]
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             message = self.act()
         except ValidationError as error:
@@ -41,7 +48,7 @@ class PostActionView(View):
         raise NotImplementedError
 
 
-class ServiceFormMixin:
+class ServiceFormMixin(_FormViewBase):
     """For a FormView whose valid form is handed to one service.
 
     The view says what to call in `call_service(form)` and returns what the
@@ -73,12 +80,12 @@ class ServiceFormMixin:
     def service_refused(self, form: forms.BaseForm, error: ValidationError) -> HttpResponse:
         """Show the form again with the service's reasons on it."""
         add_service_errors(form, error)
-        return self.form_invalid(form)  # type: ignore[attr-defined]
+        return self.form_invalid(form)
 
     def get_success_url(self) -> str:
         if getattr(self, "success_url", None):
-            return super().get_success_url()  # type: ignore[misc]
-        return self.request.path  # type: ignore[attr-defined]
+            return super().get_success_url()
+        return self.request.path
 
     def form_valid(self, form: forms.BaseForm) -> HttpResponse:
         try:
@@ -88,6 +95,6 @@ class ServiceFormMixin:
         self.result = result
         message = self.get_success_message(form, result)
         if message:
-            messages.success(self.request, message)  # type: ignore[attr-defined]
+            messages.success(self.request, message)
         self.after_success()
         return HttpResponseRedirect(self.get_success_url())

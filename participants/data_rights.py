@@ -127,7 +127,7 @@ def data_export_csv(participant: Participant) -> str:
     is text in a spreadsheet, never a formula.
     """
     zone = participant.organisation.zone
-    rows = []
+    rows: list[list[str]] = []
     for section, data in data_export(participant).items():
         if isinstance(data, list):
             for number, record in enumerate(data, start=1):
@@ -177,7 +177,7 @@ def participant_erase(
     participant.pseudonym = participant.pseudonym or f"P-{secrets.token_hex(4).upper()}"
     participant.erased_at = timezone.now()
     participant.save(update_fields=["pseudonym", "erased_at", "updated_at"])
-    if by_staff:
+    if by_staff and by is not None:
         services.access_log_record(
             participant=participant, viewer=by, kind=AccessLog.Kind.ERASURE, on_request=on_request
         )

@@ -1,8 +1,10 @@
 import copy
+from typing import Any
 
 from django import forms
 
 from coprod.accounts.forms import organisation_choice
+from coprod.accounts.models import Organisation
 from coprod.fields import BoundedDateField, LimitedCharField, ModelForm, ModelMultipleChoiceField
 from coprod.versions import VersionedFormMixin, version_of
 from participants.invitations import CODE_LENGTH, contact_normalise
@@ -243,7 +245,9 @@ class OrganisationProjectMixin:
 
 
 class InviteForm(OrganisationProjectMixin, forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, empty_label=None)
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        queryset=None, empty_label=None
+    )
     preferred_name = LimitedCharField(label="What they like to be called", max_length=100)
     email = forms.EmailField(label="Their email address", required=False)
     phone = LimitedCharField(
@@ -253,7 +257,7 @@ class InviteForm(OrganisationProjectMixin, forms.Form):
         help_text="With no email, you tell them the code by phone.",
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
-    project = forms.ModelChoiceField(
+    project: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(  # a Project
         queryset=None, required=False, empty_label="No project yet", label="Invite them to"
     )
 
@@ -263,7 +267,9 @@ class InviteForm(OrganisationProjectMixin, forms.Form):
 
 
 class AddOnBehalfForm(OrganisationProjectMixin, forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, empty_label=None)
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        queryset=None, empty_label=None
+    )
     preferred_name = LimitedCharField(label="What they like to be called", max_length=100)
     phone = LimitedCharField(
         label="Phone number (optional)",
@@ -274,7 +280,7 @@ class AddOnBehalfForm(OrganisationProjectMixin, forms.Form):
     postal_address = LimitedCharField(
         label="Postal address (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    project = forms.ModelChoiceField(
+    project: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(  # a Project
         queryset=None, required=False, empty_label="No project yet", label="Add them to"
     )
     consented = forms.BooleanField(
@@ -380,10 +386,14 @@ class AcceptForm(forms.Form):
 
 
 class PeopleFilterForm(forms.Form):
-    project = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any project")
+    project: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(  # a Project
+        queryset=None, required=False, empty_label="Any project"
+    )
     status = forms.ChoiceField(required=False)
-    role = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any")
-    skill = forms.ModelChoiceField(
+    role: "forms.ModelChoiceField[ProjectRole]" = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Any"
+    )
+    skill: "forms.ModelChoiceField[AssetTag]" = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="Any", label="Skill, interest or experience"
     )
     needs_only = forms.BooleanField(
@@ -419,7 +429,9 @@ class MembershipForm(VersionedFormMixin, forms.Form):
 
 
 class RoleForm(ModelForm):
-    organisation = forms.ModelChoiceField(queryset=None, empty_label=None)
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        queryset=None, empty_label=None
+    )
 
     class Meta:
         model = ProjectRole

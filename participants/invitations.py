@@ -110,7 +110,7 @@ def invitation_create(
     The invitation's `link` is set on the returned object only: the database
     keeps hashes of the link's secret and of the code, never either itself.
     """
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     preferred_name = (preferred_name or "").strip()
     email = (email or "").strip().lower()
     if not preferred_name:

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -232,7 +234,7 @@ class Participant(TimeStampedModel):
     def communication_needs(self) -> list[str]:
         """The needs someone must act on, in plain words, for coordinators' pages."""
         needs = [
-            str(self._meta.get_field(name).verbose_name).capitalize()
+            str(cast(models.Field, self._meta.get_field(name)).verbose_name).capitalize()
             for name in ("easy_read", "large_print", "screen_reader_documents", "bsl_interpreter")
             if getattr(self, name)
         ]

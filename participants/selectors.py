@@ -30,7 +30,7 @@ def projects_of(organisations) -> QuerySet:
     through the membership's foreign key instead of importing it.
     """
     project_model = ProjectMembership._meta.get_field("project").related_model
-    return project_model.objects.filter(organisation__in=organisations)
+    return project_model._default_manager.filter(organisation__in=organisations)
 
 
 def participant_profiles_for(user) -> QuerySet[Participant]:
@@ -183,12 +183,12 @@ def current_wording(topic):
 def consent_states(participant) -> list[dict]:
     """Return, per topic: the current wording, the latest record, and what it means now."""
 
-    latest = {}
-    for record in ConsentRecord.objects.filter(participant=participant).select_related("wording"):
-        latest.setdefault(record.wording.topic, record)  # newest first
-    newest = {}
-    for wording in ConsentWording.objects.order_by("topic", "-version"):
-        newest.setdefault(wording.topic, wording)
+    latest: dict[str, ConsentRecord] = {}
+    for row in ConsentRecord.objects.filter(participant=participant).select_related("wording"):
+        latest.setdefault(row.wording.topic, row)  # newest first
+    newest: dict[str, ConsentWording] = {}
+    for version in ConsentWording.objects.order_by("topic", "-version"):
+        newest.setdefault(version.topic, version)
     states = []
     for topic in ConsentTopic:
         record = latest.get(topic.value)

@@ -236,7 +236,7 @@ def profile_update_contact(
 ) -> Participant:
     """Save how to address and reach someone; the chosen way must be reachable."""
     _check_participant(participant, CONTACT_FIELDS, version, "these details")
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     preferred_name = (preferred_name or "").strip()
     if not preferred_name:
         errors["preferred_name"] = "Tell us what to call you."
@@ -246,7 +246,7 @@ def profile_update_contact(
         errors["phone"] = error.messages
     email = (email or "").strip().lower()
     postal_address = (postal_address or "").strip()
-    needs = {
+    needs: dict[str, tuple[str, str, str]] = {
         Participant.Channel.EMAIL: ("email", email, "We need an email address to email you."),
         Participant.Channel.SMS: ("phone", phone, "We need a mobile number to text you."),
         Participant.Channel.PHONE_CALL: ("phone", phone, "We need a phone number to call you."),

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -320,6 +320,8 @@ class MyDataView(OwnProfileMixin, TemplateView):
 class DataRightsMixin(PermissionRequiredMixin):
     """Someone's whole data: anyone logged in who may not act on it gets 404."""
 
+    request: HttpRequest
+
     def get_permission_object(self):
         if not hasattr(self, "participant"):
             self.participant = participant_get_for_data_rights(self.request.user, self.kwargs["pk"])
@@ -331,8 +333,10 @@ class DataRightsMixin(PermissionRequiredMixin):
         return super().handle_no_permission()
 
     def download(self, fmt: str, on_request: str = "") -> HttpResponse:
+        viewer = self.request.user
+        assert viewer.is_authenticated  # the permission needs a login
         body = data_export_file(
-            participant=self.participant, by=self.request.user, fmt=fmt, on_request=on_request
+            participant=self.participant, by=viewer, fmt=fmt, on_request=on_request
         )
         content_type = "application/json" if fmt == "json" else "text/csv"
         response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")

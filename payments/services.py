@@ -116,6 +116,8 @@ def rate_cards_from_facts(*, organisation: Organisation) -> None:
             source=fact.source,
         )
         for fact in facts
+        # Never null (filtered above): this only tells mypy.
+        if fact.value is not None and fact.valid_from is not None
         if (basis_for[fact.key], fact.valid_from) not in have
     ]
     RateCard.objects.bulk_create(missing, ignore_conflicts=True)
@@ -152,6 +154,7 @@ def rate_card_add(
         errors["hourly_pence"] = "Give an hourly rate between £0.01 and £999.99."
     if errors:
         raise ValidationError(errors)
+    assert valid_from is not None  # refused above
     living = rate_in_force(organisation=organisation, basis=RateBasis.RLW_UK, on=valid_from)
     if hourly_pence < living.hourly_pence:
         raise ValidationError(
@@ -443,7 +446,11 @@ def expense_claim_submit(
         if twin is not None:
             # The same form sent twice at once: the other request may have saved
             # it since our first look. Then it is this claim, not a twin.
-            sent = submission_key and Claim.objects.filter(submission_key=submission_key).first()
+            sent = (
+                Claim.objects.filter(submission_key=submission_key).first()
+                if submission_key
+                else None
+            )
             if sent and sent.participant_id == participant.pk:
                 return sent
             raise PossibleDuplicate(twin)

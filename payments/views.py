@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -145,8 +145,9 @@ class ExpenseSubmitMixin(ServiceFormMixin):
     same as ...?": sending it again with not_a_duplicate=yes saves it.
     """
 
-    template_name = "payments/expense_form.html"
-    form_class = ExpenseForm
+    template_name: str | None = "payments/expense_form.html"
+    form_class: type[ExpenseForm] | None = ExpenseForm
+    thanks = ""
 
     def service_refused(self, form, error):
         if isinstance(error, services.PossibleDuplicate):
@@ -499,7 +500,8 @@ class FinanceQueueView(ServiceFormMixin, FinanceMixin, FormView):
         typed = {
             parse_id(key.removeprefix(prefix)): value
             for key, value in self.request.POST.items()
-            if key.startswith(prefix) and value.strip()
+            # items() gives each key's last value, a str; isinstance tells mypy.
+            if key.startswith(prefix) and isinstance(value, str) and value.strip()
         }
         return {pk: value for pk, value in typed.items() if pk}
 
@@ -625,6 +627,8 @@ class PaymentsExportView(FinanceMixin, View):
 
 class TaxYearMixin(PermissionRequiredMixin):
     """One tax year (6 April to 5 April) chosen with ?year=2026; payments by the day paid."""
+
+    request: HttpRequest
 
     permission_required = "payments.view_tax_year"
 

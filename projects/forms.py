@@ -1,7 +1,10 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
 from coprod.accounts.forms import organisation_choice
+from coprod.accounts.models import Organisation
 from coprod.accounts.selectors import coordinators_of
 from coprod.fields import (
     DATE_WIDGET,
@@ -49,7 +52,7 @@ class ProjectForm(VersionedFormMixin, ModelForm):
             del self.fields["coordinators"]
             return
         organisation = self.instance.organisation if self.instance.pk else None
-        field = self.fields["coordinators"]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["coordinators"])
         field.queryset = coordinators_of(organisation.pk if organisation else None)
         field.required = True
         field.error_messages["required"] = NO_COORDINATOR
@@ -67,7 +70,9 @@ class ProjectForm(VersionedFormMixin, ModelForm):
 
 
 class ProjectCreateForm(ProjectForm):
-    organisation = forms.ModelChoiceField(queryset=None, empty_label=None)
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        queryset=None, empty_label=None
+    )
 
     class Meta(ProjectForm.Meta):
         fields = ["organisation", *ProjectForm.Meta.fields]

@@ -434,6 +434,7 @@ def value_agree(*, value: Value, by: User | None, agreed_on: datetime.date) -> V
     value.status, value.agreed_on, value.agreed_recorded_by = Value.Status.AGREED, agreed_on, by
     value.save(update_fields=["status", "agreed_on", "agreed_recorded_by", "updated_at"])
     version = value.current_version
+    assert version is not None  # a value is created with its first wording
     version.agreed_on = agreed_on
     version.save(update_fields=["agreed_on", "updated_at"])
     _record_review(value.project, agreed_on)
@@ -468,17 +469,17 @@ def value_revise(
     else:
         agreed_on = None
     number = (value.versions.aggregate(top=Max("number"))["top"] or 0) + 1
-    version = ValueVersion.objects.create(
+    wording = ValueVersion.objects.create(
         value=value, number=number, written_by=by, agreed_on=agreed_on, **texts
     )
-    value.current_version = version
+    value.current_version = wording
     fields = ["current_version", "updated_at"]
     if agreed_on:
         value.agreed_on = agreed_on
         fields.append("agreed_on")
         _record_review(value.project, agreed_on)
     value.save(update_fields=fields)
-    return version
+    return wording
 
 
 @transaction.atomic

@@ -1,10 +1,29 @@
+from typing import Any
+
 from django.urls import path
+from django.views import View
 
 from projects import views
 from projects.meetings import views as meetings
 from projects.promises import views as promises
 
 app_name = "projects"
+
+# The pages of one meeting, under <int:pk>/meetings/<int:meeting_pk>/.
+MEETING_PAGES: "list[tuple[str, type[View[Any]], str]]" = [
+    ("change/", meetings.MeetingUpdateView, "meeting_update"),
+    ("cancel/", meetings.MeetingCancelView, "meeting_cancel"),
+    ("agenda/", meetings.AgendaView, "meeting_agenda"),
+    ("papers/", meetings.PapersView, "meeting_papers"),
+    ("papers/ready/", meetings.PapersReadyView, "meeting_papers_ready"),
+    ("papers/<int:paper_pk>/", meetings.PaperDownloadView, "meeting_paper"),
+    ("papers/<int:paper_pk>/remove/", meetings.PaperRemoveView, "meeting_paper_remove"),
+    ("answer/", meetings.RsvpView, "meeting_rsvp"),
+    ("answers/", meetings.RepliesView, "meeting_replies"),
+    ("attendance/", meetings.AttendanceView, "meeting_attendance"),
+    ("notes/", meetings.NotesView, "meeting_notes"),
+    ("calendar.ics", meetings.MeetingIcsView, "meeting_ics"),
+]
 
 urlpatterns = [
     path("new/", views.ProjectCreateView.as_view(), name="create"),
@@ -44,20 +63,7 @@ urlpatterns = [
     ),
     *[
         path(f"<int:pk>/meetings/<int:meeting_pk>/{route}", view.as_view(), name=name)
-        for route, view, name in [
-            ("change/", meetings.MeetingUpdateView, "meeting_update"),
-            ("cancel/", meetings.MeetingCancelView, "meeting_cancel"),
-            ("agenda/", meetings.AgendaView, "meeting_agenda"),
-            ("papers/", meetings.PapersView, "meeting_papers"),
-            ("papers/ready/", meetings.PapersReadyView, "meeting_papers_ready"),
-            ("papers/<int:paper_pk>/", meetings.PaperDownloadView, "meeting_paper"),
-            ("papers/<int:paper_pk>/remove/", meetings.PaperRemoveView, "meeting_paper_remove"),
-            ("answer/", meetings.RsvpView, "meeting_rsvp"),
-            ("answers/", meetings.RepliesView, "meeting_replies"),
-            ("attendance/", meetings.AttendanceView, "meeting_attendance"),
-            ("notes/", meetings.NotesView, "meeting_notes"),
-            ("calendar.ics", meetings.MeetingIcsView, "meeting_ics"),
-        ]
+        for route, view, name in MEETING_PAGES
     ],
     path("actions/<int:pk>/done/", meetings.ActionDoneView.as_view(), name="action_done"),
     path("meetings/mine/", meetings.MyMeetingsView.as_view(), name="my_meetings"),

@@ -53,7 +53,7 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # typed as a ClassVar by AbstractBaseUser
 
     class Meta:
         ordering = ["email"]

@@ -290,6 +290,7 @@ def grow(
             )
             late = rng.choice([-7, 5, None])
             if late is not None:
+                assert c.promised_update_on is not None  # only "waiting" has none
                 update = _moment(c.promised_update_on + datetime.timedelta(days=late), zone)
                 if update <= now:
                     events.append(

@@ -15,6 +15,7 @@ fewer, the total is hidden too.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -32,7 +33,7 @@ def is_small(count: int) -> bool:
 class Figure:
     """One number in a report, and how many people stand behind it."""
 
-    value: object
+    value: int | float | Decimal | None
     people: int
     kind: str = "people"  # "people", "money" (pence), "hours", "share" (0..1), "days"
     hidden: bool = False
@@ -166,7 +167,7 @@ class Grid:
         tree: dict[str, list[str]],
         rows: Iterable[tuple[str, object, dict[str, int]]],
         parts: list[str] = (),  # type: ignore[assignment]
-        display: Callable[[int], object] = lambda value: value,
+        display: Callable[[int], int | float | Decimal] = lambda value: value,
     ) -> None:
         self.kind, self.tree, self.parts = kind, tree, list(parts)
         self.categories = ["total", *self.parts]

@@ -4,9 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from coprod.accounts.forms import organisation_choice
+from coprod.accounts.models import Organisation
 from coprod.fields import BoundedDateField, LimitedCharField, ModelForm
 from coprod.uploads import DOCUMENTS
 from coprod.versions import VersionedFormMixin
+from participants.models import Participant
 from projects.forms import DATE
 from projects.meetings.services import MEETING_DETAIL_FIELDS, MEETING_VERSION_FIELDS, VENUE_FIELDS
 from projects.meetings.times import in_zone, local_datetime
@@ -25,7 +27,9 @@ class FactSelect(forms.NullBooleanSelect):
 
 class VenueForm(VersionedFormMixin, ModelForm):
     version_fields = VENUE_FIELDS
-    organisation = forms.ModelChoiceField(label="Whose venue is this?", queryset=None)
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label="Whose venue is this?", queryset=None
+    )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,7 +129,7 @@ class CancelForm(forms.Form):
 
 class AgendaItemForm(forms.Form):
     title = LimitedCharField(label="Item", max_length=200, required=False)
-    led_by = forms.ModelChoiceField(
+    led_by: "forms.ModelChoiceField[Participant]" = forms.ModelChoiceField(
         label="Led by", queryset=None, required=False, empty_label="Nobody named"
     )
 
@@ -182,7 +186,9 @@ class RsvpForm(forms.Form):
 
 
 class OnBehalfRsvpForm(RsvpForm):
-    participant = forms.ModelChoiceField(label="Who told you?", queryset=None)
+    participant: "forms.ModelChoiceField[Participant]" = forms.ModelChoiceField(
+        label="Who told you?", queryset=None
+    )
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

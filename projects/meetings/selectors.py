@@ -1,6 +1,7 @@
 """Reads about meetings: who sees which, what is late, what clashes, what is next."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -106,7 +107,10 @@ def next_meeting_for_member(user) -> tuple[Meeting, Invitee] | None:
     )
     if meeting is None:
         return None
-    return meeting, invitee_for(user, meeting)
+    invitee = invitee_for(user, meeting)
+    if invitee is None:  # the invitation went between the two reads: not theirs now
+        return None
+    return meeting, invitee
 
 
 def meetings_for_feed(user) -> QuerySet[Meeting]:
@@ -172,7 +176,7 @@ class People:
 class Lines(list):
     """Warning lines (a list of str), with `named`: the people the lines name, for the log."""
 
-    def __init__(self, lines: list[str] = (), named: list[Participant] = ()) -> None:
+    def __init__(self, lines: Sequence[str] = (), named: Sequence[Participant] = ()) -> None:
         super().__init__(lines)
         self.named = list(named)
 
@@ -223,7 +227,8 @@ def papers_due(meeting: Meeting, *, viewer=None) -> PapersDue:
         .select_related("participant")
         .annotate(named=_named(viewer))
     ]
-    days = max([default, *(person.papers_days_ahead for person, _ in needs)])
+    # papers_days_ahead is never null here (filtered above): `or 0` only tells mypy.
+    days = max([default, *(person.papers_days_ahead or 0 for person, _ in needs)])
     earliest = [
         (person, named)
         for person, named in needs

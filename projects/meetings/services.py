@@ -118,7 +118,9 @@ def _check_meeting(meeting: Meeting, *, now) -> None:
         errors["day"] = "This time has already passed. Choose a time in the future."
     if meeting.in_person and meeting.venue_id is None:
         errors["venue"] = "Choose where people will meet."
-    if meeting.venue_id and meeting.venue.organisation_id != meeting.project.organisation_id:
+    if meeting.venue is not None and (
+        meeting.venue.organisation_id != meeting.project.organisation_id
+    ):
         errors["venue"] = "Choose one of your organisation's venues."
     if meeting.online and not (meeting.online_link or meeting.dial_in):
         errors["online_link"] = "Give a link or a phone number so people can join."
@@ -392,7 +394,7 @@ def paper_remove(*, paper: MeetingPaper, by: User | None, now=None) -> MeetingPa
     paper = MeetingPaper.objects.select_for_update().get(pk=paper.pk)
     if paper.removed_at is not None:
         raise ValidationError("This paper was already removed.")
-    name, storage = paper.file.name, paper.file.storage
+    name, storage = paper.file.name or "", paper.file.storage  # a paper not removed has a file
     paper.removed_at, paper.removed_by, paper.file = _now(now), by, ""
     paper.save(update_fields=["removed_at", "removed_by", "file", "updated_at"])
     transaction.on_commit(lambda: storage.delete(name))
@@ -471,7 +473,8 @@ def meeting_log_detail(meeting: Meeting, prefix: str = "") -> str:
     day = date_format(in_zone(meeting.starts_at, meeting.project.organisation.zone), "j F Y")
     detail = f"{prefix}the meeting on {day}"
     title = f" ({meeting.title})"
-    if len(detail) + len(title) <= AccessLog._meta.get_field("detail").max_length:
+    room = AccessLog._meta.get_field("detail").max_length
+    if room is None or len(detail) + len(title) <= room:
         detail += title
     return detail
 
@@ -539,8 +542,8 @@ def attendance_record(
         if not row.get("attended"):
             existing = meeting.attendance.filter(participant=participant).first()
             if existing is not None:
-                for listener in ATTENDANCE_REMOVING_LISTENERS:
-                    listener(existing)
+                for removing in ATTENDANCE_REMOVING_LISTENERS:
+                    removing(existing)
                 existing.delete()
             continue
         minutes = row.get("minutes") or meeting.minutes
@@ -557,8 +560,8 @@ def attendance_record(
         )
         kept.append(attendance)
     # Attendance is what people are paid for: their claims follow it, in this transaction.
-    for listener in ATTENDANCE_RECORDED_LISTENERS:
-        listener(meeting, by)
+    for recorded in ATTENDANCE_RECORDED_LISTENERS:
+        recorded(meeting, by)
     return kept
 
 

@@ -90,8 +90,8 @@ class ProjectMeetingsView(ProjectMixin, TemplateView):
 class MeetingFormMixin(ServiceFormMixin):
     """Planner form with warnings (clashes with members' times) to read before saving."""
 
-    template_name = "projects/meeting_form.html"
-    form_class = MeetingForm
+    template_name: str | None = "projects/meeting_form.html"
+    form_class: type[MeetingForm] | None = MeetingForm
     editing = False
 
     def get_form_kwargs(self):

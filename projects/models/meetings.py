@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from typing import cast
 
 from django.conf import settings
 from django.db import models
@@ -62,7 +63,10 @@ class Venue(TimeStampedModel):
         """(label, "yes" / "no" / "not checked yet") for each access fact, in a fixed order."""
         words = {True: "yes", False: "no", None: "not checked yet"}
         return [
-            (str(self._meta.get_field(name).verbose_name).capitalize(), words[getattr(self, name)])
+            (
+                str(cast(models.Field, self._meta.get_field(name)).verbose_name).capitalize(),
+                words[getattr(self, name)],
+            )
             for name in self.ACCESS_FACTS
         ]
 
@@ -398,7 +402,7 @@ class MeetingAction(TimeStampedModel):
 
     @property
     def owner_name(self) -> str:
-        if self.owner_participant_id:
+        if self.owner_participant is not None:
             return self.owner_participant.preferred_name
         return str(self.owner_user)
 

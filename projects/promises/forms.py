@@ -2,10 +2,11 @@
 
 from django import forms
 
+from coprod.accounts.models import User
 from coprod.fields import BoundedDateField, LimitedCharField
 from coprod.versions import VersionedFormMixin
 from projects.forms import DATE
-from projects.models import Contribution
+from projects.models import Contribution, Meeting
 
 
 class ContributionForm(forms.Form):
@@ -15,7 +16,7 @@ class ContributionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="In their words, as far as you can. Do not name who said it.",
     )
-    meeting = forms.ModelChoiceField(
+    meeting: "forms.ModelChoiceField[Meeting]" = forms.ModelChoiceField(
         label="At which meeting? (optional)", queryset=None, required=False
     )
 
@@ -40,7 +41,7 @@ class ResponseForm(VersionedFormMixin, forms.Form):
     promised_update_on = BoundedDateField(
         label="We will report back by", required=False, widget=DATE
     )
-    responsible = forms.ModelChoiceField(
+    responsible: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
         label="Who will report back", queryset=None, required=False, empty_label="Me"
     )
 

@@ -1,5 +1,6 @@
 """Promise pages ("you said, we did"): HTTP only."""
 
+from django.http import HttpRequest
 from django.views.generic import FormView, TemplateView
 
 from coprod.accounts.selectors import coordinators_of
@@ -55,7 +56,8 @@ class PromiseCreateView(ServiceFormMixin, ProjectMixin, FormView):
 class PromiseMixin(ProjectMixin):
     """One contribution of a project the person can see, and its page's parts."""
 
-    template_name = "projects/promise_detail.html"
+    request: HttpRequest
+    template_name: str | None = "projects/promise_detail.html"
 
     def get_contribution(self):
         if not hasattr(self, "contribution"):
