@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
-from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for, places_for, staff_roles
+from coprod.accounts.selectors import organisations_for, places_for, staff_roles
 from coprod.notifications.selectors import attention_for
 from projects.meetings.selectors import open_actions_for
 from projects.selectors import project_list_for_dashboard
@@ -52,6 +52,6 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             actions=open_actions_for(user),
             attention=attention_for(user),
             perms_finance=user.has_perm("payments.use_finance"),
-            can_add_project=bool(organisations_for(user, COORDINATING_ROLES).exists()),
+            can_add_project=user.has_perm("projects.add_project_anywhere"),
             **kwargs,
         )
