@@ -6,6 +6,12 @@ class ParticipantsConfig(AppConfig):
     verbose_name = "Participants"
 
     def ready(self):
-        # Register this app's part of a person's data (export and erasure). Imported
-        # here: a module with models can be imported only once the registry is ready.
-        from participants import data_rights  # noqa: F401, PLC0415
+        # Imports here, not at the top: a module with models can be imported
+        # only once the app registry is ready, and that is now.
+        from coprod.accounts.services import ORGANISATION_CREATED_LISTENERS  # noqa: PLC0415 - see above
+        from participants import data_rights  # noqa: F401, PLC0415 - registers this app's data
+        from participants.services import role_catalogue_seed  # noqa: PLC0415 - see above
+
+        # Every new organisation starts with the role catalogue (member, co-lead...).
+        if role_catalogue_seed not in ORGANISATION_CREATED_LISTENERS:
+            ORGANISATION_CREATED_LISTENERS.insert(0, role_catalogue_seed)

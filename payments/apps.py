@@ -8,13 +8,20 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         # Imports here, not at the top: a module with models can be imported
         # only once the app registry is ready, and that is now.
+        from coprod.accounts.services import ORGANISATION_CREATED_LISTENERS  # noqa: PLC0415 - see above
         from payments import data_rights  # noqa: F401, PLC0415 - registers this app's data
         from payments.message_topics import register_all  # noqa: PLC0415 - see above
-        from payments.services import attendance_recorded, attendance_removing  # noqa: PLC0415 - see above
+        from payments.services import (  # noqa: PLC0415 - see above
+            attendance_recorded,
+            attendance_removing,
+            policy_default_create,
+            rate_cards_from_facts,
+        )
         from projects.meetings.services import (  # noqa: PLC0415 - see above
             ATTENDANCE_RECORDED_LISTENERS,
             ATTENDANCE_REMOVING_LISTENERS,
         )
+        from projects.services import PROJECT_CREATED_LISTENERS  # noqa: PLC0415 - see above
 
         register_all()
         # Time claims follow the attendance they pay for.
@@ -22,3 +29,8 @@ class PaymentsConfig(AppConfig):
             ATTENDANCE_RECORDED_LISTENERS.append(attendance_recorded)
         if attendance_removing not in ATTENDANCE_REMOVING_LISTENERS:
             ATTENDANCE_REMOVING_LISTENERS.append(attendance_removing)
+        # Defaults made with a new organisation or project, so pages only ever read them.
+        if rate_cards_from_facts not in ORGANISATION_CREATED_LISTENERS:
+            ORGANISATION_CREATED_LISTENERS.append(rate_cards_from_facts)
+        if policy_default_create not in PROJECT_CREATED_LISTENERS:
+            PROJECT_CREATED_LISTENERS.append(policy_default_create)

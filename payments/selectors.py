@@ -3,12 +3,13 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Min, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from coprod.accounts.models import StaffRole
+from coprod.accounts.models import Organisation, StaffRole
 from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
 from participants.models import Participant
 from payments.models import (
@@ -18,11 +19,41 @@ from payments.models import (
     Fact,
     LedgerEntry,
     PaidHow,
+    PaymentChoice,
+    PaymentPolicy,
     PayMethod,
+    RateBasis,
     RateCard,
 )
 from payments.money import period_bounds, tax_year_bounds
-from payments.services import choice_for
+
+
+def choice_for(participant: Participant) -> PaymentChoice:
+    """Return how someone wants to be paid; unsaved (cash, no details) if they never said."""
+    choice = PaymentChoice.objects.filter(participant=participant).first()
+    return choice or PaymentChoice(participant=participant)
+
+
+def policy_for(project) -> PaymentPolicy:
+    """Return how a project pays (created with the project: `policy_defaults_create`)."""
+    return PaymentPolicy.objects.get(project=project)
+
+
+def rate_in_force(*, organisation: Organisation, basis: str, on: datetime.date) -> RateCard:
+    """Return the rate card in force on a date (the latest that started on or before it).
+
+    Only reads: the Real Living Wage cards are copied from the facts when the
+    organisation is created and by the services that price work
+    (`rate_cards_from_facts`).
+    """
+    card = (
+        RateCard.objects.filter(organisation=organisation, basis=basis, valid_from__lte=on)
+        .order_by("-valid_from")
+        .first()
+    )
+    if card is None:
+        raise ValidationError(f"There is no {RateBasis(basis).label} rate for {on:%-d %B %Y}.")
+    return card
 
 
 def claims_to_approve(user) -> QuerySet[Claim]:

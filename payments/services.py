@@ -35,6 +35,8 @@ from payments.models import (
     VoucherCodeReveal,
 )
 from payments.money import pence_for_time, period_bounds, pounds
+from payments.selectors import choice_for, policy_for, rate_in_force
+from projects.models import Project
 
 # The most each money field takes (forms state it; services enforce it).
 # Expenses above this need a second look: a person, not a typo.
@@ -97,7 +99,11 @@ def bank_details_read_many(*, participants: list[Participant], viewer: User, det
 
 
 def rate_cards_from_facts(*, organisation: Organisation) -> None:
-    """Give the organisation the Real Living Wage history held as facts (idempotent, 2 queries)."""
+    """Give the organisation the Real Living Wage history held as facts (idempotent, 2 queries).
+
+    Run when the organisation is created (see apps.py) and by each service that
+    prices work, so a figure added as a fact later applies from its day on.
+    """
     facts = Fact.objects.filter(
         key__in=FACT_KEYS.values(), value__isnull=False, valid_from__isnull=False
     )
@@ -123,19 +129,6 @@ def rate_cards_from_facts(*, organisation: Organisation) -> None:
     RateCard.objects.bulk_create(missing, ignore_conflicts=True)
 
 
-def rate_in_force(*, organisation: Organisation, basis: str, on: datetime.date) -> RateCard:
-    """Return the rate card in force on a date (the latest that started on or before it)."""
-    rate_cards_from_facts(organisation=organisation)
-    card = (
-        RateCard.objects.filter(organisation=organisation, basis=basis, valid_from__lte=on)
-        .order_by("-valid_from")
-        .first()
-    )
-    if card is None:
-        raise ValidationError(f"There is no {RateBasis(basis).label} rate for {on:%-d %B %Y}.")
-    return card
-
-
 @transaction.atomic
 def rate_card_add(
     *,
@@ -155,6 +148,7 @@ def rate_card_add(
     if errors:
         raise ValidationError(errors)
     assert valid_from is not None  # refused above
+    rate_cards_from_facts(organisation=organisation)
     living = rate_in_force(organisation=organisation, basis=RateBasis.RLW_UK, on=valid_from)
     if hourly_pence < living.hourly_pence:
         raise ValidationError(
@@ -174,7 +168,11 @@ def rate_card_add(
     )
 
 
-def policy_for(project) -> PaymentPolicy:
+def policy_default_create(*, project: Project) -> PaymentPolicy:
+    """Give a new project the default payment policy (idempotent).
+
+    Run when the project is created (see apps.py), so reading the policy never writes.
+    """
     policy, _ = PaymentPolicy.objects.get_or_create(
         project=project, defaults={"expenses": [choice for choice, _ in Expense.choices]}
     )
@@ -206,11 +204,6 @@ def policy_save(
 
 
 # --- A member's choices ------------------------------------------------------------
-
-
-def choice_for(participant: Participant) -> PaymentChoice:
-    choice = PaymentChoice.objects.filter(participant=participant).first()
-    return choice or PaymentChoice(participant=participant)
 
 
 @transaction.atomic
@@ -312,6 +305,7 @@ def claims_for_meeting(*, meeting, by: User | None) -> list[Claim]:
     policy = policy_for(project)
     zone = project.organisation.zone
     day = meeting.starts_at.astimezone(zone).date()
+    rate_cards_from_facts(organisation=project.organisation)
     card = rate_in_force(organisation=project.organisation, basis=policy.basis, on=day)
     made = []
     attended = set()

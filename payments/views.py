@@ -518,7 +518,6 @@ class RateCardsView(ServiceFormMixin, FinanceMixin, FormView):
         return organisation
 
     def get_context_data(self, **kwargs):
-        services.rate_cards_from_facts(organisation=self.organisation())
         return super().get_context_data(rates=rate_cards_for(self.organisation_ids()), **kwargs)
 
     def call_service(self, form):

@@ -2,6 +2,7 @@ import rules
 
 from coprod.accounts.rules import is_org_coordinator, is_org_staff
 from participants.models import ProjectMembership
+from participants.rules import coordinates_anywhere
 from projects.models import Value
 from projects.selectors import active_funder_grants
 
@@ -112,6 +113,8 @@ rules.add_perm("projects.manage_money", is_project_coordinator)
 rules.add_perm("projects.view_personal_details", is_project_coordinator)
 # The object is the organisation the new project would belong to.
 rules.add_perm("projects.add_project", is_org_coordinator)
+# No object: the "new project" page, for whoever may add one to some organisation.
+rules.add_perm("projects.add_project_anywhere", coordinates_anywhere)
 
 
 # --- Meetings ---------------------------------------------------------------
@@ -163,6 +166,8 @@ rules.add_perm("projects.record_notes", leads_project)
 rules.add_perm("projects.complete_action", owns_action | on_action_project(leads_project))
 # The object is an organisation.
 rules.add_perm("projects.manage_venues", is_org_coordinator)
+# No object: the venue library, for whoever manages the venues of some organisation.
+rules.add_perm("projects.manage_venues_anywhere", coordinates_anywhere)
 
 # Promises: leads write down what members said; the organisation (its
 # coordinators) answers; co-leads and peer researchers may post updates.

@@ -1,6 +1,6 @@
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -92,6 +92,12 @@ def _check_dates(start_date, end_date):
         raise ValidationError({"end_date": "The end date is before the start date."})
 
 
+# Called as (project=...) inside project_create's transaction, once the project
+# and its coordinators are saved. A later app gives a new project its defaults
+# here (payments: the payment policy) without this one importing it.
+PROJECT_CREATED_LISTENERS: list[Callable[..., object]] = []
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -126,6 +132,8 @@ def project_create(
     project.save()
     _name_coordinators(project=project, by=by, coordinators=coordinators)
     reminder_rules_seed(project=project)
+    for listener in PROJECT_CREATED_LISTENERS:
+        listener(project=project)
     return project
 
 

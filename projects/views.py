@@ -94,9 +94,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
 class ProjectCreateView(ServiceFormMixin, PermissionRequiredMixin, FormView):
     template_name = "projects/project_form.html"
     form_class = ProjectCreateForm
-
-    def has_permission(self):
-        return self.organisations().exists()
+    permission_required = "projects.add_project_anywhere"
 
     def organisations(self):
         return organisations_for(self.request.user, COORDINATING_ROLES)

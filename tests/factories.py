@@ -7,9 +7,11 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from coprod.accounts.models import Organisation, StaffMembership, StaffRole, User
+from coprod.accounts.services import organisation_defaults_create
 from participants.models import Participant, ProjectMembership
-from participants.services import membership_add_role, role_catalogue_seed
+from participants.services import membership_add_role
 from projects.models import FunderGrant, Project
+from projects.services import PROJECT_CREATED_LISTENERS
 
 PASSWORD = "a-long-test-password-1"
 
@@ -58,9 +60,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"organisation-{n}")
 
     @factory.post_generation
-    def role_catalogue(obj, create, extracted, **kwargs):
+    def defaults(obj, create, extracted, **kwargs):
+        # What organisation_create gives a new organisation: roles, rate cards.
         if create:
-            role_catalogue_seed(organisation=obj)
+            organisation_defaults_create(organisation=obj)
 
 
 class StaffMembershipFactory(factory.django.DjangoModelFactory):
@@ -75,10 +78,18 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Project {n}")
     summary = "People with lived experience and staff design a service together."
+
+    @factory.post_generation
+    def defaults(obj, create, extracted, **kwargs):
+        # What project_create gives a new project from other apps (the payment policy).
+        if create:
+            for listener in PROJECT_CREATED_LISTENERS:
+                listener(project=obj)
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):

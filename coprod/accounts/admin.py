@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from coprod.accounts.models import Organisation, StaffMembership, User
+from coprod.accounts.services import organisation_defaults_create
 
 
 class StaffMembershipInline(admin.TabularInline):
@@ -28,3 +29,9 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "timezone"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StaffMembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # What organisation_create gives a new one, so its pages only read.
+            organisation_defaults_create(organisation=obj)

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +21,13 @@ def user_create(
     return user
 
 
+# Called as (organisation=...) inside organisation_create's transaction, once the
+# organisation is saved. A later app gives a new organisation its defaults here
+# (participants: the role catalogue; payments: the Real Living Wage rate cards)
+# without this one importing it. Each adds itself in its AppConfig.ready().
+ORGANISATION_CREATED_LISTENERS: list[Callable[..., object]] = []
+
+
 @transaction.atomic
 def organisation_create(
     *, name: str, slug: str = "", timezone: str = "Europe/London"
@@ -33,10 +42,19 @@ def organisation_create(
     organisation = Organisation(name=name, slug=slug, timezone=timezone)
     organisation.full_clean()
     organisation.save()
-    from participants.services import role_catalogue_seed
-
-    role_catalogue_seed(organisation=organisation)
+    organisation_defaults_create(organisation=organisation)
     return organisation
+
+
+@transaction.atomic
+def organisation_defaults_create(*, organisation: Organisation) -> None:
+    """Give a new organisation what every organisation starts with (idempotent).
+
+    Also for organisations saved without organisation_create (the admin site,
+    test factories), so pages never have to create defaults on first read.
+    """
+    for listener in ORGANISATION_CREATED_LISTENERS:
+        listener(organisation=organisation)
 
 
 @transaction.atomic

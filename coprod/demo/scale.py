@@ -36,6 +36,7 @@ from projects.models import (
     Value,
     ValueVersion,
 )
+from projects.services import PROJECT_CREATED_LISTENERS
 
 BATCH = 2000
 RATE_PENCE = 1360  # the seed uses one hourly rate; reports read amounts, not rates
@@ -98,6 +99,10 @@ def grow(
             )
             for n in range(projects)
         )
+        # What project_create gives a new project from other apps (the payment policy).
+        for project in new_projects:
+            for listener in PROJECT_CREATED_LISTENERS:
+                listener(project=project)
         people = Participant.objects.bulk_create(
             (
                 Participant(

@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 
 from coprod.accounts.models import StaffRole
 from coprod.accounts.permissions import PermissionRequiredMixin
-from coprod.accounts.selectors import COORDINATING_ROLES, organisations_for, staff_roles
+from coprod.accounts.selectors import organisations_for, staff_roles
 from coprod.notifications.selectors import attention_for
 from participants.selectors import memberships_for_member_home, participant_profiles_for
 from projects.meetings.selectors import next_meeting_for_member, open_actions_for
@@ -30,7 +30,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             actions=open_actions_for(user),
             attention=attention_for(user),
             perms_finance=user.has_perm("payments.use_finance"),
-            can_add_project=bool(organisations_for(user, COORDINATING_ROLES).exists()),
+            can_add_project=user.has_perm("projects.add_project_anywhere"),
             **kwargs,
         )
 

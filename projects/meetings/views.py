@@ -648,11 +648,10 @@ def calendar_feed(request, token):
 
 
 class VenueLibraryMixin(PermissionRequiredMixin):
+    permission_required = "projects.manage_venues_anywhere"
+
     def organisations(self):
         return organisations_for(self.request.user, COORDINATING_ROLES)
-
-    def has_permission(self):
-        return self.organisations().exists()
 
 
 class VenueListView(VenueLibraryMixin, TemplateView):
@@ -685,6 +684,8 @@ class VenueFormView(ServiceFormMixin, VenueLibraryMixin, FormView):
     def call_service(self, form):
         venue = self.get_venue()
         organisation = venue.organisation if venue else form.cleaned_data["organisation"]
+        if not self.request.user.has_perm("projects.manage_venues", organisation):
+            raise Http404
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         if venue is not None:
             data["version"] = form.cleaned_data.get("version")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from coprod.csv_safe import safe_cell
 from payments import services
-from payments.models import Claim, Fact, LedgerEntry, PaymentChoice, RateBasis
+from payments.models import Claim, Fact, LedgerEntry, PaymentChoice, RateBasis, RateCard
 from payments.money import pence_for_time, pence_from_pounds, period_bounds, tax_year_bounds
 from projects.meetings import services as meeting_services
 from tests.conftest import PDF_BYTES
@@ -87,10 +87,17 @@ def test_the_rate_in_force_on_the_day_applies_from_the_dated_facts(world):
     )
     london = services.rate_in_force(organisation=org, basis=RateBasis.RLW_LONDON, on=D(2026, 1, 5))
     assert london.hourly_pence == 1480
-    # A new figure entered as a fact (as an admin would) takes effect on its day.
+    # A new figure entered as a fact (as an admin would) takes effect on its day, once
+    # a service that prices work copies it into the cards: reading the rate never writes.
     Fact.objects.create(
         key="rlw.uk", value="14.10", valid_from=D(2026, 10, 27), status="secondary", source="x"
     )
+    cards = RateCard.objects.count()
+    assert (
+        services.rate_in_force(organisation=org, basis=uk, on=D(2026, 10, 27)).hourly_pence == 1345
+    )
+    assert RateCard.objects.count() == cards
+    services.rate_cards_from_facts(organisation=org)
     assert (
         services.rate_in_force(organisation=org, basis=uk, on=D(2026, 10, 27)).hourly_pence == 1410
     )

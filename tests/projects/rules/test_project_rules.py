@@ -71,3 +71,25 @@ def test_a_co_lead_leads_only_their_own_project(world):
     assert not co_lead.has_perm("projects.view_project", sibling)
     assert not co_lead.has_perm("projects.change_project", sibling)
     assert not co_lead.has_perm("projects.add_project", world.org)
+
+
+# Pages with no object (the "new project" page, the venue library) ask a named
+# rule too: whoever coordinates some organisation, not one member or funder more.
+ANYWHERE = {"coordinator", "unnamed_coordinator", "admin", "other_coordinator"}
+
+
+@pytest.mark.parametrize(
+    "permission", ["projects.add_project_anywhere", "projects.manage_venues_anywhere"]
+)
+def test_permissions_without_an_object_by_role(permission, world):
+    got = {role for role in LOGGED_IN if fresh(world.users[role]).has_perm(permission)}
+    assert got == ANYWHERE
+
+
+def test_venues_are_managed_only_in_ones_own_organisation(world):
+    got = {
+        role
+        for role in LOGGED_IN
+        if fresh(world.users[role]).has_perm("projects.manage_venues", world.org)
+    }
+    assert got == COORDINATORS
