@@ -11,7 +11,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("", include("participants.urls")),
     path("reports/", include("coprod.reports.urls")),
-    path("", include("coprod.notifications.urls")),
+    path("", include("projects.outbox.urls")),
     path("", include("payments.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -6,7 +6,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self):
-        from payments import data_rights  # noqa: F401
-        from payments.message_topics import register_all
+        from payments import data_rights, notifications  # noqa: F401
 
-        register_all()
+        # The "you have been paid" message, and how the dashboard names a claim.
+        notifications.register()

@@ -8,7 +8,11 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         # Register this app's part of a person's data (export and erasure).
         from projects import data_rights  # noqa: F401
-        from projects.message_topics import register_all
+        from projects.meetings import notifications as meeting_messages
+        from projects.outbox import rules  # noqa: F401
+        from projects.promises import notifications as promise_messages
 
-        # Name meetings, changes and promises on the dashboard's list of things to do.
-        register_all()
+        # The messages meetings and promises send (their words, and the
+        # "still wanted?" checks), and how the dashboard names what they are about.
+        meeting_messages.register()
+        promise_messages.register()

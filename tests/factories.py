@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from coprod.accounts.models import Organisation, StaffMembership, StaffRole, User
+from coprod.notifications.services import reminder_rules_seed
 from participants.models import Participant, ProjectMembership
 from participants.services import membership_add_role, role_catalogue_seed
 from projects.models import FunderGrant, Project
@@ -75,10 +76,17 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Project {n}")
     summary = "People with lived experience and staff design a service together."
+
+    @factory.post_generation
+    def reminder_rules(obj, create, extracted, **kwargs):
+        # As project_create does: every project has its default reminder rules.
+        if create:
+            reminder_rules_seed(project=obj)
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):

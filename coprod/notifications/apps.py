@@ -7,9 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Messages to people (the outbox)"
 
     def ready(self):
-        # Registrations: the data-rights export, and the "still wanted?" checks
-        # the dispatcher runs before each meeting or promise message goes.
-        from coprod.notifications import data_rights, meetings, promises  # noqa: F401
+        # The outbox's part of a person's data, and hearing when someone agrees
+        # to be contacted. The kinds of message are registered by the apps that
+        # send them (kinds.py).
+        from coprod.notifications import data_rights  # noqa: F401
         from coprod.notifications.services import consent_changed
         from participants.services import CONSENT_LISTENERS
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coprod.accounts.models import Organisation
+from coprod.notifications.services import reminder_rules_seed
 from participants.models import Participant, ProjectMembership, ProjectRole
 from payments.models import Claim, LedgerEntry, PaymentChoice
 from projects.models import (
@@ -98,6 +99,9 @@ def grow(
             )
             for n in range(projects)
         )
+        for project in new_projects:
+            # What project_create gives every project: its reminder rules.
+            reminder_rules_seed(project=project)
         people = Participant.objects.bulk_create(
             (
                 Participant(

@@ -5,11 +5,11 @@ from django.views.generic import FormView, TemplateView
 
 from coprod.accounts.selectors import coordinators_of
 from coprod.formerrors import run_service
-from coprod.notifications.models import Kind
 from coprod.notifications.reach import unreachable_members
 from coprod.versions import StaleFormMixin
 from projects.promises import services as services
 from projects.promises.forms import ContributionForm, ResponseForm, UpdateForm
+from projects.promises.notifications import UPDATE_POSTED
 from projects.promises.selectors import (
     contribution_get,
     contributions_for_project,
@@ -83,7 +83,7 @@ class PromiseMixin(ProjectMixin):
             update_form = UpdateForm()
         sees_people = user.has_perm("projects.view_personal_details", self.project)
         return {
-            "cannot_reach": unreachable_members(self.project, kind=Kind.UPDATE_POSTED)
+            "cannot_reach": unreachable_members(self.project, kind=UPDATE_POSTED)
             if sees_people
             else None,
             "contribution": contribution,
@@ -158,7 +158,7 @@ class PromiseUpdateView(PromiseMixin, FormView):
             ),
             "Update posted. Every member of the project is being told.",
         ):
-            found = unreachable_members(self.project, kind=Kind.UPDATE_POSTED)
+            found = unreachable_members(self.project, kind=UPDATE_POSTED)
             warn_unreachable(self.request, self.project, found, about="this update")
             return redirect(self.contribution)
         return self.form_invalid(form)
