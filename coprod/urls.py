@@ -20,7 +20,7 @@ urlpatterns = [
         "", include((demo_urls.member_urlpatterns + participants_urls.urlpatterns, "participants"))
     ),
     path("reports/", include("coprod.reports.urls")),
-    path("", include("coprod.notifications.urls")),
+    path("", include("projects.outbox.urls")),
     path("", include("payments.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -9,8 +9,10 @@ class PaymentsConfig(AppConfig):
         # Imports here, not at the top: a module with models can be imported
         # only once the app registry is ready, and that is now.
         from coprod.accounts.services import ORGANISATION_CREATED_LISTENERS  # noqa: PLC0415 - see above
-        from payments import data_rights  # noqa: F401, PLC0415 - registers this app's data
-        from payments.message_topics import register_all  # noqa: PLC0415 - see above
+        from payments import (  # noqa: PLC0415 - see above
+            data_rights,  # noqa: F401 - registers this app's data
+            notifications,
+        )
         from payments.services import (  # noqa: PLC0415 - see above
             attendance_recorded,
             attendance_removing,
@@ -23,7 +25,8 @@ class PaymentsConfig(AppConfig):
         )
         from projects.services import PROJECT_CREATED_LISTENERS  # noqa: PLC0415 - see above
 
-        register_all()
+        # The "you have been paid" message, and how the dashboard names a claim.
+        notifications.register()
         # Time claims follow the attendance they pay for.
         if attendance_recorded not in ATTENDANCE_RECORDED_LISTENERS:
             ATTENDANCE_RECORDED_LISTENERS.append(attendance_recorded)

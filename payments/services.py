@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from coprod.accounts.models import Organisation, User
 from coprod.fields import check_date_in_bounds, check_length
-from coprod.notifications.models import Kind
 from coprod.notifications.services import notify
 from coprod.uploads import DOCUMENTS, check_upload
 from participants.models import AccessLog, Participant, ProjectMembership
@@ -35,6 +34,7 @@ from payments.models import (
     VoucherCodeReveal,
 )
 from payments.money import pence_for_time, period_bounds, pounds
+from payments.notifications import PAYMENT_PAID
 from payments.selectors import choice_for, policy_for, rate_in_force
 from projects.models import Project
 
@@ -772,7 +772,7 @@ def claims_mark_paid(
             paid_how=how,
         )
         notify(
-            kind=Kind.PAYMENT_PAID,
+            kind=PAYMENT_PAID,
             about=claim,
             recipient=claim.participant,
             project=claim.project,

@@ -10,11 +10,15 @@ class ProjectsConfig(AppConfig):
         # only once the app registry is ready, and that is now.
         from participants.services import MEMBERSHIP_LISTENERS  # noqa: PLC0415 - see above
         from projects import data_rights  # noqa: F401, PLC0415 - registers this app's data
+        from projects.meetings import notifications as meeting_messages  # noqa: PLC0415 - see above
         from projects.meetings.services import members_changed  # noqa: PLC0415 - see above
-        from projects.message_topics import register_all  # noqa: PLC0415 - see above
+        from projects.outbox import rules  # noqa: F401, PLC0415 - django-rules finds only top-level rules.py
+        from projects.promises import notifications as promise_messages  # noqa: PLC0415 - see above
 
-        # Name meetings, changes and promises on the dashboard's list of things to do.
-        register_all()
+        # The messages meetings and promises send (their words, and the
+        # "still wanted?" checks), and how the dashboard names what they are about.
+        meeting_messages.register()
+        promise_messages.register()
         # Upcoming meetings' invitations follow the project's members.
         if members_changed not in MEMBERSHIP_LISTENERS:
             MEMBERSHIP_LISTENERS.append(members_changed)

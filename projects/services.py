@@ -10,7 +10,7 @@ from django.utils import timezone
 from coprod.accounts.models import Organisation, User
 from coprod.accounts.selectors import coordinators_of
 from coprod.fields import check_date_in_bounds, check_length
-from coprod.notifications.meetings import reminder_rules_seed
+from coprod.notifications.services import reminder_rules_seed
 from coprod.versions import check_version, rows_version, version_of
 from participants.models import Participant, ProjectMembership
 from projects.models import (

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from coprod.accounts.models import Organisation, StaffMembership, StaffRole, User
 from coprod.accounts.services import organisation_defaults_create
+from coprod.notifications.services import reminder_rules_seed
 from participants.models import Participant, ProjectMembership
 from participants.services import membership_add_role
 from projects.models import FunderGrant, Project
@@ -86,8 +87,10 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def defaults(obj, create, extracted, **kwargs):
-        # What project_create gives a new project from other apps (the payment policy).
+        # As project_create does: its default reminder rules, and what other
+        # apps add (the payment policy).
         if create:
+            reminder_rules_seed(project=obj)
             for listener in PROJECT_CREATED_LISTENERS:
                 listener(project=obj)
 

@@ -305,8 +305,8 @@ PAGES = [
     ),
     Page("projects:promise_update", signed_in(200, **LEADS_ONLY), kwargs=promise, edit=True),
     # --- Messages (the outbox) ----------------------------------------------
-    Page("notifications:outbox", signed_in(200, **COORDINATORS_ONLY), kwargs=project_pk),
-    Page("notifications:rules", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    Page("outbox:list", signed_in(200, **COORDINATORS_ONLY), kwargs=project_pk),
+    Page("outbox:rules", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
     *[
         Page(
             name,
@@ -315,14 +315,14 @@ PAGES = [
             html=False,
             method="post",
         )
-        for name in ("notifications:retry", "notifications:told")
+        for name in ("outbox:retry", "outbox:told")
     ],
     # Many at once, from the dashboard: anyone who coordinates somewhere may
     # post, and the service ignores every id outside their organisations, so
     # the other organisation's coordinator is sent back with nothing changed
     # (tests/notifications/test_attention.py checks the row is untouched).
     Page(
-        "notifications:told_many",
+        "outbox:told_many",
         signed_in(403, **each(A_COORDINATORS, REDIRECT), other_coordinator=REDIRECT),
         html=False,
         method="post",

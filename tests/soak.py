@@ -267,7 +267,8 @@ def set_up_project():
 
 def check_everything(*, driver, inbox, texts, runner_log, health, checked_at):
     from coprod.notifications.channels import message_id
-    from coprod.notifications.models import Kind, Notification
+    from coprod.notifications.models import Notification
+    from projects.meetings.notifications import MEETING_CANCELLED
     from projects.models import Meeting
 
     results = []
@@ -317,7 +318,7 @@ def check_everything(*, driver, inbox, texts, runner_log, health, checked_at):
         for text in texts
     ]
     for row, arrived in arrivals:
-        if row is None or row.kind == Kind.MEETING_CANCELLED:
+        if row is None or row.kind == MEETING_CANCELLED:
             continue
         cancelled = driver.cancelled_at.get(row.about_id)
         if cancelled and arrived > cancelled:

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coprod.accounts.models import Organisation
+from coprod.notifications.services import reminder_rules_seed
 from participants.models import Participant, ProjectMembership, ProjectRole
 from payments.models import Claim, LedgerEntry, PaymentChoice
 from projects.models import (
@@ -99,8 +100,10 @@ def grow(
             )
             for n in range(projects)
         )
-        # What project_create gives a new project from other apps (the payment policy).
+        # What project_create gives every project: its reminder rules, and what
+        # other apps add (the payment policy).
         for project in new_projects:
+            reminder_rules_seed(project=project)
             for listener in PROJECT_CREATED_LISTENERS:
                 listener(project=project)
         people = Participant.objects.bulk_create(

@@ -7,11 +7,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Messages to people (the outbox)"
 
     def ready(self):
-        # Registrations: the data-rights export, and the "still wanted?" checks
-        # the dispatcher runs before each meeting or promise message goes.
-        from coprod.notifications import data_rights, meetings, promises  # noqa: F401
-        from coprod.notifications.services import consent_changed
-        from participants.services import CONSENT_LISTENERS
+        # The outbox's part of a person's data, and hearing when someone agrees
+        # to be contacted. The kinds of message are registered by the apps that
+        # send them (kinds.py).
+        from coprod.notifications import data_rights  # noqa: F401, PLC0415 - imported once the app registry is ready
+        from coprod.notifications.services import consent_changed  # noqa: PLC0415 - imported once the app registry is ready
+        from participants.services import CONSENT_LISTENERS  # noqa: PLC0415 - imported once the app registry is ready
 
         if consent_changed not in CONSENT_LISTENERS:
             CONSENT_LISTENERS.append(consent_changed)

@@ -7,7 +7,7 @@ from participants.data_rights import register
 def export_messages(participant):
     return [
         {
-            "what": row.get_kind_display(),
+            "what": row.kind_label,
             "how": row.get_channel_display(),
             "to": row.address,
             "when": row.sent_at or row.due_at,

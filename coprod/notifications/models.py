@@ -3,6 +3,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from coprod.notifications import kinds
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", "Email"
@@ -10,24 +12,6 @@ class Channel(models.TextChoices):
     # Not sent by Coprod: a task on a coordinator's dashboard to phone (or
     # write to) the person, for people who asked for that or have no address.
     COORDINATOR = "coordinator", "A coordinator phones or writes"
-
-
-class Kind(models.TextChoices):
-    MEETING_SCHEDULED = "meeting_scheduled", "Invitation to a meeting"
-    MEETING_MOVED = "meeting_moved", "Meeting moved"
-    MEETING_CHANGED = "meeting_changed", "Meeting place or joining details changed"
-    MEETING_CANCELLED = "meeting_cancelled", "Meeting cancelled"
-    PAPERS_READY = "papers_ready", "Papers for a meeting"
-    REMINDER = "reminder", "Meeting reminder"
-    NOTES_POSTED = "notes_posted", "Notes of a meeting"
-    PAPERS_LATE = "papers_late", "Papers not ready (to coordinators)"
-    NOTES_MISSING = "notes_missing", "Notes not posted (to coordinators)"
-    ACTION_DUE = "action_due", "An action is due soon"
-    PROMISE_DUE = "promise_due", "A promised update is due (to coordinators)"
-    PROMISE_OVERDUE = "promise_overdue", "A promised update is late (to coordinators)"
-    UPDATE_POSTED = "update_posted", "An update on what members said"
-    PAYMENT_PAID = "payment_paid", "A payment was made"
-    REPORT_ACCESS = "report_access", "Report access given (to funders)"
 
 
 class Notification(models.Model):
@@ -72,7 +56,9 @@ class Notification(models.Model):
         related_name="notifications",
     )
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # A code registered by the app that sends it (kinds.py): no choices here,
+    # so a new kind of message needs no migration.
+    kind = models.CharField(max_length=30)
     about_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     about_id = models.PositiveBigIntegerField()
     about = GenericForeignKey("about_type", "about_id")
@@ -144,7 +130,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} to {self.recipient_name} ({self.get_status_display()})"
+        return f"{self.kind_label} to {self.recipient_name} ({self.get_status_display()})"
+
+    @property
+    def kind_label(self) -> str:
+        return kinds.label(self.kind)
 
     @property
     def recipient_name(self) -> str:

@@ -18,7 +18,8 @@ import phonenumbers
 from django.conf import settings
 from django.db import models
 
-from coprod.notifications.models import Channel, Kind
+from coprod.notifications import kinds
+from coprod.notifications.models import Channel
 from coprod.notifications.services import channel_for
 from participants.models import ConsentTopic, Participant, ProjectMembership
 from participants.selectors import consent_answer, consent_answers
@@ -101,6 +102,10 @@ def _is_landline(phone: str) -> bool:
     return phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
 
 
+def _is_reminder(kind: str) -> bool:
+    return bool(kind) and kinds.get(kind).reminder
+
+
 def reach_for(participant: Participant, *, kind: str = "", consent=_ASK) -> Reach:
     """Say whether Coprod's messages (of `kind`, if given) reach this person; if not, why.
 
@@ -132,7 +137,7 @@ def reach_for(participant: Participant, *, kind: str = "", consent=_ASK) -> Reac
             called_off=True,
             act_url=CONSENT_PAGE,
         )
-    if kind == Kind.REMINDER and participant.reminders == Participant.Reminders.NONE:
+    if _is_reminder(kind) and participant.reminders == Participant.Reminders.NONE:
         return Reach(
             channel,
             Problem.REMINDERS_OFF,

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Min, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
@@ -210,7 +211,6 @@ def _who(row) -> tuple:
 
 
 def notification_get_for_staff(user, pk) -> Notification:
-    from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
         Notification.objects.select_related("project__organisation", "recipient_participant"),

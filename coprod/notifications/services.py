@@ -11,6 +11,7 @@ import logging
 from collections.abc import Mapping
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Value
@@ -19,7 +20,8 @@ from django.utils import timezone
 
 from coprod.accounts.models import User
 from coprod.accounts.selectors import COORDINATING_ROLES, organisation_ids_for
-from coprod.notifications.models import Channel, Kind, Notification
+from coprod.notifications import kinds
+from coprod.notifications.models import DEFAULT_RULES, Channel, Notification, ReminderRule
 from coprod.notifications.selectors import NEEDS_ATTENTION
 from coprod.notifications.timing import text_moment
 from coprod.versions import check_version, rows_version
@@ -69,7 +71,9 @@ def notify(
 
     `key_moment` names this message among others of the same kind (a
     reminder's meeting start), so a moved meeting's reminders are new rows.
+    A kind no app registered raises UnknownKind (kinds.py).
     """
+    kinds.get(kind)
     key = _key(kind, about, recipient, label, key_moment or due_at)
     fields = {
         "organisation_id": project.organisation_id,
@@ -215,7 +219,7 @@ def consent_changed(participant: Participant, topic: str, given: bool) -> int:
         last_error=NO_CONSENT,
         created_at__gte=now - REVIVE_WITHIN,
     ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-    rows = rows.exclude(kind=Kind.REMINDER, due_at__lt=now)
+    rows = rows.exclude(kind__in=kinds.reminder_codes(), due_at__lt=now)
     revived = rows.update(
         status=Notification.Status.PENDING,
         last_error="",
@@ -233,9 +237,7 @@ def dispatch_soon() -> None:
     If the broker cannot be reached the message still goes: beat's next
     tick finds it in the outbox. So a broker problem never fails a request.
     """
-    from django.core.cache import cache
-
-    from coprod.notifications.tasks import dispatch_task
+    from coprod.notifications.tasks import dispatch_task  # noqa: PLC0415 - tasks -> dispatch -> services: a cycle
 
     try:
         # One request may plan many messages: one dispatch for them all is enough.
@@ -306,10 +308,19 @@ RULE_GONE = (
 PARKED_MINUTES = 1_000_000
 
 
+def reminder_rules_seed(*, project) -> None:
+    """Give a new project the default reminder rules (once: seeding again adds none)."""
+    for label, minutes, window, sms_only in DEFAULT_RULES:
+        ReminderRule.objects.get_or_create(
+            project=project,
+            minutes_before=minutes,
+            sms_only=sms_only,
+            defaults={"label": label, "window_minutes": window},
+        )
+
+
 def reminder_rules_version(project) -> str:
     """Stamp a project's reminder rules as their page shows them."""
-    from coprod.notifications.models import ReminderRule
-
     return rows_version(ReminderRule.objects.filter(project=project))
 
 
@@ -325,8 +336,6 @@ def reminder_rules_save(
     reminder_rules_version the page showed: a page opened before someone else
     changed the rules is refused.
     """
-    from coprod.notifications.models import ReminderRule
-
     rules = {
         rule.pk: rule for rule in ReminderRule.objects.select_for_update().filter(project=project)
     }

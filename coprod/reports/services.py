@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from coprod.accounts.models import Organisation, User
 from coprod.accounts.services import user_create
-from coprod.notifications.models import Kind
 from coprod.notifications.services import notify
 from coprod.notifications.timing import at_local_time
 from coprod.reports.models import ReportEvent
+from coprod.reports.notifications import REPORT_ACCESS
 from projects.models import FunderGrant, Project
 from projects.selectors import active_funder_grants
 from projects.services import funder_grant_create
@@ -70,7 +70,7 @@ def funder_access_grant(
         grant = funder_grant_create(project=project, user=user, by=by, expires_on=expires_on)
         grants.append(grant)
         notify(
-            kind=Kind.REPORT_ACCESS,
+            kind=REPORT_ACCESS,
             about=grant,
             recipient=user,
             project=project,

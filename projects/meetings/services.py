@@ -19,10 +19,10 @@ from django.utils.formats import date_format
 from coprod.accounts.models import Organisation, StaffMembership, User
 from coprod.accounts.selectors import COORDINATING_ROLES
 from coprod.fields import check_date_in_bounds, check_length
-from coprod.notifications import meetings as announce
 from coprod.uploads import check_upload
 from coprod.versions import check_version, rows_version, version_of
 from participants.models import AccessLog, Participant, ProjectMembership
+from projects.meetings import notifications as announce
 from projects.meetings.selectors import project_people_for_meetings
 from projects.meetings.times import in_zone
 from projects.models import (

@@ -16,7 +16,6 @@ from coprod.accounts.selectors import (
     organisation_ids_for,
     organisations_for,
 )
-from coprod.notifications.models import Kind
 from coprod.notifications.reach import unreachable_invitees
 from coprod.throttles import Limit, client_ip
 from coprod.versions import StaleFormMixin, VersionForm, add_stale_notice, is_stale, typed_rows
@@ -36,6 +35,7 @@ from projects.meetings.forms import (
     RsvpForm,
     VenueForm,
 )
+from projects.meetings.notifications import MEETING_SCHEDULED, PAPERS_READY
 from projects.meetings.selectors import (
     attendance_people,
     calendar_feed_live,
@@ -134,7 +134,7 @@ class MeetingCreateView(MeetingFormMixin, ProjectMixin, FormView):
     success_message = "Meeting scheduled. Next, add the agenda and papers."
 
     def after_success(self):
-        found = unreachable_invitees(self.result, kind=Kind.MEETING_SCHEDULED)
+        found = unreachable_invitees(self.result, kind=MEETING_SCHEDULED)
         warn_unreachable(self.request, self.project, found, about="this meeting")
 
     def call_service(self, form):
@@ -199,7 +199,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             )
             context["replies"] = rsvp_overview(meeting)["counts"]
             if upcoming and user.has_perm("projects.view_personal_details", self.project):
-                context["cannot_reach"] = unreachable_invitees(meeting, kind=Kind.MEETING_SCHEDULED)
+                context["cannot_reach"] = unreachable_invitees(meeting, kind=MEETING_SCHEDULED)
             # A name next to a need is a read of that need: logged for each person named.
             people.communication_needs_read_many(
                 participants=[
@@ -374,7 +374,7 @@ class PapersReadyView(MeetingPostActionView):
         return "Papers marked as ready. Members can read them on the meeting page."
 
     def after_success(self):
-        found = unreachable_invitees(self.meeting, kind=Kind.PAPERS_READY, coming=True)
+        found = unreachable_invitees(self.meeting, kind=PAPERS_READY, coming=True)
         warn_unreachable(self.request, self.project, found, about="the papers")
 
 

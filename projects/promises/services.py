@@ -9,9 +9,9 @@ from django.utils import timezone
 from coprod.accounts.models import StaffMembership, User
 from coprod.accounts.selectors import COORDINATING_ROLES
 from coprod.fields import check_date_in_bounds
-from coprod.notifications import promises as announce
 from coprod.versions import check_version, version_of
 from projects.models import Contribution, ContributionEvent, Meeting, Project
+from projects.promises import notifications as announce
 
 # What the answer form shows and writes, and so what its stamp covers.
 RESPONSE_FIELDS = ("response", "reason", "promised_update_on", "responsible")

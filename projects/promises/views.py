@@ -4,13 +4,13 @@ from django.http import HttpRequest
 from django.views.generic import FormView, TemplateView
 
 from coprod.accounts.selectors import coordinators_of
-from coprod.notifications.models import Kind
 from coprod.notifications.reach import unreachable_members
 from coprod.versions import StaleFormMixin
 from coprod.views import ServiceFormMixin
 from projects.mixins import ProjectMixin, warn_unreachable
 from projects.promises import services as services
 from projects.promises.forms import ContributionForm, ResponseForm, UpdateForm
+from projects.promises.notifications import UPDATE_POSTED
 from projects.promises.selectors import (
     contribution_get,
     contributions_for_project,
@@ -81,7 +81,7 @@ class PromiseMixin(ProjectMixin):
             update_form = UpdateForm()
         sees_people = user.has_perm("projects.view_personal_details", self.project)
         return {
-            "cannot_reach": unreachable_members(self.project, kind=Kind.UPDATE_POSTED)
+            "cannot_reach": unreachable_members(self.project, kind=UPDATE_POSTED)
             if sees_people
             else None,
             "contribution": contribution,
@@ -151,7 +151,7 @@ class PromiseUpdateView(ServiceFormMixin, PromiseMixin, FormView):
         )
 
     def after_success(self):
-        found = unreachable_members(self.project, kind=Kind.UPDATE_POSTED)
+        found = unreachable_members(self.project, kind=UPDATE_POSTED)
         warn_unreachable(self.request, self.project, found, about="this update")
 
     def get_success_url(self):

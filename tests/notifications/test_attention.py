@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.notifications import dispatch
-from coprod.notifications.models import Kind, Notification
+from coprod.notifications.models import Notification
 from coprod.notifications.selectors import GROUPS_SHOWN, attention_for
 from coprod.notifications.services import notifications_mark_told
+from projects.meetings.notifications import MEETING_SCHEDULED, REMINDER
 from tests.factories import ProjectFactory
 from tests.notifications.helpers import a_coordinator, meeting_at, reachable
 from tests.notifications.test_reminders import in_days, local
@@ -35,7 +36,7 @@ def callers(project, count, start=0):
 
 def tasks_for(meeting):
     return Notification.objects.filter(
-        about_id=meeting.pk, kind=Kind.MEETING_SCHEDULED, status="waiting"
+        about_id=meeting.pk, kind=MEETING_SCHEDULED, status="waiting"
     )
 
 
@@ -62,7 +63,7 @@ def test_tasks_are_grouped_by_meeting_then_person_and_counted_in_full(project, c
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert "109 phone calls or letters" in page
     assert "1 message that could not be sent" in page
-    outbox = reverse("notifications:outbox", args=[project.pk]) + "?show=problems"
+    outbox = reverse("outbox:list", args=[project.pk]) + "?show=problems"
     assert f'href="{outbox}">Safe Nights (110)' in page
     assert f"Mark these {len(planning.shown_ids)} as told" in page
 
@@ -111,7 +112,7 @@ def test_mark_all_as_told_records_each_one_once(project, client):
     assert "Mark all 6 as told" in page
     ids = list(tasks_for(meeting).values_list("pk", flat=True))
 
-    response = client.post(reverse("notifications:told_many"), {"ids": ids, "next": DASHBOARD})
+    response = client.post(reverse("outbox:told_many"), {"ids": ids, "next": DASHBOARD})
 
     assert response.status_code == 302
     assert response.url == DASHBOARD
@@ -120,7 +121,7 @@ def test_mark_all_as_told_records_each_one_once(project, client):
     assert set(told.values_list("status", "handled_by")) == {("sent", coordinator.pk)}
     assert attention_for(coordinator).total == 0
     # A second press (another tab) changes nothing.
-    response = client.post(reverse("notifications:told_many"), {"ids": ids, "next": DASHBOARD})
+    response = client.post(reverse("outbox:told_many"), {"ids": ids, "next": DASHBOARD})
     assert "already dealt with" in str(list(get_messages(response.wsgi_request))[-1])
 
 
@@ -133,7 +134,7 @@ def test_bulk_told_ignores_rows_outside_the_coordinators_organisations(project, 
     ids = list(tasks_for(meeting).values_list("pk", flat=True))
 
     client.force_login(stranger)
-    response = client.post(reverse("notifications:told_many"), {"ids": ids})
+    response = client.post(reverse("outbox:told_many"), {"ids": ids})
 
     assert response.status_code == 302
     assert set(tasks_for(meeting).values_list("pk", flat=True)) == set(ids)
@@ -144,8 +145,8 @@ def test_bulk_told_only_acts_on_rows_that_need_attention(project):
     lou = reachable(project, "Lou", "phone_call")
     meeting = meeting_at(project, local(in_days(10), 14))
     dispatch.dispatch_due(now=timezone.now())
-    sent = Notification.objects.get(recipient_participant=ann, kind=Kind.MEETING_SCHEDULED)
-    pending = Notification.objects.get(recipient_participant=ann, kind=Kind.REMINDER)
+    sent = Notification.objects.get(recipient_participant=ann, kind=MEETING_SCHEDULED)
+    pending = Notification.objects.get(recipient_participant=ann, kind=REMINDER)
     task = tasks_for(meeting).get(recipient_participant=lou)
 
     count = notifications_mark_told(
@@ -161,7 +162,7 @@ def test_bulk_told_only_acts_on_rows_that_need_attention(project):
 
 def test_bulk_told_refuses_people_who_coordinate_nothing(world, client_for):
     response = client_for(world, "finance").post(
-        reverse("notifications:told_many"), {"ids": [world.failed_message.pk]}
+        reverse("outbox:told_many"), {"ids": [world.failed_message.pk]}
     )
     assert response.status_code == 403
     world.failed_message.refresh_from_db()
@@ -178,5 +179,5 @@ def test_a_task_whose_meeting_has_begun_is_not_on_the_dashboard(project, client)
     client.force_login(project.coordinators.get())
     page = client.get(DASHBOARD).content.decode()
     assert "Messages to act on" not in page
-    outbox = client.get(reverse("notifications:outbox", args=[project.pk]) + "?show=problems")
+    outbox = client.get(reverse("outbox:list", args=[project.pk]) + "?show=problems")
     assert "No messages yet." in outbox.content.decode()

@@ -9,10 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.notifications import dispatch
-from coprod.notifications.models import Kind, Notification
+from coprod.notifications.models import Notification
 from coprod.notifications.sms import FileSmsBackend
 from participants.services import private_notes_update
 from projects.meetings import services as meeting_services
+from projects.meetings.notifications import (
+    ACTION_DUE,
+    MEETING_SCHEDULED,
+    NOTES_MISSING,
+    PAPERS_LATE,
+    REMINDER,
+)
+from projects.promises.notifications import PROMISE_DUE, PROMISE_OVERDUE
 from tests.factories import ProjectFactory
 from tests.notifications.helpers import a_coordinator, meeting_at, reachable
 from tests.notifications.test_reminders import in_days, local
@@ -100,7 +108,7 @@ def test_a_refusing_mail_server_means_retries_then_a_visible_failure(project, se
     settings.COPROD_NOTIFY_BACKOFF_SECONDS = 60
     ann = reachable(project, "Ann", "email")
     meeting_at(project, local(in_days(10), 14))
-    invitation = Notification.objects.get(recipient_participant=ann, kind=Kind.MEETING_SCHEDULED)
+    invitation = Notification.objects.get(recipient_participant=ann, kind=MEETING_SCHEDULED)
 
     now = timezone.now()
     send_all(now)
@@ -122,9 +130,7 @@ def test_a_refusing_mail_server_means_retries_then_a_visible_failure(project, se
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert "could not be sent" in page
     assert "ConnectionRefusedError" in page
-    response = client.post(
-        reverse("notifications:told", args=[invitation.pk]), {"next": "/dashboard/"}
-    )
+    response = client.post(reverse("outbox:told", args=[invitation.pk]), {"next": "/dashboard/"})
     assert response.status_code == 302
     invitation.refresh_from_db()
     assert invitation.status == "sent"
@@ -134,11 +140,11 @@ def test_a_refusing_mail_server_means_retries_then_a_visible_failure(project, se
 def test_retry_sends_a_failed_message_once_the_server_works(project, smtp_inbox, client):
     ann = reachable(project, "Ann", "email")
     meeting_at(project, local(in_days(10), 14))
-    row = Notification.objects.get(recipient_participant=ann, kind=Kind.MEETING_SCHEDULED)
+    row = Notification.objects.get(recipient_participant=ann, kind=MEETING_SCHEDULED)
     Notification.objects.filter(pk=row.pk).update(status="failed", attempts=6, last_error="x")
 
     client.force_login(project.coordinators.get())
-    client.post(reverse("notifications:retry", args=[row.pk]))
+    client.post(reverse("outbox:retry", args=[row.pk]))
     send_all(timezone.now() + datetime.timedelta(seconds=1))
 
     row.refresh_from_db()
@@ -151,7 +157,7 @@ def test_people_who_asked_for_a_call_become_a_task_for_a_coordinator(project, cl
     meeting_at(project, local(in_days(10), 14))
     send_all(timezone.now())
 
-    task = Notification.objects.get(recipient_participant=lou, kind=Kind.MEETING_SCHEDULED)
+    task = Notification.objects.get(recipient_participant=lou, kind=MEETING_SCHEDULED)
     assert task.status == "waiting"
     client.force_login(project.coordinators.get())
     page = client.get(reverse("accounts:dashboard")).content.decode()
@@ -180,7 +186,7 @@ def test_a_text_that_went_out_before_the_worker_died_is_not_sent_again(project, 
     settings.COPROD_NOTIFY_LEASE_SECONDS = 60
     tom = reachable(project, "Tom", "sms")
     meeting_at(project, local(in_days(10), 14))
-    row = Notification.objects.get(recipient_participant=tom, kind=Kind.MEETING_SCHEDULED)
+    row = Notification.objects.get(recipient_participant=tom, kind=MEETING_SCHEDULED)
     now = local(in_days(1), 12)  # midday: texts may go
     # The worker started sending, the provider took the text, and the worker died.
     _token, _ = dispatch.claim_due(now=now)
@@ -200,7 +206,7 @@ def test_a_reminder_too_late_to_help_is_not_sent(project, smtp_inbox):
     meeting = meeting_at(project, local(in_days(10), 14))
     # The workers were down until after the meeting started.
     send_all(meeting.starts_at + datetime.timedelta(minutes=5))
-    reminder = Notification.objects.get(recipient_participant=ann, kind=Kind.REMINDER)
+    reminder = Notification.objects.get(recipient_participant=ann, kind=REMINDER)
     assert reminder.status == "cancelled"
     assert reminder.last_error == "Too late to be of use."
     assert not [m for m in smtp_inbox.messages if m["Subject"].startswith("Reminder")]
@@ -209,7 +215,7 @@ def test_a_reminder_too_late_to_help_is_not_sent(project, smtp_inbox):
 def test_a_text_due_at_night_waits_for_the_morning(project, texts):
     tom = reachable(project, "Tom", "sms")
     meeting_at(project, local(in_days(10), 14))
-    row = Notification.objects.get(recipient_participant=tom, kind=Kind.MEETING_SCHEDULED)
+    row = Notification.objects.get(recipient_participant=tom, kind=MEETING_SCHEDULED)
     night = local(in_days(1), 23)
     Notification.objects.filter(pk=row.pk).update(due_at=night)
 
@@ -235,7 +241,7 @@ def test_updates_on_promises_reach_members_and_promises_remind_the_coordinator(p
         promised_update_on=in_days(20),
     )
     due, overdue = Notification.objects.filter(
-        recipient_user=coordinator, kind__in=[Kind.PROMISE_DUE, Kind.PROMISE_OVERDUE]
+        recipient_user=coordinator, kind__in=[PROMISE_DUE, PROMISE_OVERDUE]
     ).order_by("due_at")
     assert (due.due_at, overdue.due_at) == (local(in_days(17), 9), local(in_days(21), 9))
 
@@ -336,7 +342,7 @@ def test_papers_notes_and_actions_each_bring_one_message(project, smtp_inbox):
     assert len(papers) == 1
     assert "The plan: What we might do, in five steps." in smtp_inbox.text_of(papers[0])
     # The coordinators' "papers are due" nudge is called off.
-    nudge = Notification.objects.get(kind=Kind.PAPERS_LATE, about_id=meeting.pk)
+    nudge = Notification.objects.get(kind=PAPERS_LATE, about_id=meeting.pk)
     assert nudge.status == "cancelled"
 
     # After the meeting: notes posted, and an action for Ann due in 3 days
@@ -351,19 +357,19 @@ def test_papers_notes_and_actions_each_bring_one_message(project, smtp_inbox):
         now=after,
     )
     send_all(after)
-    row = Notification.objects.get(kind=Kind.ACTION_DUE, about_id=action.pk)
+    row = Notification.objects.get(kind=ACTION_DUE, about_id=action.pk)
     assert row.due_at == local(in_days(12), 10)
     send_all(row.due_at)
     subjects = [m["Subject"] for m in smtp_inbox.messages if "ann@" in m["To"]]
     assert subjects.count("What happened at Planning day") == 1
     assert subjects.count("Due tomorrow: Ask the library about the room") == 1
-    missing = Notification.objects.filter(kind=Kind.NOTES_MISSING, about_id=meeting.pk)
+    missing = Notification.objects.filter(kind=NOTES_MISSING, about_id=meeting.pk)
     assert set(missing.values_list("status", flat=True)) == {"cancelled"}
 
 
 def test_a_project_changes_when_reminders_go(project, client):
     client.force_login(project.coordinators.get())
-    url = reverse("notifications:rules", args=[project.pk])
+    url = reverse("outbox:rules", args=[project.pk])
     form = client.get(url).context["formset"]
     rules = [f.initial for f in form.forms if f.initial]
     assert [r["label"] for r in rules] == ["2 days before", "2 hours before"]
@@ -386,7 +392,7 @@ def test_a_project_changes_when_reminders_go(project, client):
 
     tom = reachable(project, "Tom", "sms")
     meeting_at(project, local(in_days(10), 14))
-    labels = Notification.objects.filter(recipient_participant=tom, kind=Kind.REMINDER)
+    labels = Notification.objects.filter(recipient_participant=tom, kind=REMINDER)
     assert sorted(labels.values_list("label", flat=True)) == ["2 days before", "The day before"]
 
 
@@ -407,7 +413,7 @@ def test_what_a_person_chose_since_planning_is_what_counts(project, smtp_inbox, 
 
     send_all(local(in_days(8), 14))
 
-    rows = Notification.objects.filter(kind=Kind.REMINDER)
+    rows = Notification.objects.filter(kind=REMINDER)
     assert rows.get(recipient_participant=ann).last_error == (
         "They have not agreed to be contacted."
     )

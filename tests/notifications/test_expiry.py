@@ -9,10 +9,22 @@ from django.utils import timezone
 
 from coprod.notifications import dispatch
 from coprod.notifications.expiry import expire_stale
-from coprod.notifications.models import Kind, Notification
+from coprod.notifications.models import Notification
 from coprod.notifications.selectors import attention_for
+from coprod.reports.notifications import REPORT_ACCESS
 from projects.meetings import services as meeting_services
+from projects.meetings.notifications import (
+    MEETING_CANCELLED,
+    MEETING_MOVED,
+    MEETING_SCHEDULED,
+    NOTES_MISSING,
+    NOTES_POSTED,
+    PAPERS_LATE,
+    PAPERS_READY,
+    REMINDER,
+)
 from projects.promises import services as promise_services
+from projects.promises.notifications import PROMISE_DUE, PROMISE_OVERDUE
 from tests.factories import ProjectFactory
 from tests.notifications.helpers import a_coordinator, meeting_at, reachable
 from tests.notifications.test_reminders import in_days, local
@@ -34,10 +46,10 @@ def rows(kind, **filters):
 def test_news_of_a_meeting_is_of_use_until_it_starts(project):
     ann = reachable(project, "Ann", "email")
     meeting = meeting_at(project, local(in_days(10), 14))
-    assert rows(Kind.MEETING_SCHEDULED, recipient_participant=ann).get().expires_at == (
+    assert rows(MEETING_SCHEDULED, recipient_participant=ann).get().expires_at == (
         meeting.starts_at
     )
-    assert rows(Kind.PAPERS_LATE).get().expires_at == meeting.starts_at
+    assert rows(PAPERS_LATE).get().expires_at == meeting.starts_at
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -51,29 +63,27 @@ def test_news_of_a_meeting_is_of_use_until_it_starts(project):
         plain_summary="What we will talk about.",
     )
     meeting_services.papers_mark_ready(meeting=meeting, by=None)
-    assert rows(Kind.PAPERS_READY).get().expires_at == meeting.starts_at
+    assert rows(PAPERS_READY).get().expires_at == meeting.starts_at
 
     times = {"starts_at": local(in_days(12), 11), "ends_at": local(in_days(12), 13)}
     meeting = meeting_services.meeting_update(meeting=meeting, by=None, **times)
-    assert rows(Kind.MEETING_MOVED).get().expires_at == local(in_days(12), 11)
+    assert rows(MEETING_MOVED).get().expires_at == local(in_days(12), 11)
 
     meeting_services.meeting_cancel(meeting=meeting, by=None, reason="The hall flooded.")
     # A cancellation is worth sending up to the time it would have started.
-    assert rows(Kind.MEETING_CANCELLED).get().expires_at == local(in_days(12), 11)
+    assert rows(MEETING_CANCELLED).get().expires_at == local(in_days(12), 11)
 
 
 def test_notes_nudges_stop_two_weeks_after_the_meeting_and_the_notes_never_expire(project):
     reachable(project, "Ann", "email")
     meeting = meeting_at(project, local(in_days(10), 14))
-    assert set(rows(Kind.NOTES_MISSING).values_list("expires_at", flat=True)) == {
-        local(in_days(24), 10)
-    }
+    assert set(rows(NOTES_MISSING).values_list("expires_at", flat=True)) == {local(in_days(24), 10)}
 
     later = local(in_days(11), 9)
     meeting_services.notes_post(
         meeting=meeting, by=None, notes="We chose three questions.", now=later
     )
-    assert rows(Kind.NOTES_POSTED).get().expires_at is None
+    assert rows(NOTES_POSTED).get().expires_at is None
 
 
 def test_promise_nudges_stop_at_the_date_and_four_weeks_after_it(project):
@@ -87,8 +97,8 @@ def test_promise_nudges_stop_at_the_date_and_four_weeks_after_it(project):
         response="accepted",
         promised_update_on=in_days(20),
     )
-    assert rows(Kind.PROMISE_DUE).get().expires_at == local(in_days(21), 9)
-    assert rows(Kind.PROMISE_OVERDUE).get().expires_at == local(in_days(48), 9)
+    assert rows(PROMISE_DUE).get().expires_at == local(in_days(21), 9)
+    assert rows(PROMISE_OVERDUE).get().expires_at == local(in_days(48), 9)
 
 
 def test_telling_a_funder_about_access_stops_when_the_access_ends(project):
@@ -101,7 +111,7 @@ def test_telling_a_funder_about_access_stops_when_the_access_ends(project):
         projects=[project],
         expires_on=in_days(30),
     )
-    assert rows(Kind.REPORT_ACCESS).get().expires_at == local(in_days(31), 0)
+    assert rows(REPORT_ACCESS).get().expires_at == local(in_days(31), 0)
 
 
 def test_a_papers_late_nudge_never_goes_after_the_meeting_has_started(project, smtp_inbox):
@@ -110,7 +120,7 @@ def test_a_papers_late_nudge_never_goes_after_the_meeting_has_started(project, s
     # The workers were down: the nudge is first reached 15 days after the meeting.
     dispatch.dispatch_due(now=meeting.starts_at + datetime.timedelta(days=15))
 
-    nudge = rows(Kind.PAPERS_LATE).get()
+    nudge = rows(PAPERS_LATE).get()
     assert (nudge.status, nudge.last_error) == ("cancelled", "Too late to be of use.")
     assert not [m for m in smtp_inbox.messages if "papers" in m["Subject"].lower()]
 
@@ -119,7 +129,7 @@ def test_a_call_to_invite_someone_leaves_the_dashboard_once_the_meeting_starts(p
     lou = reachable(project, "Lou", "phone_call")
     meeting = meeting_at(project, local(in_days(10), 14))
     dispatch.dispatch_due(now=timezone.now())
-    task = rows(Kind.MEETING_SCHEDULED, recipient_participant=lou).get()
+    task = rows(MEETING_SCHEDULED, recipient_participant=lou).get()
     assert task.status == "waiting"
     coordinator = project.coordinators.get()
     assert attention_for(coordinator).tasks == 1
@@ -138,12 +148,12 @@ def test_a_call_to_invite_someone_leaves_the_dashboard_once_the_meeting_starts(p
 def test_the_sweep_keeps_why_a_message_failed_and_leaves_the_rest_alone(project):
     ann = reachable(project, "Ann", "email")
     meeting = meeting_at(project, local(in_days(10), 14))
-    invitation = rows(Kind.MEETING_SCHEDULED, recipient_participant=ann).get()
+    invitation = rows(MEETING_SCHEDULED, recipient_participant=ann).get()
     Notification.objects.filter(pk=invitation.pk).update(
         status="failed", last_error="SMTP 550: mailbox unavailable"
     )
     # Failed too, but never expires (the notes stay worth reading).
-    lasting = rows(Kind.NOTES_MISSING).first()
+    lasting = rows(NOTES_MISSING).first()
     Notification.objects.filter(pk=lasting.pk).update(status="failed", expires_at=None)
 
     assert expire_stale(now=meeting.starts_at - datetime.timedelta(minutes=1)) == 0
@@ -157,7 +167,7 @@ def test_the_sweep_keeps_why_a_message_failed_and_leaves_the_rest_alone(project)
     lasting.refresh_from_db()
     assert lasting.status == "failed"
     # Reminders still to be sent are the dispatcher's to call off, not the sweep's.
-    assert rows(Kind.REMINDER, recipient_participant=ann).get().status == "pending"
+    assert rows(REMINDER, recipient_participant=ann).get().status == "pending"
 
 
 def test_beat_runs_the_sweep():
@@ -188,19 +198,19 @@ def test_messages_planned_before_expiry_dates_get_them(project):
     )
     times = {"starts_at": local(in_days(12), 11), "ends_at": local(in_days(12), 13)}
     meeting = meeting_services.meeting_update(meeting=meeting, by=None, **times)
-    planned = dict(Notification.objects.exclude(kind=Kind.REMINDER).values_list("pk", "expires_at"))
-    Notification.objects.exclude(kind=Kind.REMINDER).update(expires_at=None)
+    planned = dict(Notification.objects.exclude(kind=REMINDER).values_list("pk", "expires_at"))
+    Notification.objects.exclude(kind=REMINDER).update(expires_at=None)
 
     migration.forwards(apps, None)
 
-    again = dict(Notification.objects.exclude(kind=Kind.REMINDER).values_list("pk", "expires_at"))
+    again = dict(Notification.objects.exclude(kind=REMINDER).values_list("pk", "expires_at"))
     # The old invitation and nudges get the meeting's (new) start, as the moved notice does.
-    invitation = rows(Kind.MEETING_SCHEDULED, recipient_participant=lou).first()
+    invitation = rows(MEETING_SCHEDULED, recipient_participant=lou).first()
     assert again[invitation.pk] == meeting.starts_at
-    moved = rows(Kind.MEETING_MOVED, recipient_participant=lou).get()
+    moved = rows(MEETING_MOVED, recipient_participant=lou).get()
     assert again[moved.pk] == planned[moved.pk] == meeting.starts_at
-    for kind in (Kind.PROMISE_DUE, Kind.PROMISE_OVERDUE):
+    for kind in (PROMISE_DUE, PROMISE_OVERDUE):
         row = rows(kind).get()
         assert again[row.pk] == planned[row.pk]
-    notes = rows(Kind.NOTES_MISSING, status="pending").first()
+    notes = rows(NOTES_MISSING, status="pending").first()
     assert again[notes.pk] == planned[notes.pk]

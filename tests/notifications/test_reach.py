@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from coprod.notifications.models import Kind, Notification
+from coprod.notifications.models import Notification
 from coprod.notifications.reach import Problem, reach_for, reach_for_many, unreachable_in_project
 from participants.services import consent_record, private_notes_update
 from projects.meetings import services as meeting_services
+from projects.meetings.notifications import MEETING_SCHEDULED, REMINDER
 from projects.promises import services as promise_services
 from tests.conftest import PDF_BYTES
 from tests.factories import ProjectFactory, ProjectMembershipFactory
@@ -39,7 +40,7 @@ def refusal_planned(person, project) -> str:
     """What the outbox says today when it calls off a message to this person."""
     meeting = meeting_at(project, local(in_days(10), 14))
     row = Notification.objects.get(
-        recipient_participant=person, kind=Kind.MEETING_SCHEDULED, about_id=meeting.pk
+        recipient_participant=person, kind=MEETING_SCHEDULED, about_id=meeting.pk
     )
     return row.last_error if row.status == Notification.Status.CANCELLED else ""
 
@@ -104,7 +105,7 @@ def test_reminders_switched_off_only_matter_for_reminders(project):
     person = reachable(project, "Ned", reminders="none")
 
     assert reach_for(person).reachable
-    assert reach_for(person, kind=Kind.REMINDER).refusal == "They switched reminders off."
+    assert reach_for(person, kind=REMINDER).refusal == "They switched reminders off."
 
 
 @pytest.mark.parametrize("setup", ["not_asked", "said_no", "asked_not", "erased", "no_email"])

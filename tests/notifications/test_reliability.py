@@ -30,8 +30,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.notifications.models import Kind, Notification
+from coprod.notifications.models import Notification
 from coprod.notifications.sms import FileSmsBackend
+from projects.meetings.notifications import MEETING_SCHEDULED, REMINDER
 from tests.factories import OrganisationFactory, ProjectFactory
 from tests.mail import free_port, start_smtp_server
 from tests.notifications.helpers import a_coordinator, meeting_at, reachable
@@ -260,7 +261,7 @@ def test_reminders_arrive_at_their_time_exactly_once(mail, stack_for):
     second = meeting_at(project, now + datetime.timedelta(hours=2, seconds=20), title="Second")
     due = {
         (row.recipient_participant_id, row.about_id, row.label): row.due_at
-        for row in Notification.objects.filter(kind=Kind.REMINDER, status="pending")
+        for row in Notification.objects.filter(kind=REMINDER, status="pending")
     }
     # The second meeting is too close for a "2 days before" reminder at all.
     assert set(due) == {
@@ -311,7 +312,7 @@ def test_killing_the_worker_mid_batch_loses_and_repeats_nothing(mail, stack_for)
     project = a_project()
     people = [reachable(project, f"Person{n}", "email") for n in range(6)]
     meeting_at(project, timezone.now() + datetime.timedelta(days=5))
-    assert Notification.objects.filter(kind=Kind.MEETING_SCHEDULED).count() == 6
+    assert Notification.objects.filter(kind=MEETING_SCHEDULED).count() == 6
 
     worker = stack.start("worker", "first")
     stack.start("beat")
@@ -328,7 +329,7 @@ def test_killing_the_worker_mid_batch_loses_and_repeats_nothing(mail, stack_for)
 
     once_each(inbox)
     assert sorted(m["To"] for m in inbox.messages) == sorted(p.email for p in people)
-    rows = Notification.objects.filter(kind=Kind.MEETING_SCHEDULED)
+    rows = Notification.objects.filter(kind=MEETING_SCHEDULED)
     assert set(rows.values_list("status", flat=True)) == {"sent"}
     # The one cut off mid-conversation was tried again, and arrived once.
     assert rows.filter(attempts=2).count() == 1
@@ -351,9 +352,7 @@ def test_two_dispatchers_side_by_side_send_each_message_once(mail, stack_for):
     once_each(inbox)
     assert sorted(m["To"] for m in inbox.messages) == sorted(p.email for p in people)
     # Both workers claimed and sent some of them (a claim starts with its process id).
-    claims = Notification.objects.filter(kind=Kind.MEETING_SCHEDULED).values_list(
-        "claim", flat=True
-    )
+    claims = Notification.objects.filter(kind=MEETING_SCHEDULED).values_list("claim", flat=True)
     senders = {claim.split(":")[0] for claim in claims}
     assert len(senders) == 2, f"one worker did everything: {senders}"
 
@@ -434,7 +433,7 @@ def test_a_refusing_mail_server_ends_in_a_failure_coordinators_see(mail, stack_f
     project = a_project()
     reachable(project, "Ann", "email")
     meeting_at(project, timezone.now() + datetime.timedelta(days=5))
-    row = Notification.objects.get(kind=Kind.MEETING_SCHEDULED)
+    row = Notification.objects.get(kind=MEETING_SCHEDULED)
 
     stack.start("worker")
     stack.start("beat")
@@ -469,7 +468,7 @@ def test_a_slow_relay_never_lets_a_second_worker_send_the_same_message(mail, sta
 
     once_each(inbox)
     assert sorted(m["To"] for m in inbox.messages) == sorted(p.email for p in people)
-    rows = Notification.objects.filter(kind=Kind.MEETING_SCHEDULED)
+    rows = Notification.objects.filter(kind=MEETING_SCHEDULED)
     assert set(rows.values_list("status", flat=True)) == {"sent"}
     assert set(rows.values_list("attempts", flat=True)) == {1}
 
@@ -498,9 +497,7 @@ def test_a_worker_killed_after_the_server_took_the_message_does_not_repeat_it(ma
 
     once_each(inbox)
     assert sorted(m["To"] for m in inbox.messages) == sorted(p.email for p in people)
-    statuses = Notification.objects.filter(kind=Kind.MEETING_SCHEDULED).values_list(
-        "status", flat=True
-    )
+    statuses = Notification.objects.filter(kind=MEETING_SCHEDULED).values_list("status", flat=True)
     assert set(statuses) == {"sent"}
 
 
@@ -531,7 +528,7 @@ def test_no_reminder_starts_after_the_meeting_is_called_off(mail, stack_for):
         stack,
         "the cancellation notices",
     )
-    rows = Notification.objects.filter(kind=Kind.REMINDER, about_id=meeting.pk)
+    rows = Notification.objects.filter(kind=REMINDER, about_id=meeting.pk)
     started_after = (
         rows.filter(send_started_at__gt=called_off).count()
         + rows.filter(status="sent", sent_at__gt=called_off, attempts__gt=1).count()

@@ -1,19 +1,23 @@
 """The "When reminders go" page: swaps work, odd ids and clashing times get a plain answer."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coprod.notifications.models import ReminderRule
 from coprod.versions import stale_message
+from projects.services import project_create
 from tests.projects.test_stale_pages import browser, open_form, text_of
 
 pytestmark = pytest.mark.django_db
 
 TOO_BIG = "99999999999999999999"
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 def rules_url(world):
-    return reverse("notifications:rules", kwargs={"pk": world.project.pk})
+    return reverse("outbox:rules", kwargs={"pk": world.project.pk})
 
 
 def saved(world):
@@ -105,3 +109,32 @@ def test_a_stale_reminders_page_is_refused_and_the_other_change_stays(world):
     html = text_of(response)
     assert stale_message("the reminders") in html
     assert "Just before" in html
+
+
+def test_a_new_project_has_the_default_rules(world):
+    project = project_create(
+        organisation=world.org,
+        by=world.users["coordinator"],
+        title="Warm Welcome",
+        summary="Why.",
+    )
+
+    rules = ReminderRule.objects.filter(project=project).order_by("-minutes_before")
+    assert [(r.label, r.minutes_before, r.sms_only) for r in rules] == [
+        ("2 days before", 48 * 60, False),
+        ("2 hours before", 2 * 60, True),
+    ]
+
+
+def test_showing_the_page_writes_nothing(world, client_for):
+    client = client_for(world, "coordinator")
+    # A project that somehow has no rules is not given them by being looked at.
+    ReminderRule.objects.filter(project=world.project).delete()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(rules_url(world))
+
+    assert response.status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert writes == []
+    assert not ReminderRule.objects.filter(project=world.project).exists()

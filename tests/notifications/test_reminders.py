@@ -7,9 +7,18 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from coprod.notifications.models import Kind, Notification
+from coprod.notifications.models import Notification
 from coprod.notifications.timing import text_moment
 from projects.meetings import services as meeting_services
+from projects.meetings.notifications import (
+    MEETING_CANCELLED,
+    MEETING_CHANGED,
+    MEETING_MOVED,
+    MEETING_SCHEDULED,
+    NOTES_MISSING,
+    PAPERS_LATE,
+    REMINDER,
+)
 from tests.factories import ProjectFactory
 from tests.notifications.helpers import a_coordinator, meeting_at, reachable
 from tests.projects.meetings.test_meeting_times import next_clock_change
@@ -26,7 +35,7 @@ def in_days(days):
     return timezone.localdate() + datetime.timedelta(days=days)
 
 
-def planned(person, kind=Kind.REMINDER, **filters):
+def planned(person, kind=REMINDER, **filters):
     return Notification.objects.filter(recipient_participant=person, kind=kind, **filters)
 
 
@@ -44,7 +53,7 @@ def test_email_people_get_the_2_days_reminder_and_texters_the_2_hours_one_too(pr
 
     meeting = meeting_at(project, starts)
 
-    assert planned(ann, kind=Kind.MEETING_SCHEDULED).get().channel == "email"
+    assert planned(ann, kind=MEETING_SCHEDULED).get().channel == "email"
     assert list(planned(ann).values_list("label", "due_at")) == [
         ("2 days before", local(in_days(8), 14))
     ]
@@ -64,7 +73,7 @@ def test_people_who_chose_fewer_or_no_reminders_get_fewer_or_none(project):
     assert list(planned(fewer).values_list("label", flat=True)) == ["2 hours before"]
     assert not planned(none).exists()
     # They still hear about the meeting itself.
-    assert planned(none, kind=Kind.MEETING_SCHEDULED).exists()
+    assert planned(none, kind=MEETING_SCHEDULED).exists()
 
 
 def test_a_meeting_booked_for_tomorrow_gets_no_2_days_reminder(project):
@@ -83,7 +92,7 @@ def test_a_reminder_just_inside_its_window_still_goes_now(project):
 
 
 def test_a_meeting_entered_after_it_happened_sends_nothing(project):
-    from coprod.notifications.meetings import meeting_scheduled
+    from projects.meetings.notifications import meeting_scheduled
     from projects.models import Invitee, Meeting
 
     ann = reachable(project, "Ann", "email")
@@ -157,7 +166,7 @@ def test_moving_a_meeting_moves_its_reminders_and_says_so(project):
     old.refresh_from_db()
     assert old.status == Notification.Status.CANCELLED
     assert planned(ann, status="pending").get().due_at == local(in_days(10), 11)
-    assert planned(ann, kind=Kind.MEETING_MOVED).count() == 1
+    assert planned(ann, kind=MEETING_MOVED).count() == 1
 
 
 def test_cancelling_calls_off_reminders_and_sends_a_cancellation(project):
@@ -166,8 +175,8 @@ def test_cancelling_calls_off_reminders_and_sends_a_cancellation(project):
     meeting_services.meeting_cancel(meeting=meeting, by=None, reason="The hall flooded.")
 
     assert planned(ann).get().status == Notification.Status.CANCELLED
-    assert planned(ann, kind=Kind.MEETING_CANCELLED).count() == 1
-    nudges = Notification.objects.filter(kind__in=[Kind.NOTES_MISSING, Kind.PAPERS_LATE])
+    assert planned(ann, kind=MEETING_CANCELLED).count() == 1
+    nudges = Notification.objects.filter(kind__in=[NOTES_MISSING, PAPERS_LATE])
     assert set(nudges.values_list("status", flat=True)) == {"cancelled"}
 
 
@@ -196,11 +205,11 @@ def test_messages_are_written_with_the_change_or_not_at_all(project):
 def test_planning_twice_writes_one_row(project):
     ann = reachable(project, "Ann", "email")
     meeting = meeting_at(project, local(in_days(10), 14))
-    from coprod.notifications.meetings import meeting_scheduled
+    from projects.meetings.notifications import meeting_scheduled
 
     meeting_scheduled(meeting)
     assert planned(ann).count() == 1
-    assert planned(ann, kind=Kind.MEETING_SCHEDULED).count() == 1
+    assert planned(ann, kind=MEETING_SCHEDULED).count() == 1
 
 
 def test_people_who_did_not_agree_to_contact_are_not_sent_anything(project):
@@ -219,12 +228,12 @@ def test_people_who_did_not_agree_to_contact_are_not_sent_anything(project):
 
 def test_coordinators_are_nudged_when_notes_are_missing_3_and_7_days_after(project):
     meeting = meeting_at(project, local(in_days(10), 14))
-    nudges = Notification.objects.filter(kind=Kind.NOTES_MISSING, about_id=meeting.pk)
+    nudges = Notification.objects.filter(kind=NOTES_MISSING, about_id=meeting.pk)
     assert sorted(row.due_at for row in nudges) == [
         local(in_days(13), 10),
         local(in_days(17), 10),
     ]
-    papers = Notification.objects.get(kind=Kind.PAPERS_LATE, about_id=meeting.pk)
+    papers = Notification.objects.get(kind=PAPERS_LATE, about_id=meeting.pk)
     assert papers.due_at == local(in_days(3), 9)  # 7 days before, the organisation's default
 
 
@@ -237,10 +246,10 @@ def test_a_new_venue_is_news_but_new_refreshments_are_not(project):
     meeting = meeting_services.meeting_update(
         meeting=meeting, by=None, refreshments="Soup and bread", **times
     )
-    assert not planned(ann, kind=Kind.MEETING_CHANGED).exists()
+    assert not planned(ann, kind=MEETING_CHANGED).exists()
 
     other = venue_save(organisation=project.organisation, by=None, name="Library", address="2 Road")
     meeting_services.meeting_update(meeting=meeting, by=None, venue=other, **times)
-    assert planned(ann, kind=Kind.MEETING_CHANGED).count() == 1
+    assert planned(ann, kind=MEETING_CHANGED).count() == 1
     # The reminders stay as they were: the time did not change.
     assert planned(ann, status="pending").count() == 1

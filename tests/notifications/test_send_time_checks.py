@@ -12,9 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.notifications import dispatch
-from coprod.notifications.models import Kind, Notification
+from coprod.notifications.models import Notification
 from coprod.notifications.sms import FileSmsBackend
 from projects.meetings import services as meeting_services
+from projects.meetings.notifications import (
+    MEETING_CANCELLED,
+    MEETING_SCHEDULED,
+    PAPERS_LATE,
+    REMINDER,
+)
 from projects.models import Meeting
 from tests.factories import ProjectFactory
 from tests.fake_twilio import ACCOUNT_SID, FakeTwilio, LocalClient, LocalTwilioBackend
@@ -58,7 +64,7 @@ def reminders_to(inbox, person):
 def claim_reminders(at):
     """A dispatcher takes the reminders due at `at` (and is then slow to get to them)."""
     token, ids = dispatch.claim_due(now=at)
-    reminders = Notification.objects.filter(pk__in=ids, kind=Kind.REMINDER)
+    reminders = Notification.objects.filter(pk__in=ids, kind=REMINDER)
     assert reminders.exists(), "the reminders should be due and claimed"
     return token, ids
 
@@ -82,7 +88,7 @@ def test_a_reminder_claimed_before_the_meeting_was_cancelled_never_goes(project,
     # Then Ann hears it is cancelled, and no reminder ever reaches her
     assert reminders_to(inbox, ann) == []
     assert any("cancelled" in m["Subject"].lower() for m in inbox.messages)
-    reminder = Notification.objects.get(kind=Kind.REMINDER, recipient_participant=ann)
+    reminder = Notification.objects.get(kind=REMINDER, recipient_participant=ann)
     assert (reminder.status, reminder.last_error) == ("cancelled", "The meeting was cancelled.")
 
 
@@ -123,7 +129,7 @@ def test_the_dispatcher_asks_about_the_meeting_itself_not_only_the_outbox(projec
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED)
     dispatch.dispatch_due(now=local(in_days(8), 14))
     assert reminders_to(inbox, ann) == []
-    reminder = Notification.objects.get(kind=Kind.REMINDER, recipient_participant=ann)
+    reminder = Notification.objects.get(kind=REMINDER, recipient_participant=ann)
     assert reminder.last_error == "The meeting was cancelled."
 
 
@@ -141,7 +147,7 @@ def test_a_nudge_about_late_papers_stops_once_they_are_ready(project, mail_serve
     inbox = mail_server()
     reachable(project, "Ann", "email")
     meeting = meeting_at(project, local(in_days(10), 14))
-    late = Notification.objects.get(kind=Kind.PAPERS_LATE)
+    late = Notification.objects.get(kind=PAPERS_LATE)
     # A dispatcher claims the nudge, then the papers are marked ready by a path
     # that does not call it off: the nudge is checked against the meeting.
     token, ids = dispatch.claim_due(now=late.due_at)
@@ -169,7 +175,7 @@ def test_a_failed_look_up_never_turns_into_a_second_text(project, settings, twil
     settings.COPROD_NOTIFY_LEASE_SECONDS = 60
     tom = reachable(project, "Tom", "sms")
     meeting_at(project, local(in_days(10), 14))
-    row = Notification.objects.get(recipient_participant=tom, kind=Kind.MEETING_SCHEDULED)
+    row = Notification.objects.get(recipient_participant=tom, kind=MEETING_SCHEDULED)
     now = local(in_days(1), 12)  # midday: texts may go
 
     # Twilio took the text, then the worker died before recording it
@@ -195,7 +201,7 @@ def test_a_failed_look_up_never_turns_into_a_second_text(project, settings, twil
 def test_a_text_whose_answer_was_lost_is_looked_up_not_sent_again(project, twilio):
     tom = reachable(project, "Tom", "sms")
     meeting_at(project, local(in_days(10), 14))
-    row = Notification.objects.get(recipient_participant=tom, kind=Kind.MEETING_SCHEDULED)
+    row = Notification.objects.get(recipient_participant=tom, kind=MEETING_SCHEDULED)
     now = local(in_days(1), 12)
 
     # Twilio keeps the text but the line drops before it answers
@@ -218,7 +224,7 @@ def test_a_relay_that_hangs_up_after_taking_the_message_means_may_have_been_sent
     inbox = mail_server(hang_up=True)
     ann = reachable(project, "Ann", "email")
     meeting_at(project, local(in_days(10), 14))
-    row = Notification.objects.get(recipient_participant=ann, kind=Kind.MEETING_SCHEDULED)
+    row = Notification.objects.get(recipient_participant=ann, kind=MEETING_SCHEDULED)
 
     now = timezone.now()
     dispatch.dispatch_due(now=now)
@@ -232,7 +238,7 @@ def test_a_relay_that_hangs_up_after_taking_the_message_means_may_have_been_sent
     assert row.may_have_gone_since is not None
     # The coordinator is told plainly before sending it again
     client.force_login(project.coordinators.get())
-    page = client.get(reverse("notifications:outbox", args=[project.pk])).content.decode()
+    page = client.get(reverse("outbox:list", args=[project.pk])).content.decode()
     assert "May have been sent" in page
     assert "may already have it" in page
 
@@ -243,7 +249,7 @@ def test_a_refused_message_is_failed_not_may_have_been_sent(project, mail_server
     ann = reachable(project, "Ann", "email")
     meeting_at(project, local(in_days(10), 14))
     dispatch.dispatch_due()
-    row = Notification.objects.get(recipient_participant=ann, kind=Kind.MEETING_SCHEDULED)
+    row = Notification.objects.get(recipient_participant=ann, kind=MEETING_SCHEDULED)
     assert (row.status, row.may_have_gone_since, inbox.count()) == ("failed", None, 0)
 
 
@@ -254,7 +260,7 @@ def test_an_error_after_the_hand_over_is_not_called_a_failure(project, settings)
     tom = reachable(project, "Tom", "sms")
     meeting_at(project, local(in_days(10), 14))
     dispatch.dispatch_due(now=local(in_days(1), 12))
-    row = Notification.objects.get(recipient_participant=tom, kind=Kind.MEETING_SCHEDULED)
+    row = Notification.objects.get(recipient_participant=tom, kind=MEETING_SCHEDULED)
     assert row.status == "unsure"
     assert "ValueError" in row.last_error
 
@@ -271,7 +277,7 @@ def test_a_fault_before_the_hand_over_is_a_failure_and_nothing_went(project, mai
     inbox = mail_server()
     ann = reachable(project, "Ann", "email")
     meeting_at(project, local(in_days(10), 14))
-    row = Notification.objects.get(recipient_participant=ann, kind=Kind.MEETING_SCHEDULED)
+    row = Notification.objects.get(recipient_participant=ann, kind=MEETING_SCHEDULED)
     Notification.objects.filter(pk=row.pk).update(kind="no_such_kind")
     dispatch.dispatch_due()
     row.refresh_from_db()
@@ -284,7 +290,7 @@ def test_a_cancelled_meeting_takes_its_phone_tasks_off_the_dashboard(project, cl
     lou = reachable(project, "Lou", "phone_call")
     meeting = meeting_at(project, local(in_days(10), 14), title="Bus routes")
     dispatch.dispatch_due()
-    invite = Notification.objects.get(recipient_participant=lou, kind=Kind.MEETING_SCHEDULED)
+    invite = Notification.objects.get(recipient_participant=lou, kind=MEETING_SCHEDULED)
     assert invite.status == "waiting"  # "phone Lou to invite them"
 
     meeting_services.meeting_cancel(meeting=meeting, by=None, reason="The hall flooded.")
@@ -293,7 +299,7 @@ def test_a_cancelled_meeting_takes_its_phone_tasks_off_the_dashboard(project, cl
     invite.refresh_from_db()
     assert (invite.status, invite.last_error) == ("cancelled", "The meeting was cancelled.")
     tasks = Notification.objects.filter(recipient_participant=lou, status="waiting")
-    assert [task.kind for task in tasks] == [Kind.MEETING_CANCELLED]  # phone to say it is off
+    assert [task.kind for task in tasks] == [MEETING_CANCELLED]  # phone to say it is off
 
 
 def test_a_message_past_its_moment_cannot_be_tried_again(project, mail_server, settings, client):
@@ -302,14 +308,14 @@ def test_a_message_past_its_moment_cannot_be_tried_again(project, mail_server, s
     ann = reachable(project, "Ann", "email")
     meeting_at(project, local(in_days(10), 14))
     dispatch.dispatch_due()
-    row = Notification.objects.get(recipient_participant=ann, kind=Kind.MEETING_SCHEDULED)
+    row = Notification.objects.get(recipient_participant=ann, kind=MEETING_SCHEDULED)
     assert row.status == "failed"
     Notification.objects.filter(pk=row.pk).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
 
     client.force_login(project.coordinators.get())
-    answer = client.post(reverse("notifications:retry", args=[row.pk]), {"next": "/"}, follow=True)
+    answer = client.post(reverse("outbox:retry", args=[row.pk]), {"next": "/"}, follow=True)
 
     assert "too late for this message to help" in answer.content.decode()
     row.refresh_from_db()

@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coprod.notifications import dispatch
-from coprod.notifications.models import Kind, Notification
+from coprod.notifications.models import Notification
 from coprod.notifications.sms import FileSmsBackend
 from participants import invitations
 from participants.models import ConsentRecord, Participant
 from participants.selectors import has_consent
+from projects.meetings.notifications import MEETING_SCHEDULED, REMINDER
 from tests.factories import ProjectFactory, UserFactory
 from tests.notifications.helpers import a_coordinator, meeting_at
 from tests.notifications.test_reminders import LONDON, in_days, local
@@ -193,8 +194,8 @@ def test_a_member_who_chose_texts_gets_them_at_the_times_they_chose(project, cli
     assert "Can you come?" in bodies[1]
     delivered = Notification.objects.filter(recipient_participant=person(invitation), status="sent")
     assert sorted(delivered.values_list("kind", flat=True)) == [
-        Kind.MEETING_SCHEDULED,
-        Kind.REMINDER,
+        MEETING_SCHEDULED,
+        REMINDER,
     ]
     for row in delivered:
         assert 17 <= row.due_at.astimezone(LONDON).hour < 21
@@ -227,7 +228,7 @@ def test_a_member_who_says_no_gets_nothing_and_the_lead_is_told(project, client,
     assert subjects_to(smtp_inbox, "sky@example.org") == []
     assert texts.read() == []
     rows = Notification.objects.filter(recipient_participant=sky)
-    assert rows.filter(kind=Kind.MEETING_SCHEDULED).get().status == "cancelled"
+    assert rows.filter(kind=MEETING_SCHEDULED).get().status == "cancelled"
     page = scheduled.content.decode()
     assert "1 person will not hear about this meeting" in page
     assert "Sky" in page

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.notifications.models import Kind, Notification
+from coprod.notifications.models import Notification
 from payments import services
 from payments.models import Claim, LedgerEntry
 from payments.money import pounds
+from payments.notifications import PAYMENT_PAID
 from tests.payments.test_money import with_bank_details
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def mark(world, claims, **how):
 
 
 def told_paid(claim) -> bool:
-    return Notification.objects.filter(kind=Kind.PAYMENT_PAID, about_id=claim.pk).exists()
+    return Notification.objects.filter(kind=PAYMENT_PAID, about_id=claim.pk).exists()
 
 
 def voucher_claim(world):

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from coprod.accounts.models import User
 from coprod.notifications.messages import render
-from coprod.notifications.models import Kind, Notification
+from coprod.notifications.models import Notification
 from coprod.reports.models import ReportEvent
+from coprod.reports.notifications import REPORT_ACCESS
 from projects.models import FunderGrant
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_an_admin_gives_a_new_funder_access_and_they_are_told_by_email(world, cl
     grant = FunderGrant.objects.get(user=funder)
     assert grant.project == world.project
     assert grant.granted_by == world.users["admin"]
-    message = Notification.objects.get(recipient_user=funder, kind=Kind.REPORT_ACCESS)
+    message = Notification.objects.get(recipient_user=funder, kind=REPORT_ACCESS)
     words = render(message)
     assert "Safe Nights" in words.subject
     assert "/reports/" in words.text

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from coprod.notifications import views
+from projects.outbox import views
 
-app_name = "notifications"
+app_name = "outbox"
 
 urlpatterns = [
-    path("projects/<int:pk>/outbox/", views.OutboxView.as_view(), name="outbox"),
+    path("projects/<int:pk>/outbox/", views.OutboxView.as_view(), name="list"),
     path("projects/<int:pk>/reminders/", views.ReminderRulesView.as_view(), name="rules"),
     path("messages/<int:pk>/retry/", views.NotificationRetryView.as_view(), name="retry"),
     path("messages/<int:pk>/told/", views.NotificationToldView.as_view(), name="told"),

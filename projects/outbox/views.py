@@ -1,4 +1,4 @@
-"""The outbox page, reminder rules, and coordinators' actions on a message."""
+"""A project's outbox page, its reminder rules, and coordinators' actions on a message."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,22 +8,21 @@ from django.views.generic import TemplateView
 
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.notifications import services
-from coprod.notifications.forms import ReminderRuleFormSet
-from coprod.notifications.meetings import rules_for
 from coprod.notifications.selectors import (
     notification_get_for_staff,
     outbox_for_project,
     rules_for_page,
 )
 from coprod.versions import VersionForm, add_stale_notice, is_stale, typed_rows
+from projects.outbox.forms import ReminderRuleFormSet
 from projects.views import PostActionView, ProjectMixin
 
 
 class OutboxView(ProjectMixin, TemplateView):
     """What was sent to whom, when and how, and what failed."""
 
-    permission_required = "notifications.view_outbox"
-    template_name = "notifications/outbox.html"
+    permission_required = "projects.view_outbox"
+    template_name = "projects/outbox/outbox.html"
 
     def get_context_data(self, **kwargs):
         only_problems = self.request.GET.get("show") == "problems"
@@ -34,12 +33,14 @@ class OutboxView(ProjectMixin, TemplateView):
 
 
 class ReminderRulesView(ProjectMixin, TemplateView):
-    permission_required = "notifications.change_reminder_rules"
-    template_name = "notifications/reminder_rules.html"
+    """When a project's reminders go. Showing the page only reads: a project has
+    its default rules from when it was made (project_create)."""
+
+    permission_required = "projects.change_reminder_rules"
+    template_name = "projects/outbox/reminder_rules.html"
 
     def get_context_data(self, **kwargs):
         if "formset" not in kwargs:
-            rules_for(self.project)  # the defaults, the first time
             kwargs["formset"] = ReminderRuleFormSet(
                 prefix="rules",
                 initial=[
@@ -85,7 +86,7 @@ class ReminderRulesView(ProjectMixin, TemplateView):
 
 
 class NotificationActionView(PermissionRequiredMixin, PostActionView):
-    permission_required = "notifications.act_on"
+    permission_required = "projects.act_on_message"
 
     def get_permission_object(self):
         if not hasattr(self, "notification"):
@@ -122,7 +123,7 @@ class NotificationsToldView(PermissionRequiredMixin, PostActionView):
     with, are ignored by the service.
     """
 
-    permission_required = "notifications.act_on_many"
+    permission_required = "projects.act_on_messages"
 
     def act(self):
         ids = [
