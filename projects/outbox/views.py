@@ -14,8 +14,9 @@ from coprod.notifications.selectors import (
     rules_for_page,
 )
 from coprod.versions import VersionForm, add_stale_notice, is_stale, typed_rows
+from coprod.views import PostActionView
+from projects.mixins import ProjectMixin
 from projects.outbox.forms import ReminderRuleFormSet
-from projects.views import PostActionView, ProjectMixin
 
 
 class OutboxView(ProjectMixin, TemplateView):
