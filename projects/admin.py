@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from coprod.adminsite import ReadOnlyAdmin
-from projects.models import FunderGrant, Meeting, Project, ProjectCoordinatorChange, Venue
+from projects.models import Meeting, Project, ProjectCoordinatorChange, Venue
 
 
 @admin.register(Project)
@@ -25,12 +25,6 @@ class ProjectCoordinatorChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "project", "kind", "coordinator_name", "by_name"]
     list_filter = ["kind", "project__organisation"]
     search_fields = ["coordinator_name", "project__title"]
-
-
-@admin.register(FunderGrant)
-class FunderGrantAdmin(admin.ModelAdmin):
-    list_display = ["user", "project", "expires_on", "revoked_at"]
-    list_filter = ["project__organisation"]
 
 
 @admin.register(Venue)

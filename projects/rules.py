@@ -4,7 +4,6 @@ from coprod.accounts.rules import is_org_coordinator, is_org_staff
 from participants.models import ProjectMembership
 from participants.rules import coordinates_anywhere
 from projects.models import Value
-from projects.selectors import active_funder_grants
 
 
 @rules.predicate
@@ -65,12 +64,6 @@ def _holds_power(power):
 is_project_co_lead = rules.predicate(_holds_power("leads_project"), name="is_project_co_lead")
 edits_project_agendas = rules.predicate(_holds_power("edits_agendas"), name="edits_agendas")
 posts_project_updates = rules.predicate(_holds_power("posts_updates"), name="posts_updates")
-
-
-@rules.predicate
-def is_project_funder(user, project):
-    """Hold an open, unexpired funder grant for the project."""
-    return project is not None and active_funder_grants(user).filter(project=project).exists()
 
 
 @rules.predicate

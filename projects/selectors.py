@@ -1,27 +1,16 @@
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from coprod.accounts.selectors import organisation_ids_for
 from participants.models import ProjectMembership
 from projects.models import (
     Endorsement,
-    FunderGrant,
     LadderAssessment,
     Project,
     Rung,
     Value,
     ValueVersion,
 )
-
-
-def active_funder_grants(user) -> QuerySet[FunderGrant]:
-    """Return the user's funder grants that are neither revoked nor expired today."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return FunderGrant.objects.none()
-    return FunderGrant.objects.filter(
-        user=user, revoked_at__isnull=True, expires_on__gte=timezone.localdate()
-    )
 
 
 def projects_visible_to(user) -> QuerySet[Project]:
@@ -35,19 +24,6 @@ def projects_visible_to(user) -> QuerySet[Project]:
     return Project.objects.filter(
         Q(organisation_id__in=organisation_ids_for(user))
         | Q(pk__in=Project.objects.filter(memberships__participant__user=user).values("pk"))
-    )
-
-
-def projects_reportable_by(user) -> QuerySet[Project]:
-    """Return the projects whose reports this person may read.
-
-    Matches the rule reports.view_project_report.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Project.objects.none()
-    return Project.objects.filter(
-        Q(organisation_id__in=organisation_ids_for(user))
-        | Q(pk__in=active_funder_grants(user).values("project_id"))
     )
 
 

@@ -15,7 +15,6 @@ from coprod.versions import check_version, rows_version, version_of
 from participants.models import Participant, ProjectMembership
 from projects.models import (
     Endorsement,
-    FunderGrant,
     LadderAssessment,
     Phase,
     Project,
@@ -553,20 +552,4 @@ def ladder_assess(
     texts = _require(reason=reason)
     return LadderAssessment.objects.create(
         project=project, rung=rung, author=by, participant=participant, **texts
-    )
-
-
-@transaction.atomic
-def funder_grant_create(
-    *, project: Project, user: User, by: User | None, expires_on: datetime.date
-) -> FunderGrant:
-    """Let a funder read one project's reports until a date; replaces any open grant."""
-    check_date_in_bounds(expires_on, "expires_on")
-    if expires_on < timezone.localdate():
-        raise ValidationError({"expires_on": "The end date has already passed."})
-    FunderGrant.objects.select_for_update().filter(
-        project=project, user=user, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
-    return FunderGrant.objects.create(
-        project=project, user=user, granted_by=by, expires_on=expires_on
     )

@@ -9,9 +9,10 @@ from django.utils import timezone
 from coprod.accounts.models import Organisation, StaffMembership, StaffRole, User
 from coprod.accounts.services import organisation_defaults_create
 from coprod.notifications.services import reminder_rules_seed
+from coprod.reports.models import FunderGrant
 from participants.models import Participant, ProjectMembership
 from participants.services import membership_add_role
-from projects.models import FunderGrant, Project
+from projects.models import Project
 from projects.services import PROJECT_CREATED_LISTENERS
 
 PASSWORD = "a-long-test-password-1"

@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from coprod.reports.services import funder_grant_create
 from participants.services import membership_take_break
 from payments.services import expense_claim_submit, rate_card_add
 from projects.meetings.services import action_add
-from projects.services import funder_grant_create, value_agree
+from projects.services import value_agree
 from tests.factories import UserFactory
 
 FAR_AHEAD = datetime.date(9999, 12, 31)

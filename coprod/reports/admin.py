@@ -1,7 +1,13 @@
 from django.contrib import admin
 
 from coprod.adminsite import ReadOnlyAdmin
-from coprod.reports.models import ReportEvent
+from coprod.reports.models import FunderGrant, ReportEvent
+
+
+@admin.register(FunderGrant)
+class FunderGrantAdmin(admin.ModelAdmin):
+    list_display = ["user", "project", "expires_on", "revoked_at"]
+    list_filter = ["project__organisation"]
 
 
 @admin.register(ReportEvent)

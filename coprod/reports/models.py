@@ -1,6 +1,39 @@
 from django.conf import settings
 from django.db import models
 
+from coprod.models import TimeStampedModel
+
+
+class FunderGrant(TimeStampedModel):
+    """Read-only report access to one project for one funder, until it expires."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="funder_grants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="funder_grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_on = models.DateField(help_text="Access ends at the end of this day.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The table keeps the name it had when the model lived in projects.
+        db_table = "projects_fundergrant"
+        ordering = ["project__title", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="projects_one_open_grant_per_funder",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} may read reports of {self.project} until {self.expires_on}"
+
 
 class ReportEvent(models.Model):
     """Who gave report access, who took it away, and who read or exported what, when.
@@ -22,7 +55,7 @@ class ReportEvent(models.Model):
     user_email = models.EmailField(help_text="Kept when the account is gone.")
     as_funder = models.BooleanField(default=False)
     grant = models.ForeignKey(
-        "projects.FunderGrant",
+        FunderGrant,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from coprod.notifications import kinds, topics
-from projects.models import FunderGrant
+from coprod.reports.models import FunderGrant
 
 REPORT_ACCESS = "report_access"
 
@@ -42,4 +42,4 @@ def register() -> None:
         build=access_context,
         template="reports/notifications/report_access",
     )
-    topics.register("projects.FunderGrant", grant_topics)
+    topics.register("reports.FunderGrant", grant_topics)

@@ -3,7 +3,8 @@ import rules
 from coprod.accounts.models import StaffRole
 from coprod.accounts.rules import is_staff_anywhere
 from coprod.accounts.selectors import organisation_ids_for
-from projects.rules import is_project_funder, is_project_staff
+from coprod.reports.selectors import active_funder_grants
+from projects.rules import is_project_staff
 
 
 @rules.predicate
@@ -15,6 +16,12 @@ def has_funder_account(user):
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.funder_grants.exists()
+
+
+@rules.predicate
+def is_project_funder(user, project):
+    """Hold an open, unexpired funder grant for the project."""
+    return project is not None and active_funder_grants(user).filter(project=project).exists()
 
 
 @rules.predicate

@@ -1,4 +1,5 @@
-"""Reads for the report pages that are not figures: funders' access.
+"""Reads for the report pages that are not figures: funders' access, and whose reports
+a person may read.
 
 The figures themselves are in coprod/reports/figures/.
 """
@@ -8,7 +9,9 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from projects.models import FunderGrant
+from coprod.accounts.selectors import organisation_ids_for
+from coprod.reports.models import FunderGrant
+from projects.models import Project
 
 
 def funder_grants_open(
@@ -32,4 +35,26 @@ def funder_grants_ended(
     )
     return grants.filter(Q(revoked_at__isnull=False) | Q(expires_on__lt=today)).exclude(
         Exists(still_open)
+    )
+
+
+def active_funder_grants(user) -> QuerySet[FunderGrant]:
+    """Return the user's funder grants that are neither revoked nor expired today."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return FunderGrant.objects.none()
+    return FunderGrant.objects.filter(
+        user=user, revoked_at__isnull=True, expires_on__gte=timezone.localdate()
+    )
+
+
+def projects_reportable_by(user) -> QuerySet[Project]:
+    """Return the projects whose reports this person may read.
+
+    Matches the rule reports.view_project_report.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Project.objects.none()
+    return Project.objects.filter(
+        Q(organisation_id__in=organisation_ids_for(user))
+        | Q(pk__in=active_funder_grants(user).values("project_id"))
     )

@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from coprod.accounts.models import Organisation, User
 from coprod.accounts.services import user_create
+from coprod.fields import check_date_in_bounds
 from coprod.notifications.services import notify
 from coprod.notifications.timing import at_local_time
-from coprod.reports.models import ReportEvent
+from coprod.reports.models import FunderGrant, ReportEvent
 from coprod.reports.notifications import REPORT_ACCESS
-from projects.models import FunderGrant, Project
-from projects.selectors import active_funder_grants
-from projects.services import funder_grant_create
+from coprod.reports.selectors import active_funder_grants
+from projects.models import Project
 
 
 def _event(
@@ -144,4 +144,20 @@ def portfolio_read(*, user: User, projects: list[Project]) -> None:
             as_funder=any(project.pk in funded for project in shown),
         )
         for organisation_id, shown in by_organisation.items()
+    )
+
+
+@transaction.atomic
+def funder_grant_create(
+    *, project: Project, user: User, by: User | None, expires_on: datetime.date
+) -> FunderGrant:
+    """Let a funder read one project's reports until a date; replaces any open grant."""
+    check_date_in_bounds(expires_on, "expires_on")
+    if expires_on < timezone.localdate():
+        raise ValidationError({"expires_on": "The end date has already passed."})
+    FunderGrant.objects.select_for_update().filter(
+        project=project, user=user, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    return FunderGrant.objects.create(
+        project=project, user=user, granted_by=by, expires_on=expires_on
     )

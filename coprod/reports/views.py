@@ -16,11 +16,11 @@ from coprod.reports.figures.grids import project_life
 from coprod.reports.figures.portfolio import PORTFOLIO_COLUMNS, portfolio, portfolio_sorted
 from coprod.reports.figures.report import project_report
 from coprod.reports.forms import FunderAccessForm, PeriodForm
-from coprod.reports.models import ReportEvent
+from coprod.reports.models import FunderGrant, ReportEvent
+from coprod.reports.selectors import active_funder_grants, projects_reportable_by
 from coprod.reports.templatetags.report_figures import figure_text
 from coprod.views import PostActionView, ServiceFormMixin
-from projects.models import FunderGrant, Project
-from projects.selectors import active_funder_grants, projects_reportable_by
+from projects.models import Project
 
 SORTABLE = dict(PORTFOLIO_COLUMNS)
 

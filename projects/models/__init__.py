@@ -16,7 +16,7 @@ from projects.models.meetings import (
     Venue,
     paper_upload_to,
 )
-from projects.models.project import FunderGrant, Phase, Project, ProjectCoordinatorChange
+from projects.models.project import Phase, Project, ProjectCoordinatorChange
 from projects.models.promises import Contribution, ContributionEvent
 from projects.models.values import Endorsement, Value, ValueVersion
 
@@ -28,7 +28,6 @@ __all__ = [
     "Contribution",
     "ContributionEvent",
     "Endorsement",
-    "FunderGrant",
     "Invitee",
     "LadderAssessment",
     "Meeting",

@@ -132,33 +132,6 @@ class ProjectCoordinatorChange(CreatedAtModel):
         return f"{self.project}: {self.coordinator_name} {self.get_kind_display().lower()}"
 
 
-class FunderGrant(TimeStampedModel):
-    """Read-only report access to one project for one funder, until it expires."""
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funder_grants")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="funder_grants"
-    )
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    expires_on = models.DateField(help_text="Access ends at the end of this day.")
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["project__title", "user__email"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["project", "user"],
-                condition=models.Q(revoked_at__isnull=True),
-                name="projects_one_open_grant_per_funder",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.user} may read reports of {self.project} until {self.expires_on}"
-
-
 class Phase(TimeStampedModel):
     """One stage a project moves through, named by the group, in order."""
 

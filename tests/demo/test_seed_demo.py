@@ -4,9 +4,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from coprod.accounts.models import Organisation, User
+from coprod.reports.models import FunderGrant
 from participants.models import Participant
 from payments.models import Claim
-from projects.models import FunderGrant, Meeting, Project, Venue
+from projects.models import Meeting, Project, Venue
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from coprod.reports.selectors import projects_reportable_by
+from coprod.reports.services import funder_grant_create
 from projects.models import Project
-from projects.selectors import projects_reportable_by, projects_visible_to
-from projects.services import funder_grant_create
+from projects.selectors import projects_visible_to
 from tests.conftest import ROLES
 from tests.factories import ProjectFactory
 

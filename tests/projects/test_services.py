@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from coprod.reports.models import FunderGrant
+from coprod.reports.services import funder_grant_create
 from projects import services
-from projects.models import FunderGrant
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_a_new_funder_grant_replaces_the_open_one(world):
     funder = world.users["funder"]
     later = timezone.localdate() + datetime.timedelta(days=400)
 
-    services.funder_grant_create(project=world.project, user=funder, by=None, expires_on=later)
+    funder_grant_create(project=world.project, user=funder, by=None, expires_on=later)
 
     open_grants = FunderGrant.objects.filter(user=funder, revoked_at__isnull=True)
     assert [grant.expires_on for grant in open_grants] == [later]
@@ -43,7 +44,7 @@ def test_a_new_funder_grant_replaces_the_open_one(world):
 
 def test_a_funder_grant_cannot_end_in_the_past(world):
     with pytest.raises(ValidationError):
-        services.funder_grant_create(
+        funder_grant_create(
             project=world.project,
             user=world.users["funder"],
             by=None,

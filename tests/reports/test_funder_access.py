@@ -9,9 +9,8 @@ from django.utils import timezone
 from coprod.accounts.models import User
 from coprod.notifications.messages import render
 from coprod.notifications.models import Notification
-from coprod.reports.models import ReportEvent
+from coprod.reports.models import FunderGrant, ReportEvent
 from coprod.reports.notifications import REPORT_ACCESS
-from projects.models import FunderGrant
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,14 @@ from django.utils import timezone
 from coprod.accounts import services as account_services
 from coprod.accounts.models import Organisation, StaffRole, User
 from coprod.notifications.services import cancel_pending
+from coprod.reports.models import FunderGrant
+from coprod.reports.services import funder_grant_create
 from participants import services as participant_services
 from participants.models import ConsentTopic, Participant, ProjectMembership
 from payments import services as money
 from projects import services as project_services
 from projects.meetings import services as meetings
-from projects.models import FunderGrant, Project, Rung
+from projects.models import Project, Rung
 
 DEMO_PASSWORD = "coprod-demo"
 DEMO_DOMAIN = "demo.coprod.test"
@@ -205,7 +207,7 @@ class Command(BaseCommand):
         if not FunderGrant.objects.filter(
             project=projects[0], user=funder, revoked_at__isnull=True
         ).exists():
-            project_services.funder_grant_create(
+            funder_grant_create(
                 project=projects[0],
                 user=funder,
                 by=coordinator,
