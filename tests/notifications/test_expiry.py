@@ -5,6 +5,8 @@ import importlib
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from coprod.notifications import dispatch
@@ -181,8 +183,6 @@ def test_beat_runs_the_sweep():
 
 def test_messages_planned_before_expiry_dates_get_them(project):
     """The data migration gives old rows the cut-offs new rows get when planned."""
-    from django.apps import apps
-
     migration = importlib.import_module("projects.migrations.0008_expire_old_messages")
     lou = reachable(project, "Lou", "phone_call")
     meeting = meeting_at(project, local(in_days(10), 14))
@@ -201,7 +201,9 @@ def test_messages_planned_before_expiry_dates_get_them(project):
     planned = dict(Notification.objects.exclude(kind=REMINDER).values_list("pk", "expires_at"))
     Notification.objects.exclude(kind=REMINDER).update(expires_at=None)
 
-    migration.forwards(apps, None)
+    # The models as they stood when the migration ran (FunderGrant was in projects then).
+    loader = MigrationLoader(connection)
+    migration.forwards(loader.project_state(("projects", "0008_expire_old_messages")).apps, None)
 
     again = dict(Notification.objects.exclude(kind=REMINDER).values_list("pk", "expires_at"))
     # The old invitation and nudges get the meeting's (new) start, as the moved notice does.
