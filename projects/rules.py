@@ -94,6 +94,8 @@ rules.add_perm("projects.manage_phases", leads_project)
 rules.add_perm("projects.propose_value", leads_project | is_active_project_member)
 rules.add_perm("projects.assess_ladder", is_project_coordinator)
 rules.add_perm("projects.give_ladder_view", is_project_member)
+# Either of the two above: who sees the form to add a view of the ladder.
+rules.add_perm("projects.answer_ladder", is_project_coordinator | is_project_member)
 rules.add_perm("projects.view_ladder", is_project_staff | is_project_member)
 # The object is a Value.
 rules.add_perm(

@@ -445,10 +445,7 @@ class LadderView(ServiceFormMixin, ProjectMixin, FormView):
     success_message = "Thank you. Your view is added to the project's history."
 
     def can_answer(self):
-        user = self.request.user
-        return user.has_perm("projects.assess_ladder", self.project) or user.has_perm(
-            "projects.give_ladder_view", self.project
-        )
+        return self.request.user.has_perm("projects.answer_ladder", self.project)
 
     def get_context_data(self, **kwargs):
         as_organisation = self.request.user.has_perm("projects.assess_ladder", self.project)

@@ -20,6 +20,7 @@ ALLOWED = {
     "projects.propose_value": {"member", "other_member", "co_lead", *COORDINATORS},
     "projects.assess_ladder": COORDINATORS,
     "projects.give_ladder_view": {"member", "other_member", "co_lead"},
+    "projects.answer_ladder": {"member", "other_member", "co_lead", *COORDINATORS},
     "projects.view_ladder": {"member", "other_member", "finance", "co_lead", *COORDINATORS},
     "projects.manage_money": COORDINATORS,
     "projects.view_personal_details": COORDINATORS,
