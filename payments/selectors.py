@@ -35,7 +35,7 @@ def choice_for(participant: Participant) -> PaymentChoice:
 
 
 def policy_for(project) -> PaymentPolicy:
-    """Return how a project pays (created with the project: `policy_defaults_create`)."""
+    """Return how a project pays (made with the project: `services.policy_default_create`)."""
     return PaymentPolicy.objects.get(project=project)
 
 

@@ -36,12 +36,14 @@ from payments.four_eyes import approval_refusal
 from payments.models import BenefitsAndLimit, Claim, LedgerEntry, PaymentChoice, PayMethod
 from payments.money import pounds
 from payments.selectors import (
+    choice_for,
     claim_get_for,
     claims_to_approve,
     figures_for,
     finance_organisation_ids,
     finance_queue,
     notes_for,
+    policy_for,
     rate_cards_for,
     statement_for,
     tax_year_organisation_ids,
@@ -81,7 +83,7 @@ class PaymentChoiceView(ServiceFormMixin, OwnMoneyMixin, FormView):
     success_message = "Saved. It applies to payments not yet approved."
 
     def get_initial(self):
-        choice = services.choice_for(self.get_participant())
+        choice = choice_for(self.get_participant())
         return {
             "method": choice.method,
             "voucher_provider": choice.voucher_provider,
@@ -89,9 +91,7 @@ class PaymentChoiceView(ServiceFormMixin, OwnMoneyMixin, FormView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            choice=services.choice_for(self.get_participant()), **kwargs
-        )
+        return super().get_context_data(choice=choice_for(self.get_participant()), **kwargs)
 
     def call_service(self, form):
         return services.payment_choice_save(
@@ -256,7 +256,7 @@ class ClaimDetailView(ClaimMixin, TemplateView):
         voucher_code = kwargs.pop("voucher_code", "")
         check = services.limit_check(claim) if can_approve else None
         over = bool(check and check.crosses)
-        choice = services.choice_for(claim.participant)
+        choice = choice_for(claim.participant)
         goes_to_bank = claim.goes_to_bank(choice)
         show_bank = user.has_perm("payments.view_bank_details", claim)
         benefit_notes = _benefit_notes(user, claim)
@@ -415,7 +415,7 @@ class PolicyView(ServiceFormMixin, ProjectMixin, FormView):
     success_message = "Saved. It applies to claims made from now on."
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": services.policy_for(self.get_project())}
+        return {**super().get_form_kwargs(), "instance": policy_for(self.get_project())}
 
     def call_service(self, form):
         data = {name: form.cleaned_data[name] for name in PolicyForm.Meta.fields}
