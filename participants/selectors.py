@@ -151,8 +151,12 @@ def access_log_for(participant):
 
 
 def memberships_for_staff(project):
-    """Return a project's people for its staff page, with their profiles."""
-    return project.memberships.select_related("participant").order_by("participant__preferred_name")
+    """Return a project's people for its staff page, with their profiles and roles."""
+    return (
+        project.memberships.select_related("participant")
+        .prefetch_related("roles")
+        .order_by("participant__preferred_name")
+    )
 
 
 def profile_summary(participant) -> dict:

@@ -96,3 +96,29 @@ def test_the_edit_link_shows_only_to_those_who_may_edit(world, client_for):
     assert edit in client_for(world, "coordinator").get(url).content.decode()
     assert edit not in client_for(world, "member").get(url).content.decode()
     assert edit not in client_for(world, "finance").get(url).content.decode()
+
+
+def test_the_project_page_costs_the_same_queries_for_few_people_or_many(world, client_for):
+    # Each person's roles are listed beside their name: one query for all of
+    # them, not one per person.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ProjectMembershipFactory
+
+    client = client_for(world, "coordinator")
+    url = world.project.get_absolute_url()
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), response
+
+    ProjectMembershipFactory.create_batch(2, project=world.project, roles=["Co-lead"])
+    few, _ = count()
+    ProjectMembershipFactory.create_batch(20, project=world.project, roles=["Co-lead", "Member"])
+    many, response = count()
+
+    assert many == few
+    assert response.content.decode().count(": Active, Co-lead</li>") >= 22
