@@ -12,7 +12,11 @@ from projects.models import Endorsement, Value
 from tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def _today():
+    """Today, read as each test runs: a constant read at import goes stale past midnight."""
+    return timezone.localdate()
 
 
 def test_the_whole_life_of_a_value(world):
@@ -24,8 +28,8 @@ def test_the_whole_life_of_a_value(world):
         project=world.project, by=world.users["member"], title="Listen first", meaning="We listen."
     )
     assert value.status == Value.Status.PROPOSED
-    value = services.value_agree(value=value, by=coordinator, agreed_on=TODAY)
-    assert (value.status, value.agreed_on) == (Value.Status.AGREED, TODAY)
+    value = services.value_agree(value=value, by=coordinator, agreed_on=_today())
+    assert (value.status, value.agreed_on) == (Value.Status.AGREED, _today())
 
     # When Jo endorses it and the group later rewords it
     services.value_endorse(value=value, participant=jo)
@@ -35,7 +39,7 @@ def test_the_whole_life_of_a_value(world):
         by=coordinator,
         title="Listen first, always",
         meaning="We listen, then act.",
-        agreed_on=TODAY,
+        agreed_on=_today(),
     )
 
     # Then the old wording and Jo's endorsement of it are kept, and the new
@@ -85,7 +89,7 @@ def test_rewording_an_agreed_value_needs_the_agreement_date(world):
 
 
 def test_agreement_dates_cannot_be_in_the_future(world):
-    tomorrow = TODAY + datetime.timedelta(days=1)
+    tomorrow = _today() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError):
         services.value_agree(value=world.proposed_value, by=None, agreed_on=tomorrow)
     world.proposed_value.refresh_from_db()
@@ -99,10 +103,10 @@ def test_whitespace_is_not_a_value(world):
 
 
 def test_agreeing_and_rewording_move_the_last_review_date_forward_only(world):
-    old = TODAY - datetime.timedelta(days=30)
+    old = _today() - datetime.timedelta(days=30)
     services.value_agree(value=world.proposed_value, by=None, agreed_on=old)
     world.project.refresh_from_db()
-    assert world.project.values_reviewed_on == TODAY  # the earlier agreement today stands
+    assert world.project.values_reviewed_on == _today()  # the earlier agreement today stands
 
 
 def _post_as(world, role, name, value, data=None):
@@ -138,7 +142,7 @@ def test_the_values_page_shows_earlier_wordings(world, client_for):
         by=None,
         title="Nothing about us, without us",
         meaning="New words.",
-        agreed_on=TODAY,
+        agreed_on=_today(),
     )
     html = (
         client_for(world, "co_lead")
@@ -159,7 +163,7 @@ def test_the_project_page_costs_the_same_queries_for_few_or_many_values(world, c
         client.get(url)
     for n in range(10):
         value = services.value_propose(project=world.project, by=None, title=f"V{n}", meaning="M")
-        value = services.value_agree(value=value, by=None, agreed_on=TODAY)
+        value = services.value_agree(value=value, by=None, agreed_on=_today())
         services.value_endorse(value=value, participant=world.membership.participant)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
