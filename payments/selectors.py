@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Min, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, Min, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -77,21 +77,51 @@ def tax_year_organisation_ids(user) -> list[int]:
     return list(organisation_ids_for(user, [StaffRole.FINANCE, StaffRole.ADMIN]))
 
 
-def finance_queue(user) -> list[Claim]:
-    """Approved claims not yet paid, waiting longest first, with days since the work."""
-    today = timezone.localdate()
-    claims = list(
+def finance_queue(user) -> QuerySet[Claim]:
+    """Approved claims not yet paid, waiting longest first: only what the queue's rows show."""
+    return (
         Claim.objects.filter(
             status=Claim.Status.APPROVED,
             project__organisation_id__in=finance_organisation_ids(user),
         )
-        .select_related("participant__payment_choice", "project__organisation")
+        .select_related("participant__payment_choice", "project")
         .order_by("work_date", "pk")
     )
+
+
+def _late(organisations, today: datetime.date) -> Q:
+    """Claims waiting longer than their organisation aims to pay within."""
+    late = Q(pk__in=[])
+    for organisation in organisations:
+        cutoff = today - datetime.timedelta(days=organisation.payment_target_days)
+        late |= Q(project__organisation_id=organisation.pk, work_date__lt=cutoff)
+    return late
+
+
+def finance_queue_totals(claims: QuerySet[Claim], organisations) -> dict:
+    """How many claims the whole queue holds, their pence, and how many are late: one query."""
+    totals = claims.order_by().aggregate(
+        count=Count("pk"),
+        pence=Coalesce(Sum("amount_pence"), 0),
+        late=Count("pk", filter=_late(organisations, timezone.localdate())),
+    )
+    return totals
+
+
+def finance_queue_mark_waiting(claims, organisations) -> list[Claim]:
+    """Say, on each claim of one page, how many days it has waited and whether that is late."""
+    today = timezone.localdate()
+    target = {organisation.pk: organisation.payment_target_days for organisation in organisations}
+    claims = list(claims)
     for claim in claims:
         claim.days_waiting = (today - claim.work_date).days
-        claim.overdue = claim.days_waiting > claim.project.organisation.payment_target_days
+        claim.overdue = claim.days_waiting > target.get(claim.project.organisation_id, 0)
     return claims
+
+
+def claims_to_approve_totals(claims: QuerySet[Claim]) -> dict:
+    """How many claims wait for approval, and their pence, across every page: one query."""
+    return claims.order_by().aggregate(count=Count("pk"), pence=Coalesce(Sum("amount_pence"), 0))
 
 
 def claim_get_for(user, pk) -> Claim:

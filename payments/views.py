@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -39,9 +40,12 @@ from payments.selectors import (
     choice_for,
     claim_get_for,
     claims_to_approve,
+    claims_to_approve_totals,
     figures_for,
     finance_organisation_ids,
     finance_queue,
+    finance_queue_mark_waiting,
+    finance_queue_totals,
     notes_for,
     policy_for,
     rate_cards_for,
@@ -228,12 +232,18 @@ class ApprovalsView(PermissionRequiredMixin, TemplateView):
 
     permission_required = "payments.approve_anywhere"
 
+    per_page = 50
+
     def get_context_data(self, **kwargs):
-        claims = list(claims_to_approve(self.request.user))
-        for claim in claims:
-            claim.check = services.limit_check(claim)
+        waiting = claims_to_approve(self.request.user)
+        page = Paginator(waiting, self.per_page).get_page(self.request.GET.get("page"))
+        claims = list(page.object_list)
+        for claim, check in zip(claims, services.limit_checks(claims), strict=True):
+            claim.check = check
             claim.refusal = approval_refusal(claim, self.request.user)
-        return super().get_context_data(claims=claims, **kwargs)
+        return super().get_context_data(
+            claims=claims, page=page, totals=claims_to_approve_totals(waiting), **kwargs
+        )
 
 
 class ClaimMixin(PermissionRequiredMixin):
@@ -441,10 +451,14 @@ class FinanceQueueView(ServiceFormMixin, FinanceMixin, FormView):
     def get_initial(self):
         return {"paid_on": timezone.localdate()}
 
+    per_page = 50
+
     def get_context_data(self, **kwargs):
-        organisations = Organisation.objects.filter(pk__in=self.organisation_ids())
-        claims = finance_queue(self.request.user)
-        # The queue shows the bank details of everyone not paid in vouchers: logged, one INSERT.
+        organisations = list(Organisation.objects.filter(pk__in=self.organisation_ids()))
+        queue = finance_queue(self.request.user)
+        page = Paginator(queue, self.per_page).get_page(self.request.GET.get("page"))
+        claims = finance_queue_mark_waiting(page.object_list, organisations)
+        # This page shows the bank details of all on it not paid in vouchers: logged, one INSERT.
         services.bank_details_read_many(
             participants=[
                 claim.participant
@@ -455,7 +469,17 @@ class FinanceQueueView(ServiceFormMixin, FinanceMixin, FormView):
             viewer=self.request.user,
             detail="on the list of payments to make",
         )
-        return super().get_context_data(claims=claims, organisations=organisations, **kwargs)
+        return super().get_context_data(
+            claims=claims,
+            page=page,
+            totals=finance_queue_totals(queue, organisations),
+            organisations=organisations,
+            **kwargs,
+        )
+
+    def get_success_url(self):
+        # Back to the same page of the queue: what is left on it, then the next claims.
+        return self.request.get_full_path()
 
     def ticked(self) -> list[int]:
         return [pk for pk in map(parse_id, self.request.POST.getlist("claim")) if pk]
