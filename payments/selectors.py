@@ -64,8 +64,18 @@ def claims_to_approve(user) -> QuerySet[Claim]:
             project__organisation_id__in=organisation_ids_for(user, COORDINATING_ROLES),
         )
         .select_related("participant", "project")
+        .defer(*UNSHOWN_ON_LISTS)
         .order_by("work_date", "pk")
     )
+
+
+# Encrypted columns no list of claims shows: not read, so not decrypted, row by row.
+UNSHOWN_ON_LISTS = (
+    "voucher_code",
+    "participant__access_needs",
+    "participant__support_contact",
+    "participant__wellbeing_notes",
+)
 
 
 def finance_organisation_ids(user) -> list[int]:
@@ -85,6 +95,7 @@ def finance_queue(user) -> QuerySet[Claim]:
             project__organisation_id__in=finance_organisation_ids(user),
         )
         .select_related("participant__payment_choice", "project")
+        .defer(*UNSHOWN_ON_LISTS)
         .order_by("work_date", "pk")
     )
 
