@@ -13,7 +13,9 @@ from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 EARLIEST_YEAR = 1900
 YEARS_AHEAD = 100
@@ -72,8 +74,49 @@ class IdBoundsMixin:
             )
 
 
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A choice field's options read in one plain query.
+
+    Django reads them through `QuerySet.iterator()`, which on PostgreSQL opens
+    a server-side cursor (DECLARE, FETCH, CLOSE: three round trips) for lists
+    of a few hundred rows at most; on the people list's filter form that was
+    a third of the request.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class QuickSelect(forms.Select):
+    """A <select> built in Python: the same markup as Django's, without a template per option.
+
+    Django renders each option through two templates; a list of a few
+    hundred projects took most of the people list's filter form.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
+
+
 class ModelChoiceField(IdBoundsMixin, forms.ModelChoiceField):
     """Django's ModelChoiceField, safe for ids too wide for the database."""
+
+    iterator = ListedChoiceIterator
 
     def to_python(self, value):
         if value not in self.empty_values:
@@ -83,6 +126,8 @@ class ModelChoiceField(IdBoundsMixin, forms.ModelChoiceField):
 
 class ModelMultipleChoiceField(IdBoundsMixin, forms.ModelMultipleChoiceField):
     """Django's ModelMultipleChoiceField, safe for ids too wide for the database."""
+
+    iterator = ListedChoiceIterator
 
     def _check_values(self, value):
         try:

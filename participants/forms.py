@@ -5,7 +5,14 @@ from django import forms
 
 from coprod.accounts.forms import organisation_choice
 from coprod.accounts.models import Organisation
-from coprod.fields import BoundedDateField, LimitedCharField, ModelForm, ModelMultipleChoiceField
+from coprod.fields import (
+    BoundedDateField,
+    LimitedCharField,
+    ModelChoiceField,
+    ModelForm,
+    ModelMultipleChoiceField,
+    QuickSelect,
+)
 from coprod.versions import VersionedFormMixin, version_of
 from participants.invitations import CODE_LENGTH, contact_normalise
 from participants.models import (
@@ -386,15 +393,19 @@ class AcceptForm(forms.Form):
 
 
 class PeopleFilterForm(forms.Form):
-    project: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(  # a Project
-        queryset=None, required=False, empty_label="Any project"
+    project: "forms.ModelChoiceField[Any]" = ModelChoiceField(  # a Project
+        queryset=None, required=False, empty_label="Any project", widget=QuickSelect
     )
-    status = forms.ChoiceField(required=False)
-    role: "forms.ModelChoiceField[ProjectRole]" = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="Any"
+    status = forms.ChoiceField(required=False, widget=QuickSelect)
+    role: "forms.ModelChoiceField[ProjectRole]" = ModelChoiceField(
+        queryset=None, required=False, empty_label="Any", widget=QuickSelect
     )
-    skill: "forms.ModelChoiceField[AssetTag]" = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="Any", label="Skill, interest or experience"
+    skill: "forms.ModelChoiceField[AssetTag]" = ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Any",
+        label="Skill, interest or experience",
+        widget=QuickSelect,
     )
     needs_only = forms.BooleanField(
         required=False, label="Only people with communication needs to act on (in my projects)"

@@ -204,6 +204,12 @@ class Participant(TimeStampedModel):
 
     class Meta:
         ordering = ["preferred_name", "pk"]
+        # The people list: one organisation's people in name order, a page at a time.
+        indexes = [
+            models.Index(
+                fields=["organisation", "preferred_name", "id"], name="participants_org_name"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "user"],

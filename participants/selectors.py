@@ -1,7 +1,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -276,14 +276,22 @@ def people_for_staff(user, *, project=None, status="", role=None, skill=None, ne
     people = scope_to_organisations(
         Participant.objects.filter(erased_at__isnull=True), user, roles=COORDINATING_ROLES
     )
+    # Each filter is its own EXISTS (as chained filters across memberships
+    # were: someone in the project, with that status in any project), so no
+    # join multiplies rows and no DISTINCT makes PostgreSQL sort every row
+    # (encrypted columns included) to return one page.
+    places = ProjectMembership.objects.filter(participant=OuterRef("pk"))
     if project is not None:
-        people = people.filter(memberships__project=project)
+        people = people.filter(Exists(places.filter(project=project)))
     if status:
-        people = people.filter(memberships__status=status)
+        people = people.filter(Exists(places.filter(status=status)))
     if role is not None:
-        people = people.filter(memberships__roles=role)
+        people = people.filter(Exists(places.filter(roles=role)))
     if skill is not None:
-        people = people.filter(assets=skill)
+        tagged = Participant.assets.through.objects.filter(
+            participant=OuterRef("pk"), assettag=skill
+        )
+        people = people.filter(Exists(tagged))
     if needs_only:
         acts = (
             Q(easy_read=True)
@@ -297,9 +305,15 @@ def people_for_staff(user, *, project=None, status="", role=None, skill=None, ne
         )
         people = people.filter(acts, pk__in=participants_with_needs_visible_to(user))
     return (
-        people.distinct()
-        .select_related("organisation")
-        .prefetch_related("memberships__project", "memberships__roles")
+        people.select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=ProjectMembership.objects.select_related("project").prefetch_related(
+                    "roles"
+                ),
+            )
+        )
         .order_by("preferred_name", "pk")
     )
 

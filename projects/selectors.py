@@ -1,4 +1,5 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from coprod.accounts.selectors import organisation_ids_for
@@ -32,19 +33,40 @@ def project_get_visible(user, pk) -> Project:
     return get_object_or_404(projects_visible_to(user).select_related("organisation"), pk=pk)
 
 
+# The dashboard shows this many projects; the rest are a link away, a page at a time.
+DASHBOARD_PROJECTS = 10
+
+
 def project_list_for_dashboard(user) -> QuerySet[Project]:
-    """Return the staff member's projects with the counts the dashboard shows."""
+    """Return the staff member's projects, the ones they coordinate first, with the counts shown.
+
+    Each count is a subquery, so a page of projects counts only its own
+    members, however many projects the organisations run.
+    """
+    active = (
+        ProjectMembership.objects.filter(
+            project=OuterRef("pk"), status=ProjectMembership.Status.ACTIVE
+        )
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    coordinates = Project.coordinators.through.objects.filter(project=OuterRef("pk"), user=user)
     return (
         Project.objects.filter(organisation_id__in=organisation_ids_for(user))
         .select_related("organisation", "current_phase")
         .annotate(
-            active_members=Count(
-                "memberships",
-                filter=Q(memberships__status=ProjectMembership.Status.ACTIVE),
-                distinct=True,
-            )
+            active_members=Coalesce(Subquery(active), 0),
+            coordinated=Exists(coordinates),
         )
+        .order_by("-coordinated", "title", "pk")
     )
+
+
+def project_count_for_dashboard(user) -> int:
+    """Return how many projects the staff member's organisations run."""
+    return Project.objects.filter(organisation_id__in=organisation_ids_for(user)).count()
 
 
 def participant_in_project(user, project):

@@ -26,6 +26,7 @@ MEETING_PAGES: "list[tuple[str, type[View[Any]], str]]" = [
 ]
 
 urlpatterns = [
+    path("", views.ProjectListView.as_view(), name="list"),
     path("new/", views.ProjectCreateView.as_view(), name="create"),
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ProjectUpdateView.as_view(), name="update"),

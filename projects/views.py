@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -40,6 +41,7 @@ from projects.promises.selectors import contributions_for_project, with_states
 from projects.selectors import (
     ladder_for_project,
     participant_in_project,
+    project_list_for_dashboard,
     value_histories,
     values_for_project,
 )
@@ -89,6 +91,19 @@ class ProjectDetailView(ProjectMixin, TemplateView):
             cannot_reach=unreachable_in_project(self.project) if sees_people else None,
             **kwargs,
         )
+
+
+class ProjectListView(PermissionRequiredMixin, TemplateView):
+    """Every project of the staff member's organisations, a page at a time."""
+
+    permission_required = "accounts.view_dashboard"
+    template_name = "projects/project_list.html"
+    per_page = 50
+
+    def get_context_data(self, **kwargs):
+        projects = project_list_for_dashboard(self.request.user)
+        page = Paginator(projects, self.per_page).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page=page, **kwargs)
 
 
 class ProjectCreateView(ServiceFormMixin, PermissionRequiredMixin, FormView):

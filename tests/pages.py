@@ -139,6 +139,8 @@ PAGES = [
         "accounts:dashboard",
         signed_in(200, **each(MEMBERS, 403), funder=403, no_role=403),
     ),
+    # Every project of the dashboard's organisations, a page at a time: the same people.
+    Page("projects:list", signed_in(200, **each(MEMBERS, 403), funder=403, no_role=403)),
     Page("accounts:account", signed_in(200), device=PHONE, browser_role="member"),
     Page(
         "projects:create",

@@ -8,7 +8,11 @@ from coprod.accounts.selectors import organisations_for, staff_roles
 from coprod.notifications.selectors import attention_for
 from participants.selectors import memberships_for_member_home, participant_profiles_for
 from projects.meetings.selectors import next_meeting_for_member, open_actions_for
-from projects.selectors import project_list_for_dashboard
+from projects.selectors import (
+    DASHBOARD_PROJECTS,
+    project_count_for_dashboard,
+    project_list_for_dashboard,
+)
 
 
 class DashboardView(PermissionRequiredMixin, TemplateView):
@@ -26,7 +30,8 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
         ]
         return super().get_context_data(
             organisations=organisations,
-            projects=project_list_for_dashboard(user),
+            projects=project_list_for_dashboard(user)[:DASHBOARD_PROJECTS],
+            project_count=project_count_for_dashboard(user),
             actions=open_actions_for(user),
             attention=attention_for(user),
             perms_finance=user.has_perm("payments.use_finance"),

@@ -55,25 +55,57 @@ def test_the_dashboard_lists_only_this_organisations_projects(world, client_for)
     assert "Your role at <strong>Riverside Trust</strong>: Coordinator." in html
 
 
-def test_the_dashboard_costs_the_same_queries_for_one_project_or_many(world, client_for):
+def test_the_dashboard_costs_the_same_queries_for_3_projects_or_40(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.selectors import DASHBOARD_PROJECTS
+    from tests.factories import ProjectFactory, ProjectMembershipFactory
+
+    client = client_for(world, "coordinator")
+    ProjectFactory.create_batch(2, organisation=world.org)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("accounts:dashboard"))
+    for project in ProjectFactory.create_batch(37, organisation=world.org, title="A project"):
+        ProjectMembershipFactory(project=project)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("accounts:dashboard"))
+
+    # The first few are shown, with how many there are and a link to them all;
+    html = response.content.decode()
+    assert html.count('class="h5 mb-1"') == DASHBOARD_PROJECTS
+    assert f'<a href="{reverse("projects:list")}">See all 40 projects</a>' in html
+    # the coordinator's own project comes first, whatever its name.
+    assert response.context["projects"][0] == world.project
+    # The budget grew from 10 to 12 with the "your actions from meetings" list
+    # and the "messages to act on" list, then to 16 when that list was grouped
+    # by meeting with its counts (counts by project, how many groups, the
+    # groups, their rows, and one query for the meetings they are about),
+    # then to 17 with how many projects there are in all.
+    assert len(many) == len(few) <= 17
+
+
+def test_all_projects_come_a_page_at_a_time_for_the_same_queries(world, client_for):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from tests.factories import ProjectFactory
 
     client = client_for(world, "coordinator")
-    with CaptureQueriesContext(connection) as one:
-        client.get(reverse("accounts:dashboard"))
-    ProjectFactory.create_batch(10, organisation=world.org)
+    url = reverse("projects:list")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    ProjectFactory.create_batch(55, organisation=world.org)
     with CaptureQueriesContext(connection) as many:
-        response = client.get(reverse("accounts:dashboard"))
+        response = client.get(url)
+    second = client.get(url, {"page": 2})
 
-    assert response.content.decode().count('class="h5 mb-1"') == 11
-    # The budget grew from 10 to 12 with the "your actions from meetings" list
-    # and the "messages to act on" list, then to 16 when that list was grouped
-    # by meeting with its counts (counts by project, how many groups, the
-    # groups, their rows, and one query for the meetings they are about).
-    assert len(many) == len(one) <= 16
+    html = response.content.decode()
+    assert html.count('class="h5 mb-1"') == 50
+    assert "Page 1 of 2." in html
+    assert world.other_project.title not in html
+    assert second.content.decode().count('class="h5 mb-1"') == 6
+    assert len(many) == len(few)
 
 
 def test_two_step_login_is_offered_to_staff_not_members(world, client_for):
