@@ -1,10 +1,34 @@
-"""Page weight (issue 18): Bootstrap is purged to the classes Coprod uses."""
+"""Page weight (issue 18): member pages stay under 25 KB on a phone's first visit.
 
+Bootstrap is purged to the classes Coprod uses (scripts/purge_bootstrap.py),
+pages are gzipped, and hashed static files are cached for good.
+"""
+
+import gzip
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 
+import pytest
+from django.contrib.staticfiles import finders
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from scripts import purge_bootstrap
+from tests.pages import PAGES, PHONE
+
+# What a phone may download on its first visit to a member page, and what each
+# request costs in headers on top of its body (Coprod's page answers carry
+# about 650 bytes: the security policy, cookies; a static file about 450).
+FIRST_VISIT_BUDGET = 25_000
+HEADERS_PER_REQUEST = 700
+
+MEMBER_PAGES = [
+    page
+    for page in PAGES
+    if page.device == PHONE and page.html and page.method == "get" and not page.journey
+]
+
 
 # --- The purged Bootstrap -----------------------------------------------------
 
@@ -119,3 +143,101 @@ def test_the_scanner_writes_full_bootstrap_back_unchanged():
     css = purge_bootstrap.FULL.read_text(encoding="utf-8")
 
     assert purge_bootstrap.serialise(purge_bootstrap.parse(css)) == css.rstrip("\n")
+
+
+# --- Compression and caching ----------------------------------------------------------
+
+
+def test_pages_go_out_gzipped_when_the_browser_asks(client):
+    plain = client.get(reverse("account_login"))
+    packed = client.get(reverse("account_login"), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content).decode().count("<h1") == 1
+    assert len(packed.content) < len(plain.content) / 2
+
+
+def _static_url(url: str) -> str:
+    return url.split("?")[0].removeprefix("/static/")
+
+
+class Subresources(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") in ("stylesheet", "icon"):
+            self.urls.append(attrs["href"])
+        if tag == "script" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+
+
+def first_visit_bytes(client, url) -> dict[str, int]:
+    """What a phone with nothing cached downloads for url: each body, gzipped."""
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200, url
+    parser = Subresources()
+    parser.feed(gzip.decompress(response.content).decode())
+    sizes = {url: len(response.content)}
+    for link in parser.urls:
+        path = finders.find(_static_url(link))
+        assert path, f"{link} is not a static file"
+        # WhiteNoise serves the gzip -9 copy collectstatic makes beside each file.
+        sizes[link] = len(gzip.compress(Path(path).read_bytes(), compresslevel=9, mtime=0))
+    return sizes
+
+
+def test_every_member_page_weighs_at_most_25_kb_on_a_first_visit(world, client_for):
+    heavy = {}
+    for page in MEMBER_PAGES:
+        # Given a phone that has nothing cached, when it opens the page and all it links to
+        client = client_for(world, page.role_for_browser())
+        sizes = first_visit_bytes(client, reverse(page.name, kwargs=page.kwargs(world)))
+
+        # Then the bodies and their headers come to at most 25 KB
+        total = sum(sizes.values()) + HEADERS_PER_REQUEST * len(sizes)
+        if total > FIRST_VISIT_BUDGET:
+            heavy[page.name] = (total, sizes)
+
+    assert len(MEMBER_PAGES) > 20
+    assert not heavy, f"over {FIRST_VISIT_BUDGET:,} bytes: {heavy}"
+
+
+@pytest.fixture
+def production_static(settings, tmp_path):
+    """collectstatic with the production storage (hashed names, gzipped copies)."""
+    from django.core.management import call_command
+
+    from coprod import settings as production
+
+    source = tmp_path / "source"
+    (source / "css").mkdir(parents=True)
+    (source / "css" / "site.css").write_text("body { margin: 0; }\n" * 100)
+    with override_settings(
+        STORAGES=production.STORAGES,
+        STATIC_ROOT=tmp_path / "collected",
+        STATICFILES_DIRS=[source],
+        STATICFILES_FINDERS=["django.contrib.staticfiles.finders.FileSystemFinder"],
+    ):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
+
+
+def test_hashed_static_files_are_cached_for_good_and_sent_gzipped(production_static):
+    from django.templatetags.static import static
+
+    hashed = static("css/site.css")
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", hashed)
+    client = Client()  # made after collectstatic: WhiteNoise reads the files at start
+
+    response = client.get(hashed, HTTP_ACCEPT_ENCODING="gzip")
+    unhashed = client.get("/static/css/site.css")
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "max-age=315360000, public, immutable"
+    assert response["Content-Encoding"] == "gzip"
+    assert "immutable" not in unhashed["Cache-Control"]
