@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install run soak test test-fast test-browser test-services lint format chromium bench clean
+.PHONY: install run soak test test-fast test-browser test-services lint format chromium bench css clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -79,6 +79,11 @@ lint: install
 	lint-imports
 	DJANGO_DEBUG=true $(VENV)/bin/mypy .
 	djlint templates --lint
+
+# Rebuild static/vendor/bootstrap-5.3.9/bootstrap.purged.min.css after using a
+# Bootstrap class no template used before (tests/test_page_weight.py says when).
+css: install
+	$(PY) scripts/purge_bootstrap.py
 
 format: install
 	ruff check --fix .
