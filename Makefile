@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install run soak test test-fast test-browser test-services lint format chromium bench css clean
+.PHONY: install run soak test test-fast test-browser test-services lint format chromium wrk bench bench-http css clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -47,6 +47,17 @@ chromium:
 	  fi; \
 	fi
 
+# Debian's wrk for make bench-http, installed the same way.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's wrk for make bench-http..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "make bench-http needs wrk: sudo apt-get install -y wrk" >&2; exit 1; \
+	  fi; \
+	fi
+
 test: install chromium
 	$(PY) -m pytest
 
@@ -67,6 +78,13 @@ test-services: install
 # then the reports on the seed_scale organisation: 10,000 members (tests/bench_reports.py).
 bench: install
 	$(PY) -m tests.bench
+
+# Each page as a ratio to a bare Django floor over real HTTP: gunicorn on
+# production settings and the floor app (tests/bench_floor) side by side on
+# PostgreSQL, wrk against both (tests/bench_http.py). BENCH_HTTP_MEMBERS sets
+# the seed_scale size (default 1000); BENCH_HTTP_DATABASE_URL the database.
+bench-http: install wrk
+	$(PY) -m tests.bench_http
 
 # The same checks as .pre-commit-config.yaml: style, formatting, the one-way
 # layers (import-linter, pyproject's [tool.importlinter]; ruff's PLC0415 refuses
