@@ -95,6 +95,7 @@ def test_page_2_of_the_queue_shows_the_next_claims_and_the_totals_cover_every_pa
     for claim in made[:50] + made[100:] + [world.fare]:
         assert f'value="{claim.pk}"' not in body
     assert body.index(f'value="{shown[0]}"') < body.index(f'value="{shown[-1]}"')
+    assert f'href="{made[50].get_absolute_url()}"' in body
     # The totals are the whole queue's, not the page's
     total = sum(claim.amount_pence for claim in everything)
     assert f"121 claims to pay, {pounds(total)} in all" in body
