@@ -357,6 +357,15 @@ class Claim(TimeStampedModel):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [
+            # The approvals list and the finance queue: claims still waiting, oldest first.
+            # Partial, so it stays the size of what waits, not of the whole history.
+            models.Index(
+                fields=["work_date", "id"],
+                condition=models.Q(status__in=[ClaimStatus.SUBMITTED, ClaimStatus.APPROVED]),
+                name="payments_claim_waiting",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["attendance"],
