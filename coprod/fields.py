@@ -13,9 +13,9 @@ from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 EARLIEST_YEAR = 1900
 YEARS_AHEAD = 100
@@ -90,6 +90,19 @@ class ListedChoiceIterator(forms.models.ModelChoiceIterator):
             yield self.choice(obj)
 
 
+def _attributes(attrs: dict) -> str:
+    """HTML attributes in the order given, as Django's widget templates write them."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
+            for key, value in attrs.items()
+            if value is not False and value is not None
+        ),
+    )
+
+
 class QuickSelect(forms.Select):
     """A <select> built in Python: the same markup as Django's, without a template per option.
 
@@ -98,18 +111,26 @@ class QuickSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        # iter(): list() would first ask a model field's choices for len(), a COUNT query.
+        choices = list(iter(self.choices))
+        if self.allow_multiple_selected or any(
+            isinstance(label, (list, tuple)) for _, label in choices
+        ):
+            return super().render(name, value, attrs, renderer)  # groups: Django's own
+        chosen = set(self.format_value(value))
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (option["value"], flatatt(option["attrs"]), option["label"])
-                for _, group, _ in widget["optgroups"]
-                for option in group
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in choices
             ),
         )
         return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            _attributes(self.build_attrs(self.attrs, attrs)),
+            options,
         )
 
 
