@@ -25,6 +25,7 @@ browsers do. Ratios, not times, are what to compare between machines.
 """
 
 import datetime
+import math
 import os
 import re
 import shutil
@@ -43,7 +44,7 @@ from urllib.parse import urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 MEMBERS = int(os.environ.get("BENCH_HTTP_MEMBERS", "1000"))
 RUNS = int(os.environ.get("BENCH_HTTP_RUNS", "3"))
-DURATION = os.environ.get("BENCH_HTTP_DURATION", "5s")
+SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "5"))
 THREADS = os.environ.get("BENCH_HTTP_THREADS", "2")
 CONNECTIONS = os.environ.get("BENCH_HTTP_CONNECTIONS", "4")
 WORKERS = os.environ.get("BENCH_HTTP_WORKERS", "2")
@@ -95,6 +96,7 @@ class Page:
 @dataclass
 class Run:
     requests_per_second: float
+    requests: int
     p50_ms: float
     bytes_per_request: float
     errors: int
@@ -371,6 +373,7 @@ SIZES = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 def parse_wrk(output: str) -> Run:
     """Requests per second, median latency, bytes per response and errors from `wrk --latency`."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     median = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
     value, unit = median.groups() if median else ("nan", "ms")
     amount, size = re.search(r"Transfer/sec:\s+([\d.]+)(B|KB|MB|GB)", output).groups()
@@ -383,15 +386,16 @@ def parse_wrk(output: str) -> Run:
         errors += sum(int(n) for n in found.groups())
     return Run(
         requests_per_second=rps,
+        requests=requests,
         p50_ms=float(value) * UNITS[unit],
         bytes_per_request=float(amount) * SIZES[size] / rps if rps else 0.0,
         errors=errors,
     )
 
 
-def wrk(port: int, path: str, session: str, duration: str = DURATION) -> Run:
+def wrk(port: int, path: str, session: str, seconds: int = SECONDS) -> Run:
     # wrk leaves out of its counts a request slower than --timeout (2 s by default).
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "60s"]
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "60s"]
     command.append("--latency")
     for name, value in {**HEADERS, "Cookie": f"sessionid={session}"}.items():
         command += ["-H", f"{name}: {value}"]
@@ -430,14 +434,15 @@ class Result:
 def table(results: list[Result]) -> str:
     lines = [
         f"{'page':<22} {'as':<12} {'floor r/s':>9} {'page r/s':>9} {'ratio':>6} "
-        f"{'target':>6} {'result':<6} {'p50 ms':>7} {'KB':>6}"
+        f"{'target':>6} {'result':<6} {'p50 ms':>7} {'KB':>6} {'requests':>8}"
     ]
     for r in results:
         lines.append(
             f"{r.page.name:<22} {r.page.role:<12} {r.floor_rps:>9.1f} {r.page_rps:>9.1f} "
             f"{r.ratio:>5.1f}x {r.target:>5.0f}x {'pass' if r.passed else 'FAIL':<6} "
             f"{statistics.median(x.p50_ms for x in r.runs):>7.1f} "
-            f"{statistics.median(x.bytes_per_request for x in r.runs) / 1024:>6.1f}"
+            f"{statistics.median(x.bytes_per_request for x in r.runs) / 1024:>6.1f} "
+            f"{statistics.median(x.requests for x in r.runs):>8.0f}"
         )
     return "\n".join(lines)
 
@@ -460,8 +465,14 @@ def main():
         status, _ = get(floor_port, "/", floor_session)
         if status != 200:
             sys.exit(f"The floor answered {status}, not 200; see {logs / 'floor.log'}")
+        # A request still running when wrk stops is not counted: a slow page gets
+        # a longer run, for about 10 answers or more (up to 2 minutes).
+        seconds = {}
         for page in pages:
+            started = time.monotonic()
             status, _ = get(app_port, page.path, sessions[page.role])
+            took = time.monotonic() - started
+            seconds[page.path, page.role] = max(SECONDS, min(120, math.ceil(6 * took)))
             if status != 200:
                 sys.exit(
                     f"{page.path} as {page.role} answered {status}, not 200; "
@@ -469,18 +480,21 @@ def main():
                 )
         print(
             f"coprod bench-http: {members} members (seed_scale), gunicorn {WORKERS} workers "
-            f"each for Coprod and the floor, wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}, "
+            f"each for Coprod and the floor, wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s "
+            "(longer for a slow page), "
             f"floor and page alternated, medians of {RUNS}",
             flush=True,
         )
-        wrk(floor_port, "/", floor_session, duration="2s")  # warm both up
+        wrk(floor_port, "/", floor_session, seconds=2)  # warm both up
         results = []
         for page in pages:
-            wrk(app_port, page.path, sessions[page.role], duration="1s")
+            wrk(app_port, page.path, sessions[page.role], seconds=1)
             floor_runs, page_runs = [], []
             for _ in range(RUNS):
                 floor_runs.append(wrk(floor_port, "/", floor_session))
-                page_runs.append(wrk(app_port, page.path, sessions[page.role]))
+                page_runs.append(
+                    wrk(app_port, page.path, sessions[page.role], seconds[page.path, page.role])
+                )
             result = Result(page, floor_runs, page_runs)
             results.append(result)
             print(

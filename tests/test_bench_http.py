@@ -36,6 +36,7 @@ def test_it_reads_requests_latency_size_and_errors_from_wrk():
     run = bench_http.parse_wrk(WRK_OUTPUT)
 
     assert run.requests_per_second == 100.0
+    assert run.requests == 500
     assert run.p50_ms == 38.5
     assert run.bytes_per_request == 500 * 1024 / 100
     assert run.errors == 6
