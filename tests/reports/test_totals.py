@@ -1,10 +1,13 @@
 """The stored totals the portfolio reads (time worked, money that stands) always equal the rows."""
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from coprod.reports.figures.portfolio import portfolio
@@ -140,3 +143,24 @@ def test_the_command_finds_a_wrong_total_and_puts_it_right(world):
     call_command("report_totals")
     call_command("report_totals", "--check")
     assert PaidTotal.objects.get(participant=jo).pence == world.fare.amount_pence
+
+
+def test_the_data_migrations_fill_the_totals_from_the_rows_already_there(world):
+    jo = world.membership.participant
+    with_bank_details(jo)
+    claim = money.claim_approve(claim=world.claim, by=world.users["coordinator"])
+    pay(world, [claim, world.fare])
+    # As on the day the migrations run: rows, and no totals yet.
+    WorkedTotal.objects.all().delete()
+    PaidTotal.objects.all().delete()
+
+    loader = MigrationLoader(connection)
+    for app, name in (("payments", "0008_paid_totals"), ("reports", "0003_worked_totals")):
+        migration = importlib.import_module(f"{loader.graph.nodes[(app, name)].__module__}")
+        migration.backfill(loader.project_state((app, name)).apps, None)
+
+    assert totals_differences() == []
+    assert (
+        PaidTotal.objects.get(participant=jo).pence == claim.amount_pence + world.fare.amount_pence
+    )
+    assert WorkedTotal.objects.filter(participant=jo).exists()
