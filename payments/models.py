@@ -504,3 +504,30 @@ class LedgerEntry(TimeStampedModel):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Ledger entries are never deleted: add a reversal instead.")
+
+
+class PaidTotal(TimeStampedModel):
+    """Money that stands (paid, never reversed) for one person on one project, in pence.
+
+    A running total of the append-only ledger, kept by the service that
+    writes each ledger entry, in the same transaction (payments.services._ledger),
+    so reports read one row per person instead of scanning the ledger.
+    `payments.totals.paid_totals_recompute` rebuilds it from the ledger.
+    """
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="+"
+    )
+    pence = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "participant"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "participant"], name="payments_one_paid_total_per_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pence}p standing for {self.participant} on {self.project}"

@@ -36,6 +36,7 @@ from payments.models import (
 from payments.money import pence_for_time, period_bounds, pounds
 from payments.notifications import PAYMENT_PAID
 from payments.selectors import choice_for, policy_for, rate_in_force
+from payments.totals import paid_total_follow
 from projects.models import Project
 
 # The most each money field takes (forms state it; services enforce it).
@@ -578,7 +579,8 @@ DECISIONS = tuple(LimitDecision.values)
 
 
 def _ledger(claim, kind, amount, by, **fields) -> LedgerEntry:
-    return LedgerEntry.objects.create(
+    """Write one ledger entry and, in the same transaction, its person's running total."""
+    entry = LedgerEntry.objects.create(
         claim=claim,
         organisation_id=claim.project.organisation_id,
         project=claim.project,
@@ -592,6 +594,8 @@ def _ledger(claim, kind, amount, by, **fields) -> LedgerEntry:
         by=by,
         **fields,
     )
+    paid_total_follow(entry, claim)
+    return entry
 
 
 @transaction.atomic

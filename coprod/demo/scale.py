@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from coprod.accounts.models import Organisation
 from coprod.notifications.services import reminder_rules_seed
+from coprod.reports.totals import totals_recompute
 from participants.models import Participant, ProjectMembership, ProjectRole
 from payments.models import Claim, LedgerEntry, PaymentChoice
 from projects.models import (
@@ -335,6 +336,8 @@ def grow(
                 )
         LadderAssessment.objects.bulk_create(views, batch_size=BATCH)
         _values(new_projects, by_project, rng)
+        # The rows went in without the services, so count the stored totals from them.
+        totals_recompute([project.pk for project in new_projects])
 
     return Grown(organisation, new_projects, members, len(meetings), len(ledger))
 

@@ -80,3 +80,30 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.user_email}: {self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class WorkedTotal(TimeStampedModel):
+    """Minutes one person has worked on one project: at its meetings and preparing for them.
+
+    A running total of attendance at meetings that were not cancelled, kept
+    by coprod.reports.totals when attendance is recorded (through the
+    meetings service's listeners, in the same transaction), so the portfolio
+    reads one row per person instead of every meeting's attendance.
+    """
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="+"
+    )
+    minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "participant"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "participant"], name="reports_one_worked_total_per_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.minutes} minutes worked by {self.participant} on {self.project}"

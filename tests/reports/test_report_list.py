@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import FunderGrantFactory, ProjectFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -17,3 +19,25 @@ def test_staff_see_their_own_organisations_projects(world, client_for):
 
     assert world.other_project.title in html
     assert world.project.title not in html
+
+
+def test_the_portfolio_shows_25_projects_a_page_in_title_order_and_pages_through_the_rest(
+    world, client_for
+):
+    funder = world.users["funder"]
+    funder.funder_grants.all().delete()
+    projects = [ProjectFactory(organisation=world.org, title=f"Project {n:02}") for n in range(30)]
+    for project in projects:
+        FunderGrantFactory(project=project, user=funder)
+    client = client_for(world, "funder")
+
+    first = client.get(reverse("reports:list")).content.decode()
+    second = client.get(reverse("reports:list"), {"page": 2}).content.decode()
+
+    assert [p.title for p in projects if p.title in first] == [f"Project {n:02}" for n in range(25)]
+    assert [p.title for p in projects if p.title in second] == [
+        f"Project {n:02}" for n in range(25, 30)
+    ]
+    assert 'aria-label="Pages of projects"' in first
+    assert "Page 1 of 2 (30 projects)" in first
+    assert "?sort=project&amp;order=asc&amp;page=2" in first

@@ -3,19 +3,15 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from coprod.reports import suppression
-from coprod.reports.figures.rows import (
-    as_hours,
-    attendance_worked,
-    members_involved,
-    payments_standing,
-)
+from coprod.reports.figures.rows import as_hours, members_involved
+from coprod.reports.models import WorkedTotal
 from coprod.reports.suppression import Figure
 from participants.models import ProjectMembership
-from payments.models import LedgerEntry
+from payments.models import PaidTotal
 from projects.models import Attendance, Contribution, LadderAssessment, Meeting, Project, Rung
 from projects.promises.selectors import with_promise_state
 
@@ -90,21 +86,26 @@ def portfolio(projects, *, now: datetime.datetime | None = None) -> list[Portfol
         Meeting.objects.filter(project_id__in=ids, status="scheduled", ends_at__lte=now),
         n=Count("pk"),
     )
+    # Time worked and money that stands come from the stored per-person totals
+    # (coprod/reports/totals.py, payments/totals.py), not from every meeting
+    # and ledger entry: one row per person, the same sums as the rows give.
     attendance = {
-        row.pop("meeting__project_id"): row
-        for row in attendance_worked(Attendance.objects.filter(meeting__project_id__in=ids), now)
-        .order_by()
-        .values("meeting__project_id")
-        .annotate(
-            minutes=Sum(F("minutes") + F("preparation_minutes")),
-            people=Count("participant", distinct=True),
-        )
+        project_id: {"minutes": row["worked"], "people": row["people"]}
+        for project_id, row in grouped(
+            WorkedTotal.objects.filter(project_id__in=ids),
+            worked=Sum("minutes"),
+            people=Count("pk", filter=Q(minutes__gt=0)),
+        ).items()
     }
-    paid = grouped(
-        payments_standing(LedgerEntry.objects.filter(project_id__in=ids)),
-        pence=Sum("amount_pence"),
-        people=Count("participant", distinct=True),
-    )
+    _leave_out_meetings_going_on(attendance, ids, now)
+    paid = {
+        project_id: {"pence": row["standing"], "people": row["people"]}
+        for project_id, row in grouped(
+            PaidTotal.objects.filter(project_id__in=ids),
+            standing=Sum("pence"),
+            people=Count("pk", filter=Q(pence__gt=0)),
+        ).items()
+    }
     promises: dict[int, dict] = {}
     states = (
         with_promise_state(Contribution.objects.filter(project_id__in=ids), today=today)
@@ -140,3 +141,37 @@ def portfolio(projects, *, now: datetime.datetime | None = None) -> list[Portfol
             )
         )
     return rows
+
+
+def _leave_out_meetings_going_on(attendance: dict[int, dict], ids, now) -> None:
+    """Take off time at meetings that have started but not ended: reports count held meetings.
+
+    The stored totals count attendance once it is recorded, which may be
+    before the meeting ends; there are at most a handful such meetings at once.
+    """
+    going_on = list(
+        Attendance.objects.filter(
+            meeting__project_id__in=ids,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__ends_at__gt=now,
+        )
+        .order_by()
+        .values("meeting__project_id", "participant_id")
+        .annotate(minutes=Sum(F("minutes") + F("preparation_minutes")))
+    )
+    if not going_on:
+        return
+    stored = {
+        (project_id, participant_id): minutes
+        for project_id, participant_id, minutes in WorkedTotal.objects.filter(
+            project_id__in={row["meeting__project_id"] for row in going_on},
+            participant_id__in={row["participant_id"] for row in going_on},
+        ).values_list("project_id", "participant_id", "minutes")
+    }
+    for row in going_on:
+        project_id = row["meeting__project_id"]
+        total = stored.get((project_id, row["participant_id"]), 0)
+        tally = attendance.setdefault(project_id, {"minutes": 0, "people": 0})
+        tally["minutes"] = (tally["minutes"] or 0) - min(row["minutes"], total)
+        if total > 0 and total - row["minutes"] <= 0:
+            tally["people"] -= 1
