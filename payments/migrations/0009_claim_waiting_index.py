@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0007_payment_defaults'),
+        ('payments', '0008_paid_totals'),
     ]
 
     operations = [
