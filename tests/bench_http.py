@@ -466,13 +466,15 @@ def main():
         if status != 200:
             sys.exit(f"The floor answered {status}, not 200; see {logs / 'floor.log'}")
         # A request still running when wrk stops is not counted: a slow page gets
-        # a longer run, for about 10 answers or more (up to 2 minutes).
+        # a longer run, for about 10 answers or more (up to 2 minutes). Under wrk
+        # each answer also waits its turn: CONNECTIONS requests share WORKERS.
         seconds = {}
         for page in pages:
             started = time.monotonic()
             status, _ = get(app_port, page.path, sessions[page.role])
             took = time.monotonic() - started
-            seconds[page.path, page.role] = max(SECONDS, min(120, math.ceil(6 * took)))
+            queued = max(1.0, int(CONNECTIONS) / int(WORKERS))
+            seconds[page.path, page.role] = max(SECONDS, min(120, math.ceil(6 * took * queued)))
             if status != 200:
                 sys.exit(
                     f"{page.path} as {page.role} answered {status}, not 200; "
