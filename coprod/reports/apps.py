@@ -7,7 +7,12 @@ class ReportsConfig(AppConfig):
     verbose_name = "Funder reports"
 
     def ready(self):
+        from coprod.accounts.navigation import watch_access  # noqa: PLC0415 - imported once the app registry is ready
         from coprod.reports import notifications  # noqa: PLC0415 - imported once the app registry is ready
+        from coprod.reports.models import FunderGrant  # noqa: PLC0415 - imported once the app registry is ready
+
+        # A funder's first grant gives them "Reports" in the navigation.
+        watch_access(FunderGrant)
 
         # The "you may read these reports" message to a funder.
         notifications.register()
