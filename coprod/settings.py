@@ -240,10 +240,13 @@ else:
 
 # --- Accounts and login ------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Coprod's permissions are rules; Django's model permissions are answered only
+# for the admin site's staff, so other pages pay no query for them
+# (coprod/accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "coprod.accounts.backends.AdminSitePermissionBackend",
+    "coprod.accounts.backends.LoginBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

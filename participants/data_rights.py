@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import dateformat, timezone
 
 from coprod.accounts.models import User
+from coprod.accounts.navigation import access_changed
 from coprod.csv_safe import csv_text
 from participants import services
 from participants.models import (
@@ -265,6 +266,8 @@ def erase_profile(participant):
     participant.assets.clear()
     user = participant.user
     Participant.objects.filter(pk=participant.pk).update(user=None)
+    # update() sends no signal: the login's navigation loses "My next things" here.
+    access_changed(user_id=participant.user_id)
     if user is not None and not (
         user.staff_memberships.exists()
         or user.funder_grants.exists()

@@ -598,7 +598,7 @@ class AcceptView(FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         if not self.request.user.is_authenticated:
-            login(self.request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            login(self.request, user, backend="coprod.accounts.backends.LoginBackend")
         welcome = f"Welcome, {participant.preferred_name}. You are in."
         if not form.cleaned_data["may_contact"]:
             welcome += (

@@ -1,9 +1,6 @@
-from coprod.accounts.selectors import places_for
+from coprod.accounts.navigation import places_for_request
 
 
 def places(request):
     """Offer the landing pages this person may use to the navigation."""
-    user = getattr(request, "user", None)
-    if user is None:
-        return {"places": []}
-    return {"places": places_for(user)}
+    return {"places": places_for_request(request)}

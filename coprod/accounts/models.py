@@ -48,6 +48,10 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("can use the admin site", default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Moves on whenever what this person may reach changes (staff roles,
+    # participant profiles, funder grants; see accounts/navigation.py), so
+    # every session of theirs works out its navigation again on the next page.
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from coprod.accounts.selectors import places_for
+from coprod.accounts.navigation import places_for_request
 
 
 class HomeView(View):
@@ -13,7 +13,7 @@ class HomeView(View):
     def get(self, request):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        places = places_for(request.user)
+        places = places_for_request(request)
         if places:
             return redirect(places[0].url_name)
         return render(request, "accounts/no_place.html")

@@ -13,6 +13,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    prefetch_related_objects,
 )
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -98,18 +99,44 @@ def meetings_for_member(user) -> dict[str, list[Meeting]]:
 
 
 def next_meeting_for_member(user) -> tuple[Meeting, Invitee] | None:
-    """Return the member's next meeting that is going ahead, with their invitation."""
-    meeting = (
-        _member_meetings(user)
-        .filter(ends_at__gt=timezone.now(), status=Meeting.Status.SCHEDULED)
-        .order_by("starts_at")
+    """Return the member's next meeting that is going ahead, with their invitation.
+
+    One query finds both, starting from the person's own invitations (the same
+    meetings as `_member_meetings`: invited, and not left the project); the
+    card's agenda and papers follow in one query each.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    left_project = ProjectMembership.objects.filter(
+        project=OuterRef("meeting__project"),
+        participant__user=user,
+        status=ProjectMembership.Status.LEFT,
+    )
+    invitee = (
+        Invitee.objects.filter(
+            participant__user=user,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__ends_at__gt=timezone.now(),
+        )
+        .exclude(Exists(left_project))
+        .select_related("meeting__project__organisation", "meeting__venue")
+        .order_by("meeting__starts_at", "meeting_id")
         .first()
     )
-    if meeting is None:
+    if invitee is None:
         return None
-    invitee = invitee_for(user, meeting)
-    if invitee is None:  # the invitation went between the two reads: not theirs now
-        return None
+    meeting = invitee.meeting
+    # For one meeting, its own order; the models' default order joins the meeting again.
+    prefetch_related_objects(
+        [meeting],
+        Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "pk")),
+        Prefetch(
+            "papers",
+            queryset=MeetingPaper.objects.filter(removed_at__isnull=True).order_by(
+                "created_at", "pk"
+            ),
+        ),
+    )
     return meeting, invitee
 
 
