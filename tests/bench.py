@@ -9,7 +9,8 @@ compare them only on the same machine. Not part of the test suite.
     make bench                      # SQLite
     DATABASE_URL=postgres://... make bench
 
-Then the reports on a 10,000-member organisation: see tests/bench_reports.py.
+Then the reports on a 10,000-member organisation (tests/bench_reports.py), and
+how fast one worker sends email from the outbox (tests/bench_dispatch.py).
 """
 
 import os
@@ -34,7 +35,7 @@ from django.test.utils import (  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tests import bench_reports  # noqa: E402
+from tests import bench_dispatch, bench_reports  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", "40"))
@@ -105,6 +106,8 @@ def main():
             )
         print()
         bench_reports.run()
+        print()
+        bench_dispatch.run()
     finally:
         teardown_databases(old, verbosity=0)
 

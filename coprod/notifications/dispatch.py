@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from coprod.notifications import relevance
 from coprod.notifications.channels import ChannelError, channel
-from coprod.notifications.messages import render
+from coprod.notifications.messages import Shared, render
 from coprod.notifications.models import Channel, Notification
 from coprod.notifications.reach import reach_for
 from coprod.notifications.services import channel_for
@@ -127,11 +127,47 @@ class LeaseKeeper:
             connection.close()
 
 
-def deliver(pk: int, token: str, *, now=None) -> str:
-    """Send one claimed row; return what became of it (a status, or "not ours")."""
+class Batch:
+    """What the messages of one claimed batch share: open channels and common parts.
+
+    One SMTP connection for the whole batch, and each meeting's context and
+    calendar file built once (messages.Shared). Closing it says goodbye to
+    the mail server, after every message of the batch has been recorded.
+    """
+
+    def __init__(self):
+        self.shared = Shared()
+        self._ways: dict[str, object] = {}
+
+    def way(self, name: str):
+        if name not in self._ways:
+            self._ways[name] = channel(name)
+        return self._ways[name]
+
+    def close(self) -> None:
+        for way in self._ways.values():
+            way.close()  # type: ignore[attr-defined]
+        self._ways.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def deliver(pk: int, token: str, *, now=None, batch: Batch | None = None) -> str:
+    """Send one claimed row; return what became of it (a status, or "not ours").
+
+    Within a `batch`, its channels stay open for the next row; alone, they
+    are closed before this returns.
+    """
+    if batch is None:
+        with Batch() as alone:
+            return deliver(pk, token, now=now, batch=alone)
     now = now or timezone.now()
     try:
-        prepared = _prepare(pk, token, now)
+        prepared = _prepare(pk, token, now, batch)
     except DatabaseError:
         raise  # the database is away: the lease runs out and the row is taken up again
     except Exception as error:
@@ -151,34 +187,31 @@ def deliver(pk: int, token: str, *, now=None) -> str:
     if isinstance(prepared, str):
         return prepared
     row, rendered, way = prepared
-    try:
-        with LeaseKeeper(pk, token):
-            try:
-                provider_id = way.send(row, rendered)
-            except ChannelError as error:
-                return _failed(row, token, error, now)
-            except Exception as error:  # past the hand-over: it may have gone
-                logger.exception("Message %s: the channel failed part-way", pk)
-                return _failed(
-                    row,
-                    token,
-                    ChannelError(f"{type(error).__name__}: {error}", may_have_gone=True),
-                    now,
-                )
-        done = Status.WAITING if row.channel == Channel.COORDINATOR else Status.SENT
-        _record(
-            pk,
-            token,
-            status=done,
-            sent_at=None if done == Status.WAITING else now,
-            provider_message_id=provider_id,
-        )
-        return done
-    finally:
-        way.close()
+    with LeaseKeeper(pk, token):
+        try:
+            provider_id = way.send(row, rendered)
+        except ChannelError as error:
+            return _failed(row, token, error, now)
+        except Exception as error:  # past the hand-over: it may have gone
+            logger.exception("Message %s: the channel failed part-way", pk)
+            return _failed(
+                row,
+                token,
+                ChannelError(f"{type(error).__name__}: {error}", may_have_gone=True),
+                now,
+            )
+    done = Status.WAITING if row.channel == Channel.COORDINATOR else Status.SENT
+    _record(
+        pk,
+        token,
+        status=done,
+        sent_at=None if done == Status.WAITING else now,
+        provider_message_id=provider_id,
+    )
+    return done
 
 
-def _prepare(pk: int, token: str, now):
+def _prepare(pk: int, token: str, now, batch: Batch):
     """Everything up to the hand-over, in one transaction; returns (row, rendered, channel).
 
     Or a status, when the row is settled without sending: called off, too
@@ -226,7 +259,7 @@ def _prepare(pk: int, token: str, now):
             if moment > now:
                 _finish(pk, token, status=Status.PENDING, due_at=moment, claim="", **settled)
                 return Status.PENDING
-        way = channel(row.channel)
+        way = batch.way(row.channel)
         if row.may_have_gone_since is not None:
             try:
                 found = way.find_sent(row)
@@ -237,7 +270,7 @@ def _prepare(pk: int, token: str, now):
                     pk, token, status=Status.SENT, sent_at=now, provider_message_id=found, **settled
                 )
                 return Status.SENT
-        rendered = render(row)
+        rendered = render(row, shared=batch.shared)
         row.send_started_at = now
         row.lease_expires_at = now + _lease()
         row.attempts += 1
@@ -312,14 +345,33 @@ def _failed(row, token, error: ChannelError, now) -> str:
     return Status.PENDING
 
 
-def dispatch_due(*, now=None, batch: int | None = None, max_batches: int = 20) -> int:
-    """Send everything due now, a batch at a time; return how many rows were handled."""
-    handled = 0
-    for _ in range(max_batches):
+def dispatch_due(*, now=None, batch: int | None = None) -> int:
+    """Send everything due now, a batch at a time; return how many rows were handled.
+
+    It goes on until nothing due is left, so a large meeting's invitations
+    never wait for beat's next tick. A row it has already handled (a failure
+    due again at once) is left for the next run, so this always ends.
+    """
+    handled: set[int] = set()
+    while True:
         token, ids = claim_due(now=now, batch=batch)
-        if not ids:
+        fresh = [pk for pk in ids if pk not in handled]
+        if not fresh:
+            _release([pk for pk in ids if pk in handled], token)
             break
-        for pk in ids:
-            deliver(pk, token, now=now)
-            handled += 1
-    return handled
+        with Batch() as run:
+            for pk in ids:
+                if pk in handled:
+                    _release([pk], token)
+                    continue
+                deliver(pk, token, now=now, batch=run)
+                handled.add(pk)
+    return len(handled)
+
+
+def _release(ids: list[int], token: str) -> None:
+    """Give back rows claimed but not tried in this run: the next run takes them."""
+    if ids:
+        Notification.objects.filter(pk__in=ids, claim=token, status=Status.SENDING).update(
+            status=Status.PENDING, claim="", lease_expires_at=None
+        )

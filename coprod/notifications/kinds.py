@@ -18,8 +18,12 @@ projects/meetings/notifications.py):
 
 `template` names two files: `<template>.txt`, an email whose first line is the
 subject, and `<template>.sms.txt`, a text (also what a coordinator reads out
-on the phone). A kind is stored on the row as its code, so a new kind needs no
-migration; writing a row of a kind nobody registered is a programming error.
+on the phone). A kind whose context and files depend only on what the
+message is about, never on who receives it (a meeting's invitation), says
+`shared=True`: the dispatcher then builds them once for everyone in a batch
+(see messages.Shared), and only the person's name differs. A kind is stored
+on the row as its code, so a new kind needs no migration; writing a row of a
+kind nobody registered is a programming error.
 """
 
 from collections.abc import Callable
@@ -46,6 +50,8 @@ class MessageKind:
     # A reminder of something to come: the person's "reminders" choice applies
     # to it, and once its moment has passed it is never sent late.
     reminder: bool = False
+    # The context and files depend only on the row's kind and what it is about.
+    shared: bool = False
 
     @property
     def email_template(self) -> str:
@@ -67,9 +73,10 @@ def register(
     template: str,
     attachments: Attacher | None = None,
     reminder: bool = False,
+    shared: bool = False,
 ) -> str:
     """Add a kind of message (registering the same one again is harmless); return its code."""
-    kind = MessageKind(code, label, build, template, attachments, reminder)
+    kind = MessageKind(code, label, build, template, attachments, reminder, shared)
     if code in KINDS and KINDS[code] != kind:
         raise ValueError(f"Two different registrations for one kind of message: {code}")
     if len(code) > 30:

@@ -473,6 +473,7 @@ def register() -> None:
             build=build,
             template=_template(code),
             attachments=meeting_calendar if calendar else None,
+            shared=True,  # built from the meeting, its change or action: nothing personal
         )
     kinds.register(
         REMINDER,
@@ -481,6 +482,7 @@ def register() -> None:
         template=_template(REMINDER),
         attachments=meeting_calendar,
         reminder=True,
+        shared=True,
     )
     topics.register("projects.Meeting", meeting_topics)
     topics.register("projects.MeetingChange", meeting_change_topics)

@@ -167,6 +167,12 @@ def register() -> None:
         (PROMISE_OVERDUE, "A promised update is late (to coordinators)", promise_context),
         (UPDATE_POSTED, "An update on what members said", update_context),
     ]:
-        kinds.register(code, label=label, build=build, template=f"projects/notifications/{code}")
+        kinds.register(
+            code,
+            label=label,
+            build=build,
+            template=f"projects/notifications/{code}",
+            shared=True,  # built from the contribution or its update: nothing personal
+        )
     topics.register("projects.Contribution", promise_topics)
     topics.register("projects.ContributionEvent", update_topics)
