@@ -21,6 +21,7 @@ from tests.factories import (
     UserFactory,
     reseed_test_data,
 )
+from tests.shared_world import SharedWorld, can_share
 
 # The roles every permission test speaks of. "coordinator", "finance" and
 # "admin" work for organisation A; "other_coordinator" for organisation B;
@@ -375,8 +376,41 @@ def postgres_and_redis():
     pytest.skip(reason)
 
 
+SHARED_WORLD = SharedWorld(build_world)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test: the shared world is there for it, or gone."""
+    if can_share(item):
+        SHARED_WORLD.open()
+    else:
+        SHARED_WORLD.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """After the test's own fixtures: keep the shared world only for a next test that shares it."""
+    yield
+    if nextitem is None or not can_share(nextitem):
+        SHARED_WORLD.close()
+
+
+@pytest.fixture(scope="session")
+def _shared_world(django_db_setup, django_db_blocker):
+    """The test database exists: from the next test on, tests may share a world.
+
+    (tests/shared_world.py)
+    """
+    SHARED_WORLD.blocker = django_db_blocker
+    yield SHARED_WORLD
+    SHARED_WORLD.close()
+
+
 @pytest.fixture
-def world(db):
+def world(request, _shared_world, db):
+    if _shared_world.is_open and can_share(request.node):
+        return _shared_world.world_for_a_test()
     return build_world()
 
 
