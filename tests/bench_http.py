@@ -234,7 +234,7 @@ def people_and_pages(org):
                 ).values_list("participant_id", flat=True)
             )
 
-    backend = "allauth.account.auth_backends.AuthenticationBackend"
+    backend = "coprod.accounts.backends.LoginBackend"  # how Coprod logs people in
     sessions = {
         role: login_session(user, backend=backend)
         for role, user in (

@@ -80,7 +80,11 @@ def test_the_floor_page_reads_the_session_and_the_user_and_nothing_else(
     )
 
     with (
-        override_settings(ROOT_URLCONF=floor.ROOT_URLCONF, TEMPLATES=floor.TEMPLATES),
+        override_settings(
+            ROOT_URLCONF=floor.ROOT_URLCONF,
+            TEMPLATES=floor.TEMPLATES,
+            AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.ModelBackend"],  # the floor's
+        ),
         django_assert_num_queries(2),
     ):
         response = client.get("/")
