@@ -59,10 +59,15 @@ def participants_with_needs_visible_to(user) -> QuerySet[Participant]:
 
 
 def memberships_for_member_home(user) -> QuerySet[ProjectMembership]:
-    """Return the member's own project places, including ones they left (to rejoin)."""
+    """Return the member's own project places, including ones they left (to rejoin).
+
+    Only the columns the member home shows (issue 18: compiling and decrypting
+    every column of the person and the project cost more than the query).
+    """
     return (
         ProjectMembership.objects.filter(participant__user=user)
-        .select_related("project", "project__organisation", "participant")
+        .select_related("project__organisation")
+        .only("status", "check_in_on", "project__title", "project__organisation__name")
         .order_by("project__title")
     )
 

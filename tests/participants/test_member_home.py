@@ -72,3 +72,17 @@ def test_the_member_home_costs_the_same_queries_for_few_meetings_or_many(world, 
     assert "House rules: what would you change?" in html
     assert "Draft house rules" in html
     assert "Project 5" in html
+
+
+def test_the_member_home_projects_read_only_the_columns_the_page_shows(world):
+    # Issue 18: the projects list selected every column of the person and the
+    # project (encrypted ones too); the page shows the project's title and
+    # organisation, and the member's status on it.
+    from participants.selectors import memberships_for_member_home
+
+    memberships = memberships_for_member_home(world.membership.participant.user)
+    sql = str(memberships.query)
+
+    assert '"participants_participant"."preferred_name"' not in sql
+    assert '"projects_project"."title"' in sql
+    assert [m.project.title for m in memberships] == [world.membership.project.title]
