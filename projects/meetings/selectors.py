@@ -98,6 +98,26 @@ def meetings_for_member(user) -> dict[str, list[Meeting]]:
     }
 
 
+# What the member home's meeting card (projects/includes/meeting_card.html) reads;
+# selecting every column of the project and organisation cost more than the query
+# (issue 18). A field the card starts to show must be added here.
+NEXT_MEETING_CARD_FIELDS = (
+    "answer",
+    "meeting__title",
+    "meeting__starts_at",
+    "meeting__ends_at",
+    "meeting__format",
+    "meeting__online_link",
+    "meeting__dial_in",
+    "meeting__joining_help",
+    "meeting__project__title",
+    "meeting__project__organisation__timezone",
+    "meeting__venue__name",
+    "meeting__venue__address",
+    "meeting__venue__getting_there",
+)
+
+
 def next_meeting_for_member(user) -> tuple[Meeting, Invitee] | None:
     """Return the member's next meeting that is going ahead, with their invitation.
 
@@ -120,6 +140,7 @@ def next_meeting_for_member(user) -> tuple[Meeting, Invitee] | None:
         )
         .exclude(Exists(left_project))
         .select_related("meeting__project__organisation", "meeting__venue")
+        .only(*NEXT_MEETING_CARD_FIELDS)
         .order_by("meeting__starts_at", "meeting_id")
         .first()
     )

@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -715,3 +717,32 @@ def test_leaving_one_project_keeps_a_person_in_their_others(world):
 
     assert world.membership.participant in project_people_for_meetings(world.project)
     assert world.membership.participant not in project_people_for_meetings(other)
+
+
+@pytest.mark.parametrize("format", ["in_person", "hybrid"])
+def test_the_next_meeting_card_needs_no_further_query(world, format):
+    # Issue 18: the next meeting reads only the columns its card shows; a
+    # column the card reads but the query left out would cost one query more.
+    Meeting.objects.filter(pk=world.meeting.pk).update(
+        format=format, online_link="https://meet.example.org/room", dial_in="0800 000 000"
+    )
+    meeting, invitee = next_meeting_for_member(world.users["member"])
+
+    with CaptureQueriesContext(connection) as queries:
+        html = render_to_string(
+            "projects/includes/meeting_card.html", {"meeting": meeting, "invitee": invitee}
+        )
+
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    assert "Riverside Community Hall" in html
+    assert "Bus 42 to Mill Lane" in html
+    assert ("Join online" in html) == (format == "hybrid")
+    assert "Planning the winter shelter" in html
+
+
+def test_the_next_meeting_reads_only_the_columns_its_card_shows(world):
+    with CaptureQueriesContext(connection) as queries:
+        next_meeting_for_member(world.users["member"])
+
+    assert '"accounts_organisation"."name"' not in queries[0]["sql"]
+    assert '"projects_meeting"."purpose"' not in queries[0]["sql"]
