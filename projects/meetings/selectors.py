@@ -150,12 +150,15 @@ def next_meeting_for_member(user) -> tuple[Meeting, Invitee] | None:
     # For one meeting, its own order; the models' default order joins the meeting again.
     prefetch_related_objects(
         [meeting],
-        Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "pk")),
+        Prefetch(
+            "agenda",
+            queryset=AgendaItem.objects.only("meeting", "title").order_by("position", "pk"),
+        ),
         Prefetch(
             "papers",
-            queryset=MeetingPaper.objects.filter(removed_at__isnull=True).order_by(
-                "created_at", "pk"
-            ),
+            queryset=MeetingPaper.objects.filter(removed_at__isnull=True)
+            .only("meeting", "title")
+            .order_by("created_at", "pk"),
         ),
     )
     return meeting, invitee

@@ -737,6 +737,8 @@ def test_the_next_meeting_card_needs_no_further_query(world, format):
     assert "Riverside Community Hall" in html
     assert "Bus 42 to Mill Lane" in html
     assert ("Join online" in html) == (format == "hybrid")
+    assert "House rules: what would you change?" in html
+    assert "Draft house rules" in html
     assert "Planning the winter shelter" in html
 
 
@@ -746,3 +748,4 @@ def test_the_next_meeting_reads_only_the_columns_its_card_shows(world):
 
     assert '"accounts_organisation"."name"' not in queries[0]["sql"]
     assert '"projects_meeting"."purpose"' not in queries[0]["sql"]
+    assert '"projects_meetingpaper"."file"' not in queries[-1]["sql"]
