@@ -19,6 +19,7 @@ from participants.models import (
     Invitation,
     Participant,
     ProjectMembership,
+    ProjectRole,
 )
 from participants.phones import phone_for_display
 
@@ -156,10 +157,15 @@ def access_log_for(participant):
 
 
 def memberships_for_staff(project):
-    """Return a project's people for its staff page, with their profiles and roles."""
+    """Return a project's people for its staff page: name, status and role names.
+
+    Only the columns the list shows: a participant row is wide, and the list
+    is read for every person in the project.
+    """
     return (
         project.memberships.select_related("participant")
-        .prefetch_related("roles")
+        .only("project", "status", "participant__preferred_name")
+        .prefetch_related(Prefetch("roles", queryset=ProjectRole.objects.only("name")))
         .order_by("participant__preferred_name")
     )
 

@@ -122,3 +122,21 @@ def test_the_project_page_costs_the_same_queries_for_few_people_or_many(world, c
 
     assert many == few
     assert response.content.decode().count(": Active, Co-lead</li>") >= 22
+
+
+def test_the_staff_list_of_people_reads_only_what_it_shows(world):
+    # Issue 18: the list is read for every person in the project, so it
+    # leaves their contact details and profile in the database.
+    from participants.selectors import memberships_for_staff
+    from tests.factories import ProjectMembershipFactory
+
+    ProjectMembershipFactory.create_batch(2, project=world.project, roles=["Co-lead"])
+    people = list(memberships_for_staff(world.project))
+
+    assert people
+    for membership in people:
+        assert {"email", "phone", "postal_address", "full_name"} <= (
+            membership.participant.get_deferred_fields()
+        )
+        assert membership.participant.preferred_name
+    assert any(membership.role_names() == ["Co-lead"] for membership in people)
