@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
 
-from coprod.models import TimeStampedModel
+from coprod.models import TimeStampedModel, TimeStampedQuerySet
 
 
 class Fact(TimeStampedModel):
@@ -431,7 +431,7 @@ class VoucherCodeReveal(models.Model):
         return f"Voucher code for claim {self.claim_id} shown {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class LedgerQuerySet(models.QuerySet):
+class LedgerQuerySet(TimeStampedQuerySet):
     def update(self, **kwargs):
         raise PermissionError("Ledger entries are never changed: add a reversal instead.")
 
@@ -481,7 +481,7 @@ class LedgerEntry(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = LedgerQuerySet.as_manager()
+    objects = LedgerQuerySet.as_manager()  # type: ignore[misc,assignment]
 
     class Meta:
         ordering = ["created_at", "pk"]

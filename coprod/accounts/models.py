@@ -53,7 +53,7 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     # every session of theirs works out its navigation again on the next page.
     access_version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
