@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "coprod.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Sessions from before the login backends were renamed stay logged in.
+    "coprod.accounts.middleware.RenamedBackendMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -386,3 +388,6 @@ LOGGING = {
 # --- Reports -----------------------------------------------------------------
 # Reports never show a figure about fewer people than this ("fewer than 5").
 COPROD_REPORT_MIN_PEOPLE = env.int("COPROD_REPORT_MIN_PEOPLE", default=5)
+# A project's report is kept in the cache until the rows behind it change
+# (coprod/reports/figures/cached.py), and at most this long; 0: never kept.
+COPROD_REPORT_CACHE_SECONDS = env.int("COPROD_REPORT_CACHE_SECONDS", default=300)

@@ -6,6 +6,7 @@ model permissions are asked only for the admin site's staff.
 """
 
 import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -145,3 +146,25 @@ def test_the_admin_sites_staff_keep_their_model_permissions(world):
     with CaptureQueriesContext(connection) as queries:
         assert not member.has_perm("accounts.view_user")
     assert len(queries) == 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("allauth.account.auth_backends.AuthenticationBackend", "LoginBackend"),
+        ("django.contrib.auth.backends.ModelBackend", "AdminSitePermissionBackend"),
+    ],
+)
+def test_someone_logged_in_before_the_backends_were_renamed_stays_logged_in(
+    world, client, old, new
+):
+    client.force_login(world.users["member"], backend="coprod.accounts.backends.LoginBackend")
+    session = client.session
+    session[BACKEND_SESSION_KEY] = old  # as a session from before issue 18 holds it
+    session.save()
+
+    response = client.get(MEMBER_HOME)
+
+    assert response.status_code == 200
+    assert response.context["user"] == world.users["member"]
+    assert client.session[BACKEND_SESSION_KEY] == f"coprod.accounts.backends.{new}"
