@@ -6,6 +6,9 @@ from django.db.models.functions import Lower
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.generic import FormView, TemplateView, View
 
@@ -14,9 +17,9 @@ from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import organisation_ids_for
 from coprod.csv_safe import stream_csv
 from coprod.reports import selectors, services, suppression
+from coprod.reports.figures.cached import project_report_kept, report_stamp, timeout
 from coprod.reports.figures.grids import project_life
 from coprod.reports.figures.portfolio import PORTFOLIO_COLUMNS, portfolio, portfolio_sorted
-from coprod.reports.figures.report import project_report
 from coprod.reports.forms import FunderAccessForm, PeriodForm
 from coprod.reports.models import FunderGrant, ReportEvent
 from coprod.reports.selectors import active_funder_grants, projects_reportable_by
@@ -142,6 +145,13 @@ class ReportMixin(PermissionRequiredMixin):
 
 
 class ProjectReportView(ReportMixin, TemplateView):
+    """A project's report for one period.
+
+    The report, and the page's part that shows it, are kept in the cache under
+    the stamp of the rows behind them (figures/cached.py): a funder reading an
+    unchanged report costs one query for the stamp, not twenty for the figures.
+    """
+
     template_name = "reports/project_report.html"
 
     def get(self, request, *args, **kwargs):
@@ -149,15 +159,29 @@ class ProjectReportView(ReportMixin, TemplateView):
         if period is None:
             context = self.get_context_data(form=form, report=None)
             return self.render_to_response(context, status=400)
-        report = project_report(self.project, period=period)
+        now = timezone.now()
+        stamp = report_stamp(self.project, now)
+        report = SimpleLazyObject(
+            lambda: project_report_kept(self.project, period=period, now=now, stamp=stamp)
+        )
         services.report_used(
             user=request.user,
             kind=ReportEvent.Kind.VIEWED,
             project=self.project,
             detail=period.label,
         )
+        # The CSV links name the period shown, and nothing else from the address.
+        query = urlencode({"period": period.key}) if form.is_bound else ""
         return self.render_to_response(
-            self.get_context_data(form=form, report=report, query=request.GET.urlencode())
+            self.get_context_data(
+                form=form,
+                report=report,
+                has_report=True,
+                report_stamp=stamp,
+                period_key=period.key,
+                cache_seconds=timeout(),
+                query=query,
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -176,7 +200,7 @@ class ReportCsvView(ReportMixin, View):
                 " ".join(str(e) for errors in form.errors.values() for e in errors),
                 content_type="text/plain; charset=utf-8",
             )
-        report = project_report(self.project, period=period)
+        report = project_report_kept(self.project, period=period)
         table = report.table(self.kwargs["table"])
         if table is None:
             raise Http404("This report has no table by that name.")
