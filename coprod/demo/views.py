@@ -47,7 +47,10 @@ class MemberHomeView(PermissionRequiredMixin, TemplateView):
     template_name = "participants/member_home.html"
 
     def get_context_data(self, **kwargs):
-        profiles = list(participant_profiles_for(self.request.user))
+        # The links to each profile's pages name only the organisation.
+        profiles = list(
+            participant_profiles_for(self.request.user).only("preferred_name", "organisation__name")
+        )
         next_meeting = next_meeting_for_member(self.request.user)
         return super().get_context_data(
             next_meeting=next_meeting[0] if next_meeting else None,

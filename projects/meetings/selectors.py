@@ -468,8 +468,21 @@ def project_people_for_meetings(project: Project) -> QuerySet[Participant]:
     )
 
 
+# What a list of someone's own actions shows (projects/includes/action_list.html).
+ACTION_LIST_FIELDS = (
+    "description",
+    "due_on",
+    "meeting__title",
+    "meeting__project_id",
+    "meeting__project__title",
+)
+
+
 def open_actions_for(user) -> QuerySet[MeetingAction]:
-    """Return actions the person owns and has not finished, as a member or as staff."""
+    """Return actions the person owns and has not finished, as a member or as staff.
+
+    Only the columns the action list shows are read: the owner is the person asking.
+    """
     if not user.is_authenticated:
         return MeetingAction.objects.none()
     return (
@@ -477,7 +490,8 @@ def open_actions_for(user) -> QuerySet[MeetingAction]:
             Q(owner_user=user) | Q(owner_participant__user=user), done_at__isnull=True
         )
         .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .select_related("meeting__project", "owner_participant", "owner_user")
+        .select_related("meeting__project")
+        .only(*ACTION_LIST_FIELDS)
         .order_by("due_on", "pk")
     )
 

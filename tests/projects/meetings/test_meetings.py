@@ -19,12 +19,13 @@ from projects.meetings.selectors import (
     meetings_for_feed,
     meetings_for_member,
     next_meeting_for_member,
+    open_actions_for,
     papers_due,
     project_people_for_meetings,
     time_clashes,
 )
 from projects.meetings.times import local_datetime
-from projects.models import Attendance, Invitee, Meeting, MeetingChange
+from projects.models import Attendance, Invitee, Meeting, MeetingAction, MeetingChange
 from tests.conftest import PDF_BYTES, at_local
 from tests.factories import ProjectFactory, ProjectMembershipFactory
 
@@ -749,3 +750,25 @@ def test_the_next_meeting_reads_only_the_columns_its_card_shows(world):
     assert '"accounts_organisation"."name"' not in queries[0]["sql"]
     assert '"projects_meeting"."purpose"' not in queries[0]["sql"]
     assert '"projects_meetingpaper"."file"' not in queries[-1]["sql"]
+
+
+def test_a_person_s_action_list_needs_no_further_query(world):
+    # Issue 18: /me/, the dashboard and "My meetings" list open actions from
+    # one query that reads only what the list shows.
+    MeetingAction.objects.create(
+        meeting=world.meeting,
+        description="Ask the hall about step-free access",
+        owner_participant=world.membership.participant,
+        due_on=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    with CaptureQueriesContext(connection) as reading:
+        actions = list(open_actions_for(world.users["member"]))
+    with CaptureQueriesContext(connection) as rendering:
+        html = render_to_string("projects/includes/action_list.html", {"actions": actions})
+
+    assert len(rendering) == 0, [q["sql"] for q in rendering]
+    assert "Ask the hall about step-free access" in html
+    assert world.meeting.get_absolute_url() in html
+    assert world.project.title in html
+    assert '"projects_meeting"."purpose"' not in reading[0]["sql"]
+    assert '"participants_participant"' not in reading[0]["sql"].split("FROM")[0]
