@@ -315,14 +315,17 @@ def people_for_staff(user, *, project=None, status="", role=None, skill=None, ne
             | ~Q(other_communication_needs="")
         )
         people = people.filter(acts, pk__in=participants_with_needs_visible_to(user))
+    # Only what the people list shows: a name, whether they log in, and each
+    # place's project, status and roles. The rest of a person's row (contact
+    # details, needs: encrypted, costly to read) is never loaded for a list.
     return (
-        people.select_related("organisation")
+        people.only("preferred_name", "user_id")
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=ProjectMembership.objects.select_related("project").prefetch_related(
-                    "roles"
-                ),
+                queryset=ProjectMembership.objects.select_related("project")
+                .only("participant_id", "status", "project__title")
+                .prefetch_related(Prefetch("roles", queryset=ProjectRole.objects.only("name"))),
             )
         )
         .order_by("preferred_name", "pk")

@@ -152,3 +152,17 @@ def test_filters_on_places_match_any_of_the_persons_places_as_before(world, clie
     ProjectMembership.objects.filter(pk=world.membership.pk).update(status="on_break")
 
     assert names(client.get(URL, {"project": second.pk, "status": "on_break"})) == ["Jo"]
+
+
+def test_the_list_reads_no_private_column(world, client_for):
+    # Issue 18: a list of names never loads (and so never decrypts) people's
+    # needs, notes or contact details; each row's links and places need no
+    # further query.
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(world, "coordinator").get(URL)
+    sql = " ".join(query["sql"] for query in queries)
+
+    assert response.status_code == 200
+    for column in ("access_needs", "wellbeing_notes", "support_contact", "phone", "email"):
+        assert f'"participants_participant"."{column}"' not in sql
+    assert "Safe Nights (active" in response.content.decode()
