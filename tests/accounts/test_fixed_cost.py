@@ -168,3 +168,16 @@ def test_someone_logged_in_before_the_backends_were_renamed_stays_logged_in(
     assert response.status_code == 200
     assert response.context["user"] == world.users["member"]
     assert client.session[BACKEND_SESSION_KEY] == f"coprod.accounts.backends.{new}"
+
+
+def test_a_site_that_keeps_django_s_own_backend_keeps_its_sessions(world, settings):
+    # tests/bench_floor runs this middleware with Django's ModelBackend only.
+    from django.test import Client
+
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+    client = Client()
+    client.force_login(world.users["member"], backend="django.contrib.auth.backends.ModelBackend")
+
+    client.get(MEMBER_HOME)
+
+    assert client.session[BACKEND_SESSION_KEY] == "django.contrib.auth.backends.ModelBackend"
