@@ -749,3 +749,20 @@ def test_the_next_meeting_reads_only_the_columns_its_card_shows(world):
     assert '"accounts_organisation"."name"' not in queries[0]["sql"]
     assert '"projects_meeting"."purpose"' not in queries[0]["sql"]
     assert '"projects_meetingpaper"."file"' not in queries[-1]["sql"]
+
+
+def test_the_meeting_page_takes_the_project_it_already_read(world):
+    # Issue 18: the page has read the project (and its organisation) to let
+    # the person in; the meeting does not read them a second time.
+    from projects.meetings.selectors import meeting_get
+    from projects.selectors import project_get_visible
+
+    project = project_get_visible(world.users["member"], world.project.pk)
+    with CaptureQueriesContext(connection) as queries:
+        meeting = meeting_get(project, world.meeting.pk)
+
+    assert meeting.project is project
+    assert not [q["sql"] for q in queries if '"accounts_organisation"' in q["sql"]]
+    assert not [q["sql"] for q in queries if '"projects_project"."title"' in q["sql"]]
+    assert [item.title for item in meeting.agenda.all()]
+    assert meeting.venue.name == "Riverside Community Hall"
