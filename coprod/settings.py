@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "coprod.accounts.context_processors.places",
             ],
+            # Kernel tag libraries (the kernel is no app, so they are named here).
+            "libraries": {"row_urls": "coprod.rowurls"},
         },
     },
 ]

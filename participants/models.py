@@ -393,8 +393,15 @@ class ProjectMembership(TimeStampedModel):
         return f"{self.participant} in {self.project} ({self.get_status_display()})"
 
     def role_names(self) -> list[str]:
-        """Roles other than plain membership, for lists (uses prefetched roles)."""
-        return [role.name for role in self.roles.all() if role.name != "Member"]
+        """Roles other than plain membership, for lists (uses prefetched roles).
+
+        A long list prefetches them into `listed_roles`, a plain list: no
+        related manager is made for each row.
+        """
+        roles = self.__dict__.get("listed_roles")
+        if roles is None:
+            roles = self.roles.all()
+        return [role.name for role in roles if role.name != "Member"]
 
 
 class AccessLog(CreatedAtModel):

@@ -165,7 +165,9 @@ def memberships_for_staff(project):
     return (
         project.memberships.select_related("participant")
         .only("project", "status", "participant__preferred_name")
-        .prefetch_related(Prefetch("roles", queryset=ProjectRole.objects.only("name")))
+        .prefetch_related(
+            Prefetch("roles", queryset=ProjectRole.objects.only("name"), to_attr="listed_roles")
+        )
         .order_by("participant__preferred_name")
     )
 

@@ -4,6 +4,7 @@ from coprod.accounts.rules import is_org_coordinator, is_org_staff
 from participants.models import ProjectMembership
 from participants.rules import coordinates_anywhere
 from projects.models import Value
+from projects.selectors import membership_in_project
 
 
 @rules.predicate
@@ -19,17 +20,9 @@ def is_project_coordinator(user, project):
 
 
 def _membership(user, project):
-    if project is None or not user.is_authenticated:
+    if project is None:
         return None
-    cache = user.__dict__.setdefault("_coprod_memberships", {})
-    if project.pk not in cache:
-        cache[project.pk] = (
-            project.memberships.filter(participant__user=user)
-            .select_related("participant")
-            .prefetch_related("roles")
-            .first()
-        )
-    return cache[project.pk]
+    return membership_in_project(user, project)
 
 
 @rules.predicate

@@ -69,13 +69,32 @@ def project_count_for_dashboard(user) -> int:
     return Project.objects.filter(organisation_id__in=organisation_ids_for(user)).count()
 
 
-def participant_in_project(user, project):
-    """Return the user's participant profile if they have a place in the project."""
+def membership_in_project(user, project):
+    """Return the user's place in the project (with its person and roles), or None.
+
+    Read once per user object and project: the project rules ask it several
+    times a request, and the page asks it again for the person.
+    """
     if not getattr(user, "is_authenticated", False):
         return None
-    membership = (
-        project.memberships.filter(participant__user=user).select_related("participant").first()
-    )
+    # getattr and setattr, not __dict__: they reach through request.user's lazy
+    # wrapper, so the rules (handed the user itself) and the view share one cache.
+    cache = getattr(user, "_coprod_memberships", None)
+    if cache is None:
+        cache = user._coprod_memberships = {}
+    if project.pk not in cache:
+        cache[project.pk] = (
+            project.memberships.filter(participant__user=user)
+            .select_related("participant")
+            .prefetch_related("roles")
+            .first()
+        )
+    return cache[project.pk]
+
+
+def participant_in_project(user, project):
+    """Return the user's participant profile if they have a place in the project."""
+    membership = membership_in_project(user, project)
     return membership.participant if membership else None
 
 

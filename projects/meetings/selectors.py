@@ -34,8 +34,9 @@ from projects.models import (
 )
 
 
-def _meeting_page_queryset() -> QuerySet[Meeting]:
-    return Meeting.objects.select_related("project__organisation", "venue").prefetch_related(
+def _meeting_page_queryset(*, with_project: bool = True) -> QuerySet[Meeting]:
+    related = ("project__organisation", "venue") if with_project else ("venue",)
+    return Meeting.objects.select_related(*related).prefetch_related(
         Prefetch("agenda", queryset=AgendaItem.objects.select_related("led_by")),
         Prefetch("papers", queryset=MeetingPaper.objects.filter(removed_at__isnull=True)),
     )
@@ -64,8 +65,14 @@ def next_meeting_for_project(project: Project) -> Meeting | None:
 
 
 def meeting_get(project: Project, pk) -> Meeting:
-    """Return a meeting of a project the person can already see, or raise Http404."""
-    return get_object_or_404(_meeting_page_queryset(), project=project, pk=pk)
+    """Return a meeting of a project the person can already see, or raise Http404.
+
+    The meeting takes the project it was found in, already read, rather than
+    reading the project and its organisation again.
+    """
+    meeting = get_object_or_404(_meeting_page_queryset(with_project=False), project=project, pk=pk)
+    meeting.project = project
+    return meeting
 
 
 def invitee_for(user, meeting: Meeting) -> Invitee | None:

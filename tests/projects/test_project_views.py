@@ -140,3 +140,80 @@ def test_the_staff_list_of_people_reads_only_what_it_shows(world):
         )
         assert membership.participant.preferred_name
     assert any(membership.role_names() == ["Co-lead"] for membership in people)
+
+
+def test_the_project_page_links_and_checks_each_person_without_work_per_row(world, client_for):
+    # Issue 18: the people list and "People we cannot reach" link every
+    # person, and offer to act for those who do not log in. The work per
+    # request (queries, URL reversals, permission checks) stays the same
+    # however many people there are.
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls.resolvers import URLResolver
+    from rules.permissions import ObjectPermissionBackend
+
+    from tests.factories import ProjectMembershipFactory
+
+    client = client_for(world, "coordinator")
+    url = world.project.get_absolute_url()
+
+    def cost():
+        reversals = mock.patch.object(
+            URLResolver,
+            "_reverse_with_prefix",
+            autospec=True,
+            side_effect=URLResolver._reverse_with_prefix,
+        )
+        checks = mock.patch.object(
+            ObjectPermissionBackend,
+            "has_perm",
+            autospec=True,
+            side_effect=ObjectPermissionBackend.has_perm,
+        )
+        with (
+            CaptureQueriesContext(connection) as queries,
+            reversals as reverses,
+            checks as has_perm,
+        ):
+            response = client.get(url)
+        assert response.status_code == 200
+        return (len(queries), reverses.call_count, has_perm.call_count), response.content.decode()
+
+    def more_people(count):
+        for _ in range(count):
+            ProjectMembershipFactory(project=world.project)  # logs in, not asked yet
+            ProjectMembershipFactory(project=world.project, participant__user=None)
+
+    more_people(1)
+    few, _ = cost()
+    more_people(15)
+    many, page = cost()
+
+    assert many == few
+    offline = world.project.memberships.filter(participant__user=None).last().participant
+    section = page.split("People we cannot reach")[1]
+    assert reverse("participants:person", args=[offline.pk]) in section
+    assert reverse("participants:consent_for", args=[offline.pk]) in section
+    assert page.count('href="/people/') > 2 * 32
+
+
+def test_the_member_project_page_reads_the_members_place_once(world, client_for):
+    # The rules read it to let the member in; the page's own use (their
+    # endorsements) takes that same row rather than asking again.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world, "member")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(world.project.get_absolute_url())
+
+    assert response.status_code == 200
+    own_place = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith('SELECT "participants_projectmembership"."id"')
+        and '"participants_participant"."user_id" =' in query["sql"]
+    ]
+    assert len(own_place) == 1

@@ -772,3 +772,20 @@ def test_a_person_s_action_list_needs_no_further_query(world):
     assert world.project.title in html
     assert '"projects_meeting"."purpose"' not in reading[0]["sql"]
     assert '"participants_participant"' not in reading[0]["sql"].split("FROM")[0]
+
+
+def test_the_meeting_page_takes_the_project_it_already_read(world):
+    # Issue 18: the page has read the project (and its organisation) to let
+    # the person in; the meeting does not read them a second time.
+    from projects.meetings.selectors import meeting_get
+    from projects.selectors import project_get_visible
+
+    project = project_get_visible(world.users["member"], world.project.pk)
+    with CaptureQueriesContext(connection) as queries:
+        meeting = meeting_get(project, world.meeting.pk)
+
+    assert meeting.project is project
+    assert not [q["sql"] for q in queries if '"accounts_organisation"' in q["sql"]]
+    assert not [q["sql"] for q in queries if '"projects_project"."title"' in q["sql"]]
+    assert [item.title for item in meeting.agenda.all()]
+    assert meeting.venue.name == "Riverside Community Hall"
