@@ -39,6 +39,7 @@ class Shared:
     def __init__(self):
         self._contexts: dict[tuple, dict] = {}
         self._files: dict[tuple, list[tuple[str, bytes, str]]] = {}
+        self._words: dict[tuple, object] = {}
 
     @staticmethod
     def _key(notification: Notification, kind: kinds.MessageKind) -> tuple | None:
@@ -64,14 +65,59 @@ class Shared:
             self._files[key] = kind.attachments(notification, context)
         return self._files[key]
 
+    def words(self, notification: Notification, kind: kinds.MessageKind, context: dict):
+        """The email and text as the templates say them, with NAME_MARK for the name, or None.
+
+        For a shared kind, everything but the name is the same for everyone
+        who gets the message about the same thing with the same label, so
+        from the second such person on the templates are not rendered again:
+        the name goes where the mark is. That is only done when the templates
+        show the name as it is (no filter, test or escaping touches it):
+        rendered with two different marks, the results must differ only in
+        the mark. Otherwise (None) each person's message is rendered whole.
+        """
+        key = self._key(notification, kind)
+        if key is None:
+            return None
+        key = ("words", *key, notification.project_id, notification.label)
+        found = self._words.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            self._words[key] = _ONCE  # the first person's message is rendered whole
+            return None
+        if found is _ONCE:
+            first, second = (_templates(kind, context | {"name": mark}) for mark in _MARKS)
+            plain = all(
+                one.replace(NAME_MARK, _MARKS[1]) == other
+                for one, other in zip(first, second, strict=True)
+            )
+            found = self._words[key] = first if plain else None
+        return found
+
+
+# Where the name goes in words rendered once (Shared.words): nothing a person
+# is called looks like them, and an escaping template would change their "<".
+NAME_MARK = "\x00name<1>\x00"
+_MARKS = (NAME_MARK, "\x00another, longer name<2>\x00")
+_UNSEEN, _ONCE = object(), object()
+
+
+def _templates(kind: kinds.MessageKind, context: dict) -> tuple[str, str]:
+    return (
+        render_to_string(kind.email_template, context),
+        render_to_string(kind.sms_template, context),
+    )
+
 
 def _context(notification: Notification, kind: kinds.MessageKind, shared: Shared) -> dict:
-    person = notification.recipient_participant or notification.recipient_user
-    name = (
-        person.preferred_name if notification.recipient_participant_id else person.get_short_name()
-    )
-    context = {"name": name, "label": notification.label, "project": notification.project}
+    context = {"label": notification.label, "project": notification.project}
     return context | shared.context(notification, kind)
+
+
+def _name(notification: Notification) -> str:
+    person = notification.recipient_participant or notification.recipient_user
+    if notification.recipient_participant_id:
+        return person.preferred_name
+    return person.get_short_name()
 
 
 def render(notification: Notification, *, shared: Shared | None = None) -> Rendered:
@@ -82,10 +128,15 @@ def render(notification: Notification, *, shared: Shared | None = None) -> Rende
     kind = kinds.get(notification.kind)
     shared = shared or Shared()
     context = _context(notification, kind, shared)
-    email = render_to_string(kind.email_template, context).strip()
-    subject, _, text = email.partition("\n")
+    name = _name(notification)
+    words = shared.words(notification, kind, context) if name and "\x00" not in name else None
+    if words is not None:
+        email, sms = (part.replace(NAME_MARK, name) for part in words)
+    else:
+        email, sms = _templates(kind, context | {"name": name})
+    subject, _, text = email.strip().partition("\n")
     text = text.strip() + "\n\nCoprod. Reply to this email or call your coordinator with questions."
-    sms = " ".join(render_to_string(kind.sms_template, context).split())
+    sms = " ".join(sms.split())
     rendered = Rendered(
         subject=subject.strip()[:200],
         text=text,
