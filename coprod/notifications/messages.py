@@ -7,7 +7,9 @@ what a coordinator reads out on the phone). The context holds only what the
 message needs: never access needs, notes or anything from private fields.
 """
 
+import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.template.loader import render_to_string
 from django.utils.html import escape, linebreaks, urlize
@@ -39,7 +41,7 @@ class Shared:
     def __init__(self):
         self._contexts: dict[tuple, dict] = {}
         self._files: dict[tuple, list[tuple[str, bytes, str]]] = {}
-        self._words: dict[tuple, object] = {}
+        self._words: dict[tuple, Words | object | None] = {}
 
     @staticmethod
     def _key(notification: Notification, kind: kinds.MessageKind) -> tuple | None:
@@ -65,7 +67,9 @@ class Shared:
             self._files[key] = kind.attachments(notification, context)
         return self._files[key]
 
-    def words(self, notification: Notification, kind: kinds.MessageKind, context: dict):
+    def words(
+        self, notification: Notification, kind: kinds.MessageKind, context: dict
+    ) -> "Words | None":
         """The email and text as the templates say them, with NAME_MARK for the name, or None.
 
         For a shared kind, everything but the name is the same for everyone
@@ -90,8 +94,8 @@ class Shared:
                 one.replace(NAME_MARK, _MARKS[1]) == other
                 for one, other in zip(first, second, strict=True)
             )
-            found = self._words[key] = first if plain else None
-        return found
+            found = self._words[key] = Words(*first, _html_with_mark(first[0])) if plain else None
+        return found if isinstance(found, Words) else None
 
 
 # Where the name goes in words rendered once (Shared.words): nothing a person
@@ -99,6 +103,49 @@ class Shared:
 NAME_MARK = "\x00name<1>\x00"
 _MARKS = (NAME_MARK, "\x00another, longer name<2>\x00")
 _UNSEEN, _ONCE = object(), object()
+# The same in the HTML body, where the escaped name goes: one plain word.
+HTML_MARK = "\x00name\x00"
+_HTML_MARKS = (HTML_MARK, "\x00another\x00name\x00")
+# What makes urlize look at a word (Django's Urlizer.handle_word): a word
+# with none of these is left exactly as it is.
+_URL_HINTS = re.compile(r"[.@:]")
+# A name whose escaped words urlize and linebreaks leave as they are.
+_PLAIN_NAME = re.compile(r"[^\s.@:\x00]+(?: [^\s.@:\x00]+)*")
+
+
+class Words(NamedTuple):
+    """A shared kind's message with marks for the name (Shared.words)."""
+
+    email: str  # NAME_MARK for the name
+    sms: str  # NAME_MARK for the name
+    html: str | None  # HTML_MARK for the escaped name, or None: build it for each person
+
+
+def _email_parts(email: str) -> tuple[str, str]:
+    """(subject, text) from a rendered email template."""
+    subject, _, text = email.strip().partition("\n")
+    text = text.strip() + "\n\nCoprod. Reply to this email or call your coordinator with questions."
+    return subject.strip()[:200], text
+
+
+def _html(text: str) -> str:
+    return linebreaks(urlize(escape(text)))
+
+
+def _html_with_mark(email: str) -> str | None:
+    """The HTML body with HTML_MARK for the name, when urlize leaves every word with it alone.
+
+    Then a plain name (_PLAIN_NAME) put in its place gives what building the
+    body with the name would: its words are left alone too, and linebreaks
+    sees no new line in it. Otherwise None.
+    """
+    text = _email_parts(email)[1]
+    marked = [text.replace(NAME_MARK, mark) for mark in _HTML_MARKS]
+    words = re.split(r"""[\s<>"']+""", str(escape(marked[0])))
+    if any(_URL_HINTS.search(word) for word in words if HTML_MARK in word):
+        return None
+    first, second = (_html(one) for one in marked)
+    return first if first.replace(HTML_MARK, _HTML_MARKS[1]) == second else None
 
 
 def _templates(kind: kinds.MessageKind, context: dict) -> tuple[str, str]:
@@ -130,19 +177,16 @@ def render(notification: Notification, *, shared: Shared | None = None) -> Rende
     context = _context(notification, kind, shared)
     name = _name(notification)
     words = shared.words(notification, kind, context) if name and "\x00" not in name else None
-    if words is not None:
-        email, sms = (part.replace(NAME_MARK, name) for part in words)
-    else:
+    if words is None:
         email, sms = _templates(kind, context | {"name": name})
-    subject, _, text = email.strip().partition("\n")
-    text = text.strip() + "\n\nCoprod. Reply to this email or call your coordinator with questions."
-    sms = " ".join(sms.split())
-    rendered = Rendered(
-        subject=subject.strip()[:200],
-        text=text,
-        html=linebreaks(urlize(escape(text))),
-        sms=sms,
-    )
+    else:
+        email, sms = (part.replace(NAME_MARK, name) for part in (words.email, words.sms))
+    subject, text = _email_parts(email)
+    if words is not None and words.html is not None and _PLAIN_NAME.fullmatch(name):
+        html = words.html.replace(HTML_MARK, escape(name))
+    else:
+        html = _html(text)
+    rendered = Rendered(subject=subject, text=text, html=html, sms=" ".join(sms.split()))
     if kind.attachments is not None and notification.channel == Channel.EMAIL:
         rendered.attachments.extend(shared.files(notification, kind, context))
     return rendered
