@@ -1,7 +1,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -246,6 +246,20 @@ def consent_answer(participant, topic) -> bool | None:
         .first()
     )
     return None if record is None else record.given
+
+
+def consent_answer_of(participant_field: str, topic) -> Subquery:
+    """`consent_answer` as a column of another query: the latest answer of the person in
+    `participant_field` (True, False, or NULL for never asked), read by that same statement.
+    """
+
+    return Subquery(
+        ConsentRecord.objects.filter(
+            participant_id=OuterRef(participant_field), wording__topic=topic
+        )
+        .order_by(*CONSENT_NEWEST_FIRST)
+        .values("given")[:1]
+    )
 
 
 def consent_answers(participant_ids, topic) -> dict[int, bool]:

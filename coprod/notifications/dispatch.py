@@ -25,6 +25,7 @@ that cannot have gone is "failed"; one that may have gone is "may have been
 sent", so nobody resends it without knowing that.
 """
 
+import contextlib
 import datetime
 import logging
 import os
@@ -33,6 +34,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -44,10 +46,17 @@ from coprod.notifications.models import Channel, Notification
 from coprod.notifications.reach import reach_for
 from coprod.notifications.services import channel_for
 from coprod.notifications.timing import text_moment
+from participants.models import ConsentTopic
+from participants.selectors import consent_answer_of
 
 logger = logging.getLogger(__name__)
 Status = Notification.Status
 MAY_HAVE_GONE = " An earlier try may have reached them."
+# A person's private fields: no message needs them, so they are not read (nor decrypted).
+PRIVATE = [
+    f"recipient_participant__{name}"
+    for name in ("access_needs", "support_contact", "wellbeing_notes")
+]
 
 
 def _lease() -> datetime.timedelta:
@@ -94,50 +103,118 @@ def _finish(pk, token, **fields) -> bool:
 
 
 class LeaseKeeper:
-    """Renews one row's lease while its message is being handed over.
+    """Renews the lease of the row being handed over, for one claimed batch.
 
     A slow mail server may take longer than a lease: without this, another
-    dispatcher would take the row as abandoned and send it again. The keeper
-    runs in a thread with its own database connection, and touches the
-    database only if the hand-over lasts a third of a lease.
+    dispatcher would take the row as abandoned and send it again. One thread
+    serves the whole batch, with its own database connection: `holding(pk)`
+    names the row whose hand-over is under way, and the thread renews that
+    row's lease each time a hand-over has lasted another third of a lease, so
+    a quick hand-over never touches the database. Leaving `holding` waits for
+    a renewal in progress, so the row is recorded only after it.
     """
 
-    def __init__(self, pk: int, token: str):
-        self.pk, self.token = pk, token
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name=f"lease-{pk}", daemon=True)
+    def __init__(self, token: str):
+        self.token = token
+        self.interval = max(settings.COPROD_NOTIFY_LEASE_SECONDS / 3, 0.2)
+        self._changed = threading.Condition()
+        self._renewing = threading.Lock()
+        self._pk: int | None = None
+        self._since = 0.0
+        self._stopped = False
+        self._thread: threading.Thread | None = None
 
-    def __enter__(self):
-        self.thread.start()
-        return self
+    @contextlib.contextmanager
+    def holding(self, pk: int):
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="lease-keeper", daemon=True)
+            self._thread.start()
+        with self._changed:
+            self._pk, self._since = pk, time.monotonic()
+            self._changed.notify()
+        try:
+            yield self
+        finally:
+            with self._changed:
+                self._pk = None
+                self._changed.notify()
+            with self._renewing:  # a renewal already under way ends first
+                pass
 
-    def __exit__(self, *exc):
-        self.stopped.set()
-        self.thread.join(timeout=10)
+    def close(self) -> None:
+        with self._changed:
+            self._stopped = True
+            self._changed.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _next(self) -> int | None:
+        """Wait until the row held has been handed over for another interval; None to stop."""
+        with self._changed:
+            while not self._stopped:
+                if self._pk is None:
+                    self._changed.wait()
+                    continue
+                left = self._since + self.interval - time.monotonic()
+                if left > 0:
+                    self._changed.wait(left)
+                    continue
+                self._since = time.monotonic()
+                # Taken before `holding` can let its row go: it waits for this renewal.
+                self._renewing.acquire()
+                return self._pk
+            return None
 
     def _run(self):
-        interval = max(settings.COPROD_NOTIFY_LEASE_SECONDS / 3, 0.2)
         try:
-            while not self.stopped.wait(interval):
+            while (pk := self._next()) is not None:
                 try:
-                    _ours(self.pk, self.token).update(lease_expires_at=timezone.now() + _lease())
+                    _ours(pk, self.token).update(lease_expires_at=timezone.now() + _lease())
                 except DatabaseError:
-                    logger.warning("Could not renew the lease of message %s", self.pk)
+                    logger.warning("Could not renew the lease of message %s", pk)
+                finally:
+                    self._renewing.release()
         finally:
             connection.close()
 
 
 class Batch:
-    """What the messages of one claimed batch share: open channels and common parts.
+    """What the messages of one claimed batch share: open channels, common parts, first reads.
 
-    One SMTP connection for the whole batch, and each meeting's context and
-    calendar file built once (messages.Shared). Closing it says goodbye to
-    the mail server, after every message of the batch has been recorded.
+    One SMTP connection for the whole batch, each meeting's context and
+    calendar file built once (messages.Shared), one lease keeper per claim,
+    and what each row is about read for the whole batch in one query
+    (`load`): a row's kind, subject and recipient never change, so only the
+    row's own state, the person's choices and the relevance checks are read
+    again for each message. Closing it says goodbye to the mail server,
+    after every message of the batch has been recorded.
     """
 
     def __init__(self):
         self.shared = Shared()
         self._ways: dict[str, object] = {}
+        self._keepers: dict[str, LeaseKeeper] = {}
+        self._heads: dict[int, Notification] = {}
+
+    def load(self, ids: list[int]) -> None:
+        """Read what these rows are about, and their projects, in one query."""
+        rows = Notification.objects.filter(pk__in=ids).select_related("project__organisation")
+        for row in rows.order_by():
+            row.about_type = ContentType.objects.get_for_id(row.about_type_id)
+            self._heads[row.pk] = row
+
+    def head(self, pk: int, token: str) -> Notification | None:
+        """The row as `load` read it (or as it is now, if it was not loaded)."""
+        head = self._heads.pop(pk, None)
+        if head is None:
+            head = _ours(pk, token).select_related("project__organisation").order_by().first()
+        return head
+
+    def keeper(self, token: str) -> LeaseKeeper:
+        if token not in self._keepers:
+            self._keepers[token] = LeaseKeeper(token)
+        return self._keepers[token]
 
     def way(self, name: str):
         if name not in self._ways:
@@ -145,6 +222,9 @@ class Batch:
         return self._ways[name]
 
     def close(self) -> None:
+        for keeper in self._keepers.values():
+            keeper.close()
+        self._keepers.clear()
         for way in self._ways.values():
             way.close()  # type: ignore[attr-defined]
         self._ways.clear()
@@ -187,7 +267,7 @@ def deliver(pk: int, token: str, *, now=None, batch: Batch | None = None) -> str
     if isinstance(prepared, str):
         return prepared
     row, rendered, way = prepared
-    with LeaseKeeper(pk, token):
+    with batch.keeper(token).holding(pk):
         try:
             provider_id = way.send(row, rendered)
         except ChannelError as error:
@@ -217,22 +297,30 @@ def _prepare(pk: int, token: str, now, batch: Batch):
     Or a status, when the row is settled without sending: called off, too
     late, waiting for the morning, found already sent.
     """
+    head = batch.head(pk, token)
+    if head is None:
+        return "not ours"
     with transaction.atomic():
-        head = _ours(pk, token).first()
-        if head is None:
-            return "not ours"
         # What the message is about is read (and locked) first, the row second:
         # the same order as a change that calls messages off, so neither waits
         # for the other in a circle.
         unwanted = relevance.why_not_now(head)
-        row = (
+        # The row, the person's choices and their consent, read by the one
+        # statement that locks the row. A change that calls this message off
+        # writes the row itself (services.cancel_pending): this waits for it,
+        # then finds the row no longer ours.
+        rows = (
             _ours(pk, token)
             .select_for_update(of=("self",))
-            .select_related("project__organisation", "recipient_participant", "recipient_user")
-            .first()
+            .select_related("recipient_participant", "recipient_user")
+            .defer(*PRIVATE)
+            .annotate(consent_now=consent_answer_of("recipient_participant", ConsentTopic.CONTACT))
+            .order_by()[:1]
         )
+        row = next(iter(rows), None)
         if row is None:
             return "not ours"
+        row.project, row.about_type = head.project, head.about_type
         if row.send_started_at is not None:
             # An earlier attempt was cut off part-way: it may have gone out.
             row.may_have_gone_since = row.may_have_gone_since or row.send_started_at
@@ -313,8 +401,12 @@ def _record(pk, token, **fields) -> bool:
 
 
 def _refusal(row) -> str:
-    """Why the person's own choices, as they are now, stop this message ("" if they do not)."""
-    return reach_for(row.recipient_participant, kind=row.kind).refusal
+    """Why the person's own choices, as they are now, stop this message ("" if they do not).
+
+    Their consent was read with the locked row (`consent_now`).
+    """
+    consent = None if row.consent_now is None else bool(row.consent_now)
+    return reach_for(row.recipient_participant, kind=row.kind, consent=consent).refusal
 
 
 def _failed(row, token, error: ChannelError, now) -> str:
@@ -360,6 +452,7 @@ def dispatch_due(*, now=None, batch: int | None = None) -> int:
             _release([pk for pk in ids if pk in handled], token)
             break
         with Batch() as run:
+            run.load(fresh)
             for pk in ids:
                 if pk in handled:
                     _release([pk], token)

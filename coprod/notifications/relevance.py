@@ -48,4 +48,6 @@ def lock_about(notification: Notification, *, model=None, pk=None):
     """
     model = model or notification.about_type.model_class()
     pk = pk if pk is not None else notification.about_id
-    return model._default_manager.select_for_update(no_key=True).filter(pk=pk).first()
+    # One row by its key: no ordering to build (a model's default one may join other tables).
+    rows = model._default_manager.select_for_update(no_key=True).filter(pk=pk).order_by()[:1]
+    return next(iter(rows), None)

@@ -264,10 +264,17 @@ def action_added(action, *, now=None) -> None:
 def _invitee_refusal(meeting, row, *, coming=False) -> str:
     if not row.recipient_participant_id:
         return ""
-    invitee = meeting.invitees.filter(participant_id=row.recipient_participant_id).first()
-    if invitee is None:
+    # Only the answer, by the person's key: no default ordering (it joins the
+    # person and the meeting) and none of the invitee's private fields.
+    answers = (
+        meeting.invitees.filter(participant_id=row.recipient_participant_id)
+        .order_by()
+        .values_list("answer", flat=True)[:1]
+    )
+    answer = next(iter(answers), None)
+    if answer is None:
         return "They are no longer invited."
-    if coming and invitee.answer == "no":
+    if coming and answer == "no":
         return "They said they cannot come."
     return ""
 
