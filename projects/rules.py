@@ -160,4 +160,6 @@ rules.add_perm("projects.manage_venues_anywhere", coordinates_anywhere)
 # Promises: leads write down what members said; the organisation (its
 # coordinators) answers; co-leads and peer researchers may post updates.
 rules.add_perm("projects.record_contribution", leads_project)
+# A member puts their own point on record (a break counts; leaving ends it).
+rules.add_perm("projects.raise_point", can_come_to_meetings)
 rules.add_perm("projects.respond_contribution", is_project_coordinator)

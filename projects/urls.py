@@ -73,6 +73,7 @@ urlpatterns = [
     # You said, we did.
     path("<int:pk>/you-said/", promises.PromiseListView.as_view(), name="promises"),
     path("<int:pk>/you-said/new/", promises.PromiseCreateView.as_view(), name="promise_create"),
+    path("<int:pk>/you-said/my-point/", promises.PointRaiseView.as_view(), name="point_raise"),
     path(
         "<int:pk>/you-said/<int:promise_pk>/", promises.PromiseDetailView.as_view(), name="promise"
     ),

@@ -290,6 +290,15 @@ PAGES = [
         browser_role="member",
     ),
     Page("projects:promise_create", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    # A member's own point: anyone with a place in the project (staff write
+    # points down on "promise_create" instead).
+    Page(
+        "projects:point_raise",
+        signed_in(403, **OUTSIDERS, **each(MEMBERS, 200)),
+        kwargs=project_pk,
+        device=PHONE,
+        edit=True,
+    ),
     Page(
         "projects:promise",
         signed_in(200, **OUTSIDERS),
@@ -559,17 +568,19 @@ PAGES = [
         "reports:list",
         signed_in(200, **each(MEMBERS, 403), no_role=403),
     ),
-    # A project's report: its funder and its organisation's staff. Anyone else
-    # gets 404, as for a project that does not exist (members too: reports
-    # are for funders and staff, and members see the real thing).
+    # A project's report: its funder, its organisation's staff and its own
+    # members (who read exactly what the funder reads). Anyone else gets 404,
+    # as for a project that does not exist.
     Page(
         "reports:project",
-        signed_in(404, **each(A_COORDINATORS, 200), finance=200, funder=200),
+        signed_in(404, **each(A_COORDINATORS, 200), **each(MEMBERS, 200), finance=200, funder=200),
         kwargs=project_pk,
+        device=PHONE,
+        browser_role="member",
     ),
     Page(
         "reports:project_csv",
-        signed_in(404, **each(A_COORDINATORS, 200), finance=200, funder=200),
+        signed_in(404, **each(A_COORDINATORS, 200), **each(MEMBERS, 200), finance=200, funder=200),
         kwargs=lambda world: {"pk": world.project.pk, "table": "money"},
         html=False,
     ),

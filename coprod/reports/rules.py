@@ -4,7 +4,7 @@ from coprod.accounts.models import StaffRole
 from coprod.accounts.rules import is_staff_anywhere
 from coprod.accounts.selectors import organisation_ids_for
 from coprod.reports.selectors import active_funder_grants
-from projects.rules import is_project_staff
+from projects.rules import is_project_member, is_project_staff
 
 
 @rules.predicate
@@ -30,6 +30,11 @@ def is_org_admin_anywhere(user):
 
 
 rules.add_perm("reports.view_report_list", has_funder_account | is_staff_anywhere)
-rules.add_perm("reports.view_project_report", is_project_funder | is_project_staff)
+# Members read their project's report too, exactly as its funder does (the
+# report holds nothing personal and is the same for every reader), so the
+# group knows what is said about its work.
+rules.add_perm(
+    "reports.view_project_report", is_project_funder | is_project_staff | is_project_member
+)
 # Giving funders access: organisation admins, for their own organisation's projects.
 rules.add_perm("reports.manage_funder_access", is_org_admin_anywhere)

@@ -48,6 +48,16 @@ class Contribution(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A point a member put on record themselves, from their phone: the group
+    # sees them named as they chose (Participant.credited_name), and they are
+    # told of every update even after they leave the project.
+    raised_by = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="points_raised",
+    )
 
     class Meta:
         ordering = ["project", "-created_at", "-pk"]
@@ -68,6 +78,14 @@ class Contribution(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("projects:promise", kwargs={"pk": self.project_id, "promise_pk": self.pk})
+
+    def raised_by_name(self) -> str:
+        """Who put the point on record, named as they chose ("" when staff wrote it down)."""
+        if self.raised_by is None:
+            return ""
+        if self.raised_by.erased_at is not None:
+            return "A member"
+        return self.raised_by.credited_name()
 
 
 class ContributionEvent(TimeStampedModel):

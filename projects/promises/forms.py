@@ -25,6 +25,16 @@ class ContributionForm(forms.Form):
         self.fields["meeting"].queryset = meetings
 
 
+class PointForm(forms.Form):
+    said = LimitedCharField(
+        label="What do you want the group to know?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="In your own words. The organisation will answer, and say when it will "
+        "report back.",
+    )
+
+
 class ResponseForm(VersionedFormMixin, forms.Form):
     response = forms.ChoiceField(
         label="Our answer",
@@ -56,5 +66,5 @@ class UpdateForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Say what changed because of what members said, or what is next. "
-        "Every member of the project is told.",
+        "Everyone who was part of it is told, including people who have left since.",
     )

@@ -9,6 +9,7 @@ This module also tells the outbox what each kind is called and how to word it
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -18,11 +19,12 @@ from coprod.notifications.services import cancel_pending, notify, notify_staff_a
 from coprod.notifications.timing import at_local_time
 from participants.models import Participant, ProjectMembership
 from projects.meetings.notifications import coordinators_to_tell
-from projects.models import Contribution, ContributionEvent
+from projects.models import Attendance, Contribution, ContributionEvent
 
 PROMISE_DUE = "promise_due"
 PROMISE_OVERDUE = "promise_overdue"
 UPDATE_POSTED = "update_posted"
+POINT_RAISED = "point_raised"
 
 DUE_DAYS_BEFORE = 3
 PROMISE_HOUR = 9
@@ -74,8 +76,65 @@ def promise_made(contribution, *, now=None) -> None:
     )
 
 
+def point_raised(contribution, *, now=None) -> None:
+    """A member put a point on record: tell the project's coordinators there is one to answer."""
+    now = now or timezone.now()
+    notify_staff_at(
+        users=coordinators_to_tell(contribution.project),
+        about=contribution,
+        project=contribution.project,
+        moments=[(POINT_RAISED, now)],
+        now=now,
+    )
+
+
+def part_of(contribution):
+    """Everyone who was part of what members said, so everyone who hears what came of it.
+
+    The person who raised it; whoever came to the meeting it was said at; and
+    the project's members at the time: those taking part or on a break now,
+    and those who left after it was said (someone who left before was not
+    part of it). People who asked for no messages, or withdrew consent to
+    be contacted, are still listed: the outbox writes their row as not sent,
+    with the reason, so the update page can say so.
+    """
+    Status = ProjectMembership.Status
+    said_on = timezone.localdate(contribution.created_at)
+    memberships = ProjectMembership.objects.filter(project_id=contribution.project_id).filter(
+        Q(status__in=[Status.ACTIVE, Status.ON_BREAK])
+        | Q(status=Status.LEFT, status_changed_on__gte=said_on)
+        | Q(status=Status.LEFT, status_changed_on__isnull=True)
+    )
+    who = Q(pk__in=memberships.values("participant_id"))
+    if contribution.raised_by_id:
+        who |= Q(pk=contribution.raised_by_id)
+    if contribution.meeting_id:
+        who |= Q(
+            pk__in=Attendance.objects.filter(meeting_id=contribution.meeting_id).values(
+                "participant_id"
+            )
+        )
+    return Participant.objects.filter(who).order_by("pk")
+
+
+def _after_break(contribution, now) -> dict:
+    """Who asked not to hear about this project until a day still to come: {person: that day}."""
+    today = timezone.localdate(now)
+    return dict(
+        ProjectMembership.objects.filter(
+            project_id=contribution.project_id,
+            status=ProjectMembership.Status.ON_BREAK,
+            check_in_on__gt=today,
+        ).values_list("participant_id", "check_in_on")
+    )
+
+
 def update_posted(event, *, now=None) -> None:
-    """The promise to report back is kept: call off its reminders and tell every member."""
+    """The promise to report back is kept: call off its reminders and tell everyone part of it.
+
+    Someone on a break who asked us not to contact them before a date hears
+    on the morning of that date, not before.
+    """
     now = now or timezone.now()
     contribution = event.contribution
     cancel_pending(
@@ -83,17 +142,19 @@ def update_posted(event, *, now=None) -> None:
         kinds=[PROMISE_DUE, PROMISE_OVERDUE],
         reason="An update was posted.",
     )
-    members = Participant.objects.filter(
-        memberships__project=contribution.project,
-        memberships__status=ProjectMembership.Status.ACTIVE,
-    ).distinct()
-    for person in members:
+    project = contribution.project
+    resting = _after_break(contribution, now)
+    zone = project.organisation.zone
+    for person in part_of(contribution):
+        back_on = resting.get(person.pk)
+        due_at = at_local_time(back_on, PROMISE_HOUR, zone) if back_on else now
         notify(
             kind=UPDATE_POSTED,
             about=event,
             recipient=person,
-            project=contribution.project,
-            due_at=now,
+            project=project,
+            due_at=due_at,
+            key_moment=now,
         )
 
 
@@ -128,6 +189,15 @@ def update_context(notification) -> dict:
         "event": event,
         "contribution": event.contribution,
         "link": settings.COPROD_BASE_URL + event.contribution.get_absolute_url(),
+    }
+
+
+def point_context(notification) -> dict:
+    contribution = notification.about
+    return {
+        "contribution": contribution,
+        "raised_by": contribution.raised_by_name(),
+        "link": settings.COPROD_BASE_URL + contribution.get_absolute_url(),
     }
 
 
@@ -166,6 +236,7 @@ def register() -> None:
         (PROMISE_DUE, "A promised update is due (to coordinators)", promise_context),
         (PROMISE_OVERDUE, "A promised update is late (to coordinators)", promise_context),
         (UPDATE_POSTED, "An update on what members said", update_context),
+        (POINT_RAISED, "A member put a point on record (to coordinators)", point_context),
     ]:
         kinds.register(
             code,

@@ -1,12 +1,17 @@
 """Reads about promises: the trail, and whether each promise to report back was kept."""
 
 import datetime
+from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from coprod.notifications.models import Channel, Notification
+from coprod.notifications.services import TOLD_BY_PHONE
 from projects.models import Contribution, ContributionEvent, Project
 
 UPDATE = ContributionEvent.Kind.UPDATE
@@ -17,7 +22,7 @@ def contributions_for_project(project: Project) -> QuerySet[Contribution]:
     """Return a project's contributions with when they were last answered and updated."""
     return (
         Contribution.objects.filter(project=project)
-        .select_related("meeting", "responsible")
+        .select_related("meeting", "responsible", "raised_by")
         .annotate(
             answered_at=Max("events__created_at", filter=Q(events__kind=RESPONDED)),
             updated_at_last=Max("events__created_at", filter=Q(events__kind=UPDATE)),
@@ -99,3 +104,75 @@ def contribution_get(project: Project, pk) -> Contribution:
 
 def trail(contribution) -> QuerySet[ContributionEvent]:
     return contribution.events.order_by("created_at", "pk")
+
+
+# --- Who was told of each update, and how ----------------------------------------
+
+
+@dataclass
+class Told:
+    """Who heard of one update: counts by how, and (for coordinators) the people."""
+
+    ways: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(len(people) for people in self.ways.values())
+
+    def counts(self) -> list[tuple[str, int]]:
+        return [(how, len(people)) for how, people in self.ways.items()]
+
+
+def _how(row, today) -> str:
+    Status = Notification.Status
+    if row.status == Status.SENT and row.provider_message_id.startswith(TOLD_BY_PHONE):
+        return "Told by a coordinator"
+    if row.status in (Status.SENT, Status.UNSURE):
+        if row.channel == Channel.COORDINATOR:
+            return "Told by a coordinator"
+        return "Told by text" if row.channel == Channel.SMS else "Told by email"
+    if row.status == Status.WAITING:
+        return "A coordinator is to phone or write to them"
+    if row.status in (Status.PENDING, Status.SENDING):
+        if timezone.localdate(row.due_at) > today:
+            day = date_format(timezone.localtime(row.due_at), "j F")
+            return f"To be told on {day}, after their break"
+        return "Being told now"
+    if row.status == Status.FAILED:
+        return "The message did not go: a coordinator is to try again"
+    reason = row.last_error.strip().rstrip(".")
+    return f"Not told ({reason[:1].lower()}{reason[1:]})" if reason else "Not told"
+
+
+def told_of_updates(events, *, kind: str) -> dict[int, Told]:
+    """For each update event, who the outbox told of it and how: one query for them all."""
+    events = list(events)
+    if not events:
+        return {}
+    rows = (
+        Notification.objects.filter(
+            kind=kind,
+            about_type=ContentType.objects.get_for_model(ContributionEvent),
+            about_id__in=[event.pk for event in events],
+            recipient_participant__isnull=False,
+        )
+        .select_related("recipient_participant")
+        .only(
+            "about_id",
+            "status",
+            "channel",
+            "due_at",
+            "last_error",
+            "provider_message_id",
+            "recipient_participant__preferred_name",
+        )
+        .order_by("recipient_participant__preferred_name", "pk")
+    )
+    today = timezone.localdate()
+    told = {event.pk: Told() for event in events}
+    for row in rows:
+        person = row.recipient_participant
+        told[row.about_id].ways.setdefault(_how(row, today), []).append(
+            person.preferred_name if person else ""
+        )
+    return told

@@ -10,6 +10,7 @@ from coprod.accounts.models import StaffMembership, User
 from coprod.accounts.selectors import COORDINATING_ROLES
 from coprod.fields import check_date_in_bounds
 from coprod.versions import check_version, version_of
+from participants.models import Participant, ProjectMembership
 from projects.models import Contribution, ContributionEvent, Meeting, Project
 from projects.promises import notifications as announce
 
@@ -44,6 +45,43 @@ def contribution_record(
         project=project, meeting=meeting, said=said, created_by=by
     )
     _event(contribution, ContributionEvent.Kind.RECORDED, by, said)
+    return contribution
+
+
+@transaction.atomic
+def point_raise(*, project: Project, participant: Participant, said: str) -> Contribution:
+    """A member puts a point on record in their own words: the leads then answer it.
+
+    Anyone with a place in the project may (a break counts; someone who left
+    no longer does), until the project is finished. The point is theirs: the
+    group sees it under the name they chose, and the project's coordinators
+    are told there is a new point to answer.
+    """
+    said = (said or "").strip()
+    if not said:
+        raise ValidationError({"said": "Write what you want the group to know."})
+    status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
+    if status == Project.Status.FINISHED:
+        raise ValidationError("This project has finished, so it takes no new points.")
+    membership = (
+        ProjectMembership.objects.filter(project=project, participant=participant)
+        .exclude(status=ProjectMembership.Status.LEFT)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError("Only people taking part in this project can put a point on record.")
+    contribution = Contribution.objects.create(
+        project=project, said=said, created_by=participant.user, raised_by=participant
+    )
+    ContributionEvent.objects.create(
+        contribution=contribution,
+        kind=ContributionEvent.Kind.RECORDED,
+        response=contribution.response,
+        text=said,
+        by=participant.user,
+        by_name=contribution.raised_by_name(),
+    )
+    announce.point_raised(contribution)
     return contribution
 
 
@@ -107,7 +145,7 @@ def contribution_respond(
 def update_post(
     *, contribution: Contribution, by: User | None, text: str, now=None
 ) -> ContributionEvent:
-    """Report back on a contribution; every member of the project is told."""
+    """Report back on a contribution; everyone who was part of it is told (notifications.py)."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Write the update."})

@@ -9,15 +9,18 @@ from coprod.versions import StaleFormMixin
 from coprod.views import ServiceFormMixin
 from projects.mixins import ProjectMixin, warn_unreachable
 from projects.promises import services as services
-from projects.promises.forms import ContributionForm, ResponseForm, UpdateForm
+from projects.promises.forms import ContributionForm, PointForm, ResponseForm, UpdateForm
 from projects.promises.notifications import UPDATE_POSTED
 from projects.promises.selectors import (
+    UPDATE,
     contribution_get,
     contributions_for_project,
     promise_state,
+    told_of_updates,
     trail,
     with_states,
 )
+from projects.selectors import participant_in_project
 
 
 class PromiseListView(ProjectMixin, TemplateView):
@@ -53,6 +56,34 @@ class PromiseCreateView(ServiceFormMixin, ProjectMixin, FormView):
         return self.result.get_absolute_url()
 
 
+class PointRaiseView(ServiceFormMixin, ProjectMixin, FormView):
+    """A member puts a point on record from their phone: "I want the group to know…"."""
+
+    permission_required = "projects.raise_point"
+    template_name = "projects/point_form.html"
+    form_class = PointForm
+    success_message = "Thank you. Your point is on record, and the organisation will answer it."
+
+    def get_context_data(self, **kwargs):
+        person = participant_in_project(self.request.user, self.project)
+        return super().get_context_data(
+            person=person,
+            credited=person.credited_name() if person else "",
+            finished=self.project.status == self.project.Status.FINISHED,
+            **kwargs,
+        )
+
+    def call_service(self, form):
+        return services.point_raise(
+            project=self.project,
+            participant=participant_in_project(self.request.user, self.project),
+            **form.cleaned_data,
+        )
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
 class PromiseMixin(ProjectMixin):
     """One contribution of a project the person can see, and its page's parts."""
 
@@ -80,13 +111,18 @@ class PromiseMixin(ProjectMixin):
         if update_form is None and user.has_perm("projects.post_update", self.project):
             update_form = UpdateForm()
         sees_people = user.has_perm("projects.view_personal_details", self.project)
+        steps = list(trail(contribution))
+        told = told_of_updates([step for step in steps if step.kind == UPDATE], kind=UPDATE_POSTED)
+        for step in steps:
+            step.told = told.get(step.pk)  # type: ignore[attr-defined]
         return {
+            "sees_people": sees_people,
             "cannot_reach": unreachable_members(self.project, kind=UPDATE_POSTED)
             if sees_people
             else None,
             "contribution": contribution,
             "state": promise_state(contribution),
-            "trail": trail(contribution),
+            "trail": steps,
             "response_form": response_form,
             "update_form": update_form,
         }
@@ -139,7 +175,7 @@ class PromiseRespondView(StaleFormMixin, ServiceFormMixin, PromiseMixin, FormVie
 class PromiseUpdateView(ServiceFormMixin, PromiseMixin, FormView):
     permission_required = "projects.post_update"
     form_class = UpdateForm
-    success_message = "Update posted. Every member of the project is being told."
+    success_message = "Update posted. Everyone who was part of it is being told."
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

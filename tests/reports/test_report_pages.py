@@ -237,3 +237,46 @@ def test_the_portfolio_sorts_by_a_column_and_hidden_figures_sort_last(world, cli
     assert html.index("Big Project") < html.index("Safe Nights")
     # Each read of the portfolio is logged once for the organisation whose projects it showed.
     assert ReportEvent.objects.filter(user=funder, kind="portfolio").count() == 2
+
+
+def _report_part(html):
+    """The report itself, from its first heading to the end of the main content."""
+    start = html.index('id="headline-heading"')
+    return html[start : html.index("</main>")]
+
+
+@pytest.mark.parametrize("role", ["member", "other_member", "co_lead"])
+def test_members_read_exactly_what_the_funder_reads(world, client_for, role):
+    person = world.membership.participant
+    person.self_description = "I grew up in care and slept rough in 2019."
+    person.save()
+    funder = client_for(world, "funder").get(report_url(world)).content.decode()
+
+    response = client_for(world, role).get(report_url(world))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _report_part(html) == _report_part(funder)
+    assert "slept rough" not in html
+    # A member has no portfolio: the way out is back to the project.
+    assert f'href="{reverse("reports:list")}"' not in html
+    assert reverse("projects:detail", kwargs={"pk": world.project.pk}) in html
+
+
+def test_a_member_reaches_the_report_from_the_project_page(world, client_for):
+    page = client_for(world, "member").get(
+        reverse("projects:detail", kwargs={"pk": world.project.pk})
+    )
+
+    assert reverse("reports:project", kwargs={"pk": world.project.pk}) in page.content.decode()
+
+
+def test_a_member_of_another_project_cannot_read_this_report(world, client):
+    from tests.factories import ProjectFactory
+
+    elsewhere = ProjectFactory(organisation=world.project.organisation)
+    other = ProjectMembershipFactory(project=elsewhere).participant
+    client.force_login(other.user)
+
+    assert client.get(report_url(world)).status_code == 404
+    assert client.get(reverse("reports:project", kwargs={"pk": elsewhere.pk})).status_code == 200
