@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coprod.accounts.selectors import organisation_ids_for
 from coprod.reports.models import FunderGrant
+from participants.models import ProjectMembership
 from projects.models import Project
 
 
@@ -57,4 +58,5 @@ def projects_reportable_by(user) -> QuerySet[Project]:
     return Project.objects.filter(
         Q(organisation_id__in=organisation_ids_for(user))
         | Q(pk__in=active_funder_grants(user).values("project_id"))
+        | Q(pk__in=ProjectMembership.objects.filter(participant__user=user).values("project_id"))
     )

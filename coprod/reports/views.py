@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.views.generic import FormView, TemplateView, View
 
 from coprod.accounts.models import StaffRole
+from coprod.accounts.navigation import places_for_request
 from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import organisation_ids_for
 from coprod.csv_safe import stream_csv
@@ -185,8 +186,14 @@ class ProjectReportView(ReportMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
+        # Staff and funders go back to their list of reports; a member (who
+        # has none) back to the project. The navigation already knows which.
+        places = places_for_request(self.request)
         return super().get_context_data(
-            project=self.project, threshold=suppression.threshold(), **kwargs
+            project=self.project,
+            threshold=suppression.threshold(),
+            sees_list=any(place.url_name == "reports:list" for place in places),
+            **kwargs,
         )
 
 
