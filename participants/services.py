@@ -31,6 +31,17 @@ if TYPE_CHECKING:  # a higher layer: named for the type checker only, never impo
 MEMBERSHIP_LISTENERS: list[Callable[[int], None]] = []
 
 
+# Called as (membership) inside the transaction that starts, moves or ends a
+# break, once the row is saved: the projects app plans the check-in messages
+# for its "check in with me after" date (projects/checkins.py).
+BREAK_LISTENERS: list[Callable[[ProjectMembership], None]] = []
+
+
+def break_changed(membership: ProjectMembership) -> None:
+    for listener in BREAK_LISTENERS:
+        listener(membership)
+
+
 def members_changed(*, project_id: int) -> None:
     """Tell the listeners that who takes part in this project has changed."""
     for listener in MEMBERSHIP_LISTENERS:
@@ -361,20 +372,32 @@ def assets_update(
 def membership_take_break(
     *, membership: ProjectMembership, by: User | None, check_in_on=None
 ) -> ProjectMembership:
-    """Step back from a project for a while: no penalty, nothing lost."""
+    """Step back from a project for a while: no penalty, nothing lost.
+
+    Someone already on a break uses this to move their check-in date ("not yet").
+    """
 
     membership = ProjectMembership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status not in (ProjectMembership.Status.ACTIVE, ProjectMembership.Status.INVITED):
+    if membership.status not in (
+        ProjectMembership.Status.ACTIVE,
+        ProjectMembership.Status.INVITED,
+        ProjectMembership.Status.ON_BREAK,
+    ):
         raise ValidationError("You can take a break from a project you are taking part in.")
+    already_resting = membership.status == ProjectMembership.Status.ON_BREAK
     today = timezone.localdate()
     check_date_in_bounds(check_in_on, "check_in_on")
     if check_in_on is not None and check_in_on <= today:
         raise ValidationError({"check_in_on": "Choose a date after today, or leave it empty."})
-    membership.status = ProjectMembership.Status.ON_BREAK
     membership.check_in_on = check_in_on
-    membership.status_changed_on = today
-    membership.save(update_fields=["status", "check_in_on", "status_changed_on", "updated_at"])
-    members_changed(project_id=membership.project_id)
+    if already_resting:
+        membership.save(update_fields=["check_in_on", "updated_at"])
+    else:
+        membership.status = ProjectMembership.Status.ON_BREAK
+        membership.status_changed_on = today
+        membership.save(update_fields=["status", "check_in_on", "status_changed_on", "updated_at"])
+        members_changed(project_id=membership.project_id)
+    break_changed(membership)
     return membership
 
 
@@ -390,6 +413,7 @@ def membership_come_back(*, membership: ProjectMembership, by: User | None) -> P
     membership.status_changed_on = timezone.localdate()
     membership.save(update_fields=["status", "check_in_on", "status_changed_on", "updated_at"])
     members_changed(project_id=membership.project_id)
+    break_changed(membership)
     return membership
 
 
@@ -491,6 +515,7 @@ def membership_update(
             membership.check_in_on = None
         membership.save(update_fields=["status", "status_changed_on", "check_in_on", "updated_at"])
         members_changed(project_id=membership.project_id)
+        break_changed(membership)
     membership.roles.set(roles)
     return membership
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.generic import FormView, TemplateView, View
 
 from coprod import throttles
@@ -243,6 +244,9 @@ class TakeBreakView(ServiceFormMixin, OwnMembershipMixin, FormView):
     form_class = BreakForm
     success_url = reverse_lazy("participants:home")
 
+    def get_initial(self):
+        return {"check_in_on": self.get_permission_object().check_in_on}
+
     def call_service(self, form):
         return services.membership_take_break(
             membership=self.get_permission_object(), by=self.request.user, **form.cleaned_data
@@ -250,6 +254,9 @@ class TakeBreakView(ServiceFormMixin, OwnMembershipMixin, FormView):
 
     def get_success_message(self, form, result):
         project = self.membership.project
+        if result.check_in_on:
+            day = date_format(result.check_in_on, "j F Y")
+            return f"You are taking a break from {project}. We will check in with you on {day}."
         return f"You are taking a break from {project}. Come back whenever you are ready."
 
 

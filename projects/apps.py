@@ -9,7 +9,7 @@ class ProjectsConfig(AppConfig):
         # Imports here, not at the top: a module with models can be imported
         # only once the app registry is ready, and that is now.
         from participants.services import MEMBERSHIP_LISTENERS  # noqa: PLC0415 - see above
-        from projects import data_rights  # noqa: F401, PLC0415 - registers this app's data
+        from projects import checkins, data_rights  # noqa: F401, PLC0415 - see above; registers data
         from projects.meetings import notifications as meeting_messages  # noqa: PLC0415 - see above
         from projects.meetings.services import members_changed  # noqa: PLC0415 - see above
         from projects.outbox import rules  # noqa: F401, PLC0415 - django-rules finds only top-level rules.py
@@ -19,6 +19,8 @@ class ProjectsConfig(AppConfig):
         # "still wanted?" checks), and how the dashboard names what they are about.
         meeting_messages.register()
         promise_messages.register()
+        # A break's "check in with me after" date: a message to each side.
+        checkins.register()
         # Upcoming meetings' invitations follow the project's members.
         if members_changed not in MEMBERSHIP_LISTENERS:
             MEMBERSHIP_LISTENERS.append(members_changed)

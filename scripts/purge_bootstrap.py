@@ -54,6 +54,12 @@ def _package_dir(name: str) -> Path:
 BOOTSTRAP_DIR = ROOT / "static" / "vendor" / "bootstrap-5.3.9"
 FULL = BOOTSTRAP_DIR / "bootstrap.min.css"
 PURGED = BOOTSTRAP_DIR / "bootstrap.purged.min.css"
+# The report pages' bar charts (members read reports on their phones too).
+CHARTS_DIR = ROOT / "static" / "vendor" / "charts.css-1.2.0"
+CHARTS_FULL = CHARTS_DIR / "charts.min.css"
+CHARTS_PURGED = CHARTS_DIR / "charts.purged.min.css"
+# Every (full file, purged file) this script keeps.
+FILES = ((FULL, PURGED), (CHARTS_FULL, CHARTS_PURGED))
 
 # Where a Bootstrap class can come from: our pages, scripts and Python, and
 # the crispy templates our forms are drawn with (`|crispy` and
@@ -74,7 +80,7 @@ CRISPY_ENTRY_TEMPLATES = ("bootstrap5/uni_form.html", "bootstrap5/field.html")
 _INCLUDE = re.compile(r"""{%\s*include\s+["']([^"']+)["']""")
 
 HEADER = (
-    "/* Purged by scripts/purge_bootstrap.py from bootstrap.min.css: only the rules"
+    "/* Purged by scripts/purge_bootstrap.py from {name}: only the rules"
     " Coprod's templates can use. Do not edit; run the script again. */\n"
 )
 
@@ -306,8 +312,8 @@ def serialise(nodes: Sequence[Node]) -> str:
     return "".join(out)
 
 
-def purge(css: str, used: set[str]) -> str:
-    """Bootstrap's css with only the rules a page using these words can match."""
+def purge(css: str, used: set[str], *, name: str = "bootstrap.min.css") -> str:
+    """A vendor's css with only the rules a page using these words can match."""
     nodes = _purge_nodes(parse(css), used)
     without_keyframes = serialise(
         [n for n in nodes if not (isinstance(n, Rule) and _KEYFRAMES.match(n.prelude))]
@@ -316,30 +322,33 @@ def purge(css: str, used: set[str]) -> str:
     charset = [n for n in nodes if isinstance(n, Statement) and n.text.startswith("@charset")]
     rest = [n for n in nodes if n not in charset]
     # @charset must stay the very first thing in the file.
-    return serialise(charset) + HEADER + serialise(rest) + "\n"
+    return serialise(charset) + HEADER.format(name=name) + serialise(rest) + "\n"
 
 
-def build() -> str:
-    """The purged file's contents, from the full file and today's sources."""
-    return purge(FULL.read_text(encoding="utf-8"), words_in_sources())
+def build(full: Path = FULL) -> str:
+    """A purged file's contents, from its full file and today's sources."""
+    return purge(full.read_text(encoding="utf-8"), words_in_sources(), name=full.name)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only say whether it is stale")
     args = parser.parse_args(argv)
-    css = build()
-    if args.check:
-        if PURGED.read_text(encoding="utf-8") != css:
-            print(f"{PURGED.relative_to(ROOT)} is stale: run make css (scripts/purge_bootstrap.py)")
-            return 1
-        return 0
-    PURGED.write_text(css, encoding="utf-8")
-    print(
-        f"wrote {PURGED.relative_to(ROOT)}: {len(css.encode()):,} bytes "
-        f"(from {FULL.stat().st_size:,})"
-    )
-    return 0
+    stale = 0
+    for full, purged in FILES:
+        css = build(full)
+        if args.check:
+            if not purged.exists() or purged.read_text(encoding="utf-8") != css:
+                name = purged.relative_to(ROOT)
+                print(f"{name} is stale: run make css (scripts/purge_bootstrap.py)")
+                stale = 1
+            continue
+        purged.write_text(css, encoding="utf-8")
+        print(
+            f"wrote {purged.relative_to(ROOT)}: {len(css.encode()):,} bytes "
+            f"(from {full.stat().st_size:,})"
+        )
+    return stale
 
 
 if __name__ == "__main__":
