@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.expire_stale",
         "schedule": 15 * 60,
     },
+    # Reviews past their last day close (and a repeating one plans its next).
+    "close-ended-reviews": {
+        "task": "projects.close_ended_reviews",
+        "schedule": 60 * 60,
+    },
 }
 # A dispatcher's claim on a message lasts this long; after it, another may take it.
 COPROD_NOTIFY_LEASE_SECONDS = env.int("COPROD_NOTIFY_LEASE_SECONDS", default=30)

@@ -419,6 +419,7 @@ class AccessLog(CreatedAtModel):
         COMMUNICATION_NEEDS = "communication", "read how you like us to communicate with you"
         BENEFITS = "benefits", "read what you told us about your benefits"
         BANK_DETAILS = "bank_details", "saw your bank details"
+        REVIEW_ANSWERS = "review_answers", "read what you said only to the coordinators in"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="access_log"

@@ -8,8 +8,11 @@ from projects.models import (
     Invitee,
     LadderAssessment,
     MeetingAction,
+    Review,
+    ReviewAnswer,
     ValueVersion,
 )
+from projects.reviews.services import author_key
 
 REMOVED = "(removed at the person's request)"
 
@@ -93,3 +96,39 @@ def erase_meetings(participant):
 
 
 register(section="meetings", export=export_meetings, erase=erase_meetings)
+
+
+def export_reviews(participant):
+    # Answers given without a name are left out: an export can be made by
+    # staff on the person's behalf, and it must not tell them which were theirs.
+    rows = (
+        ReviewAnswer.objects.filter(participant=participant)
+        .select_related("review__project", "question")
+        .order_by("review__opens_on", "question__question__position")
+    )
+    return {
+        "review_answers": [
+            {
+                "review": f"{a.review.project.title}: {a.review.title}",
+                "question": a.question.text,
+                "answer": a.question.steps[a.step - 1] if a.step and a.question.steps else "",
+                "in_your_words": a.words or "",
+                "who_sees_it": a.get_visibility_display(),
+            }
+            for a in rows
+        ],
+    }
+
+
+def erase_reviews(participant):
+    # Every answer goes, their anonymous ones too (found again by their key);
+    # that they took part stays, as a count.
+    ReviewAnswer.objects.filter(participant=participant).delete()
+    keys = [
+        author_key(review, participant)
+        for review in Review.objects.filter(takers__participant=participant)
+    ]
+    ReviewAnswer.objects.filter(author_key__in=keys).delete()
+
+
+register(section="reviews", export=export_reviews, erase=erase_reviews)

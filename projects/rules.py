@@ -163,3 +163,15 @@ rules.add_perm("projects.record_contribution", leads_project)
 # A member puts their own point on record (a break counts; leaving ends it).
 rules.add_perm("projects.raise_point", can_come_to_meetings)
 rules.add_perm("projects.respond_contribution", is_project_coordinator)
+
+# Reviews: leads plan them and record what the group agreed; members answer
+# (a break counts); coordinators give the organisation's answer beside them
+# and alone read answers given only to the coordinators.
+rules.add_perm("projects.plan_review", leads_project)
+rules.add_perm("projects.answer_review_as_member", can_come_to_meetings)
+rules.add_perm("projects.answer_review_as_staff", is_project_coordinator)
+rules.add_perm("projects.answer_review", can_come_to_meetings | is_project_coordinator)
+rules.add_perm("projects.read_private_answers", is_project_coordinator)
+rules.add_perm("projects.record_agreed_change", leads_project)
+# A pulse after a meeting: from the people who could come to it.
+rules.add_perm("projects.give_pulse", can_come_to_meetings)

@@ -23,6 +23,7 @@ from projects.models import (
     Value,
     ValueVersion,
 )
+from projects.reviews.services import phase_ended
 
 # What each step of setting up a project writes, and so what its page's stamp covers:
 # a change to the purpose does not make an open basics page stale.
@@ -398,8 +399,12 @@ def phases_save(
         phase.name, phase.position, phase.description = name, position, description
         phase.save()
         saved.append(phase)
+    ended = locked.current_phase_id
     locked.current_phase = current_phase
     locked.save(update_fields=["current_phase", "updated_at"])
+    if ended is not None and ended != getattr(current_phase, "pk", None):
+        # Reviews planned for the end of that phase open now.
+        phase_ended(project=locked, phase_id=ended)
     project.current_phase = current_phase
     return saved
 

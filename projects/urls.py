@@ -6,6 +6,7 @@ from django.views import View
 from projects import views
 from projects.meetings import views as meetings
 from projects.promises import views as promises
+from projects.reviews import views as reviews
 
 app_name = "projects"
 
@@ -23,6 +24,7 @@ MEETING_PAGES: "list[tuple[str, type[View[Any]], str]]" = [
     ("attendance/", meetings.AttendanceView, "meeting_attendance"),
     ("notes/", meetings.NotesView, "meeting_notes"),
     ("calendar.ics", meetings.MeetingIcsView, "meeting_ics"),
+    ("how-it-felt/", reviews.PulseView, "meeting_pulse"),
 ]
 
 urlpatterns = [
@@ -86,6 +88,31 @@ urlpatterns = [
         "<int:pk>/you-said/<int:promise_pk>/update/",
         promises.PromiseUpdateView.as_view(),
         name="promise_update",
+    ),
+    # Reviews.
+    path("<int:pk>/reviews/", reviews.ReviewListView.as_view(), name="reviews"),
+    path("<int:pk>/reviews/new/", reviews.ReviewCreateView.as_view(), name="review_create"),
+    path("<int:pk>/reviews/questions/", reviews.QuestionsView.as_view(), name="review_questions"),
+    path(
+        "<int:pk>/reviews/questions/<int:question_pk>/",
+        reviews.QuestionUpdateView.as_view(),
+        name="review_question",
+    ),
+    path("<int:pk>/reviews/<int:review_pk>/", reviews.ReviewDetailView.as_view(), name="review"),
+    path(
+        "<int:pk>/reviews/<int:review_pk>/questions/<int:number>/",
+        reviews.AnswerView.as_view(),
+        name="review_answer",
+    ),
+    path(
+        "<int:pk>/reviews/<int:review_pk>/close/",
+        reviews.ReviewCloseView.as_view(),
+        name="review_close",
+    ),
+    path(
+        "<int:pk>/reviews/<int:review_pk>/agreed/",
+        reviews.AgreedChangeView.as_view(),
+        name="review_change",
     ),
     path("venues/", meetings.VenueListView.as_view(), name="venues"),
     path("venues/new/", meetings.VenueCreateView.as_view(), name="venue_create"),

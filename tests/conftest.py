@@ -321,6 +321,17 @@ def build_meetings(org, project, users, membership):
         response="accepted",
         promised_update_on=timezone.localdate() + datetime.timedelta(days=14),
     )
+    # A review open for answers, talked over at the past meeting.
+    from projects.reviews import services as reviews
+
+    review = reviews.review_schedule(
+        project=project,
+        by=coordinator,
+        title="Our first review",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + datetime.timedelta(days=14),
+        meeting=past_meeting,
+    )
     # A message that could not be sent, for coordinators to act on.
     failed = Notification.objects.filter(project=project, channel="email").first()
     Notification.objects.filter(pk=failed.pk).update(
@@ -357,6 +368,8 @@ def build_meetings(org, project, users, membership):
         "past_meeting": past_meeting,
         "action": action,
         "feed_token": feed_token,
+        "review": review,
+        "review_question": review.questions.order_by("question__position").first().question,
     }
 
 

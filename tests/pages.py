@@ -111,6 +111,10 @@ def promise(world):
     return {"pk": world.project.pk, "promise_pk": world.contribution.pk}
 
 
+def review(world):
+    return {"pk": world.project.pk, "review_pk": world.review.pk}
+
+
 def paper(world):
     return {**meeting(world), "paper_pk": world.paper.pk}
 
@@ -315,6 +319,54 @@ PAGES = [
         edit=True,
     ),
     Page("projects:promise_update", signed_in(200, **LEADS_ONLY), kwargs=promise, edit=True),
+    # --- Reviews and the pulse ---------------------------------------------
+    Page(
+        "projects:reviews",
+        signed_in(200, **OUTSIDERS),
+        kwargs=project_pk,
+        device=PHONE,
+        browser_role="member",
+    ),
+    Page("projects:review_create", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    Page("projects:review_questions", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    Page(
+        "projects:review_question",
+        signed_in(200, **LEADS_ONLY),
+        kwargs=lambda world: {"pk": world.project.pk, "question_pk": world.review_question.pk},
+        edit=True,
+    ),
+    Page(
+        "projects:review",
+        signed_in(200, **OUTSIDERS),
+        kwargs=review,
+        device=PHONE,
+        browser_role="member",
+    ),
+    # Members answer as themselves; the organisation's coordinators give its
+    # answer beside them. Co-leads answer as members.
+    Page(
+        "projects:review_answer",
+        signed_in(403, **OUTSIDERS, **MEMBERS_ONLY, **each(A_COORDINATORS, 200)),
+        kwargs=lambda world: {**review(world), "number": 1},
+        device=PHONE,
+        edit=True,
+        browser_role="member",
+    ),
+    Page(
+        "projects:review_close",
+        signed_in(REDIRECT, **LEADS_ONLY),
+        kwargs=review,
+        html=False,
+        method="post",
+    ),
+    Page("projects:review_change", signed_in(200, **LEADS_ONLY), kwargs=review, edit=True),
+    Page(
+        "projects:meeting_pulse",
+        signed_in(403, **OUTSIDERS, **MEMBERS_ONLY),
+        kwargs=past_meeting,
+        device=PHONE,
+        edit=True,
+    ),
     # --- Messages (the outbox) ----------------------------------------------
     Page("outbox:list", signed_in(200, **COORDINATORS_ONLY), kwargs=project_pk),
     Page("outbox:rules", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),

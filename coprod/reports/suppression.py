@@ -17,16 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-
-
-def threshold() -> int:
-    return settings.COPROD_REPORT_MIN_PEOPLE
-
-
-def is_small(count: int) -> bool:
-    """One to four people (with the default threshold): enough to point at someone."""
-    return 0 < count < threshold()
+from coprod.smallnumbers import is_small, threshold
 
 
 @dataclass
@@ -35,7 +26,8 @@ class Figure:
 
     value: int | float | Decimal | None
     people: int
-    kind: str = "people"  # "people", "money" (pence), "hours", "share" (0..1), "days"
+    # "people", "money" (pence), "hours", "share" (0..1), "days", "score" (1..5)
+    kind: str = "people"
     hidden: bool = False
     reason: str = ""
 

@@ -55,6 +55,8 @@ from projects.meetings.selectors import (
 )
 from projects.mixins import ProjectMixin, warn_unreachable
 from projects.models import CalendarFeed, MeetingAction, MeetingChange, MeetingPaper, Venue
+from projects.reviews.selectors import pulse_given
+from projects.reviews.services import pulse_open
 from projects.selectors import participant_in_project, projects_visible_to
 
 
@@ -187,7 +189,12 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             "actions": list(
                 meeting.actions.select_related("owner_participant", "owner_user").order_by("due_on")
             ),
+            "pulse_open": invitee is not None
+            and pulse_open(meeting)
+            and user.has_perm("projects.give_pulse", self.project),
         }
+        if context["pulse_open"]:
+            context["pulse_given"] = pulse_given(meeting, invitee.participant)
         if can_run:
             # People are named only to those who may see their needs; others get counts.
             context["papers_due"] = papers_due(meeting, viewer=user)

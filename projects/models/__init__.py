@@ -18,11 +18,25 @@ from projects.models.meetings import (
 )
 from projects.models.project import Phase, Project, ProjectCoordinatorChange
 from projects.models.promises import Contribution, ContributionEvent
+from projects.models.reviews import (
+    SCALE_STEPS,
+    AnswerVisibility,
+    Pulse,
+    PulseTaker,
+    Review,
+    ReviewAnswer,
+    ReviewQuestion,
+    ReviewQuestionVersion,
+    ReviewTaker,
+    Scale,
+)
 from projects.models.values import Endorsement, Value, ValueVersion
 
 __all__ = [
     "RUNG_MEANINGS",
+    "SCALE_STEPS",
     "AgendaItem",
+    "AnswerVisibility",
     "Attendance",
     "CalendarFeed",
     "Contribution",
@@ -37,7 +51,15 @@ __all__ = [
     "Phase",
     "Project",
     "ProjectCoordinatorChange",
+    "Pulse",
+    "PulseTaker",
+    "Review",
+    "ReviewAnswer",
+    "ReviewQuestion",
+    "ReviewQuestionVersion",
+    "ReviewTaker",
     "Rung",
+    "Scale",
     "Value",
     "ValueVersion",
     "Venue",

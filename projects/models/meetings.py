@@ -381,6 +381,14 @@ class MeetingAction(TimeStampedModel):
     )
     due_on = models.DateField("by when")
     done_at = models.DateTimeField(null=True, blank=True)
+    # A change the group agreed at a review, made an action of this meeting.
+    review = models.ForeignKey(
+        "projects.Review",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreed_actions",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

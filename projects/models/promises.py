@@ -58,6 +58,14 @@ class Contribution(TimeStampedModel):
         blank=True,
         related_name="points_raised",
     )
+    # A change the group agreed at a review, made a promise to report back on.
+    review = models.ForeignKey(
+        "projects.Review",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreed_promises",
+    )
 
     class Meta:
         ordering = ["project", "-created_at", "-pk"]

@@ -42,6 +42,8 @@ from projects.models import (
     LadderAssessment,
     Meeting,
     Project,
+    Pulse,
+    Review,
     Value,
     ValueVersion,
 )
@@ -91,7 +93,17 @@ def _stamp_query() -> tuple[str, tuple[str, ...]]:
             ("project",),
         )
     )
-    for model in (ProjectMembership, Meeting, Claim, Contribution, LadderAssessment):
+    # Pulses after meetings are only ever added: their count is enough.
+    parts.append(
+        (
+            f"(SELECT COUNT(*) FROM {_table(Pulse)} c JOIN {meeting} p "
+            f"ON c.{_column(Pulse, 'meeting')} = p.{q('id')} "
+            f"WHERE p.{_column(Meeting, 'project')} = %s)",
+            ("project",),
+        )
+    )
+    # A review's updated_at moves with every answer given or changed.
+    for model in (ProjectMembership, Meeting, Claim, Contribution, LadderAssessment, Review):
         source = f"FROM {_table(model)} WHERE {_column(model, 'project')} = %s"
         count_and_newest(source, q("updated_at"), ("project",))
     count_and_newest(

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from coprod.reports.figures.feels import feels_section
 from coprod.reports.figures.follow_through import follow_through_section
 from coprod.reports.figures.grids import grids_for, project_life
 from coprod.reports.figures.honesty import honesty_section
@@ -53,6 +54,7 @@ def project_report(
             ("money", "Money", money),
             ("follow-through", "Follow-through", follow),
             ("honesty", "Honesty", honesty),
+            ("feels", "How members say it feels", feels_section(project, period)),
         ],
         organisation_views=organisation_views,
     )

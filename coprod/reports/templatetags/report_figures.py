@@ -42,6 +42,9 @@ def figure_text(cell, csv: bool = False) -> str:
         return f"{days:f}" if csv else f"{days:f} day{'' if days == 1 else 's'}"
     if cell.kind == "hours":
         return f"{value}"
+    if cell.kind == "score":
+        score = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return f"{score}" if csv else f"{score} out of 5"
     return f"{value:,}" if not csv else str(value)
 
 

@@ -1,0 +1,1 @@
+"""Reviews: the group looks back together, and a pulse after each meeting."""
