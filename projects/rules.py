@@ -175,3 +175,15 @@ rules.add_perm("projects.read_private_answers", is_project_coordinator)
 rules.add_perm("projects.record_agreed_change", leads_project)
 # A pulse after a meeting: from the people who could come to it.
 rules.add_perm("projects.give_pulse", can_come_to_meetings)
+
+
+def on_task_project(predicate):
+    """Lift a project predicate to one about a support task of that project."""
+    return rules.predicate(
+        lambda user, task: task is not None and predicate(user, task.project),
+        name=f"task_{predicate.name}",
+    )
+
+
+# Chats and check-ins are the coordinators' to act on (the object is a SupportTask).
+rules.add_perm("projects.mark_task_done", on_task_project(is_project_coordinator))

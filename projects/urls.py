@@ -69,6 +69,7 @@ urlpatterns = [
         for route, view, name in MEETING_PAGES
     ],
     path("actions/<int:pk>/done/", meetings.ActionDoneView.as_view(), name="action_done"),
+    path("tasks/<int:pk>/done/", reviews.TaskDoneView.as_view(), name="task_done"),
     path("meetings/mine/", meetings.MyMeetingsView.as_view(), name="my_meetings"),
     path("meetings/calendar/", meetings.CalendarLinkView.as_view(), name="calendar_link"),
     path("meetings/calendar/<str:token>.ics", meetings.calendar_feed, name="calendar_feed"),

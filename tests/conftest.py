@@ -337,6 +337,19 @@ def build_meetings(org, project, users, membership):
     Notification.objects.filter(pk=failed.pk).update(
         status=Notification.Status.FAILED, last_error="SMTP 550: mailbox unavailable"
     )
+    # Jo asked for a chat before the upcoming meeting: a task for the coordinators
+    # (made directly, so the world's outbox stays as it was).
+    from projects.models import SupportTask
+
+    chat = SupportTask.objects.create(
+        project=project,
+        participant=membership.participant,
+        meeting=meeting,
+        kind=SupportTask.Kind.BRIEFING,
+        due_on=timezone.localdate(),
+        times="Weekday mornings",
+        way=SupportTask.Way.PHONE,
+    )
     # Money: Jo's time at the past meeting (a claim waiting for approval) and
     # an approved bus fare (a ledger entry finance can pay or reverse).
     meetings.attendance_record(
@@ -369,6 +382,7 @@ def build_meetings(org, project, users, membership):
         "action": action,
         "feed_token": feed_token,
         "review": review,
+        "chat": chat,
         "review_question": review.questions.order_by("question__position").first().question,
     }
 

@@ -367,6 +367,14 @@ PAGES = [
         device=PHONE,
         edit=True,
     ),
+    # A chat or check-in is the organisation's coordinators' to mark done.
+    Page(
+        "projects:task_done",
+        signed_in(403, **OUTSIDERS, **each(A_COORDINATORS, REDIRECT)),
+        kwargs=lambda world: {"pk": world.chat.pk},
+        html=False,
+        method="post",
+    ),
     # --- Messages (the outbox) ----------------------------------------------
     Page("outbox:list", signed_in(200, **COORDINATORS_ONLY), kwargs=project_pk),
     Page("outbox:rules", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),

@@ -8,11 +8,14 @@ from coprod.accounts.selectors import organisations_for, staff_roles
 from coprod.notifications.selectors import attention_for
 from participants.selectors import memberships_for_member_home, participant_profiles_for
 from projects.meetings.selectors import next_meeting_for_member, open_actions_for
+from projects.promises.selectors import points_to_answer
+from projects.reviews.selectors import open_reviews_for_member, pulses_to_give
 from projects.selectors import (
     DASHBOARD_PROJECTS,
     project_count_for_dashboard,
     project_list_for_dashboard,
 )
+from projects.support import tasks_for
 
 
 class DashboardView(PermissionRequiredMixin, TemplateView):
@@ -34,6 +37,8 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             project_count=project_count_for_dashboard(user),
             actions=open_actions_for(user),
             attention=attention_for(user),
+            tasks=list(tasks_for(user)[:50]),
+            points=points_to_answer(user),
             perms_finance=user.has_perm("payments.use_finance"),
             can_add_project=user.has_perm("projects.add_project_anywhere"),
             **kwargs,
@@ -59,5 +64,7 @@ class MemberHomeView(PermissionRequiredMixin, TemplateView):
             preferred_name=profiles[0].preferred_name if profiles else "",
             profiles=profiles,
             memberships=memberships_for_member_home(self.request.user),
+            reviews=open_reviews_for_member(self.request.user),
+            pulses=pulses_to_give(self.request.user),
             **kwargs,
         )

@@ -12,7 +12,7 @@ from participants.models import Participant
 from projects.forms import DATE
 from projects.meetings.services import MEETING_DETAIL_FIELDS, MEETING_VERSION_FIELDS, VENUE_FIELDS
 from projects.meetings.times import in_zone, local_datetime
-from projects.models import Invitee, Meeting, MeetingPaper, Venue
+from projects.models import Invitee, Meeting, MeetingPaper, SupportTask, Venue
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -183,6 +183,28 @@ class RsvpForm(forms.Form):
     note = LimitedCharField(
         label="A note to the organisers (optional)", required=False, max_length=300
     )
+    chat = forms.MultipleChoiceField(
+        label="Would a chat help? (optional)",
+        choices=[
+            (SupportTask.Kind.BRIEFING, "A chat before the meeting, to know what to expect"),
+            (SupportTask.Kind.DEBRIEF, "A chat after the meeting, to talk it over"),
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A coordinator will get in touch.",
+    )
+    chat_times = LimitedCharField(
+        label="When suits you for a chat? (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example: weekday mornings.",
+    )
+    chat_way = forms.ChoiceField(
+        label="How would you like to talk? (optional)",
+        choices=[("", "Any way is fine"), *SupportTask.Way.choices],
+        required=False,
+    )
+    CHAT_FIELDS = ("chat", "chat_times", "chat_way")
 
 
 class OnBehalfRsvpForm(RsvpForm):
@@ -196,6 +218,8 @@ class OnBehalfRsvpForm(RsvpForm):
         self.fields["answer"].label = "Their answer"
         self.fields["needs"].label = "What they need for this meeting (optional)"
         self.fields["needs"].help_text = "Leave it empty to keep what they said before."
+        for name in self.CHAT_FIELDS:
+            del self.fields[name]
         self.order_fields(["participant", "answer", "needs", "note"])
 
 

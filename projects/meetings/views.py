@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -58,6 +59,7 @@ from projects.models import CalendarFeed, MeetingAction, MeetingChange, MeetingP
 from projects.reviews.selectors import pulse_given
 from projects.reviews.services import pulse_open
 from projects.selectors import participant_in_project, projects_visible_to
+from projects.support import chat_ask
 
 
 class MeetingMixin(ProjectMixin):
@@ -400,22 +402,37 @@ class RsvpView(ServiceFormMixin, MeetingMixin, FormView):
 
     def call_service(self, form):
         participant = participant_in_project(self.request.user, self.project)
+        chat = {name: form.cleaned_data.get(name) for name in RsvpForm.CHAT_FIELDS}
         # The quick buttons send only the answer: keep the note and needs given before.
         data = {
             name: value
             for name, value in form.cleaned_data.items()
-            if name == "answer" or name in self.request.POST
+            if name not in chat and (name == "answer" or name in self.request.POST)
         }
-        return services.rsvp_record(
-            meeting=self.get_meeting(), participant=participant, by=self.request.user, **data
-        )
+        with transaction.atomic():
+            result = services.rsvp_record(
+                meeting=self.get_meeting(), participant=participant, by=self.request.user, **data
+            )
+            if chat["chat"]:
+                # Answer and chat are saved together, or neither is.
+                chat_ask(
+                    meeting=self.meeting,
+                    participant=participant,
+                    kinds_asked=chat["chat"],
+                    times=chat["chat_times"] or "",
+                    way=chat["chat_way"] or "",
+                )
+        return result
 
     def get_success_message(self, form, result):
-        return {
+        said = {
             "yes": "Thank you. We look forward to seeing you.",
             "maybe": "Thank you. Let us know when you are sure.",
             "no": "Thank you for telling us. You will still get the notes.",
         }[form.cleaned_data["answer"]]
+        if form.cleaned_data.get("chat"):
+            said += " A coordinator will get in touch about a chat."
+        return said
 
     def get_success_url(self):
         return self.meeting.get_absolute_url() + "#your-answer"

@@ -30,6 +30,7 @@ from projects.models.reviews import (
     ReviewTaker,
     Scale,
 )
+from projects.models.support import ChatWay, SupportKind, SupportTask
 from projects.models.values import Endorsement, Value, ValueVersion
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "AnswerVisibility",
     "Attendance",
     "CalendarFeed",
+    "ChatWay",
     "Contribution",
     "ContributionEvent",
     "Endorsement",
@@ -60,6 +62,8 @@ __all__ = [
     "ReviewTaker",
     "Rung",
     "Scale",
+    "SupportKind",
+    "SupportTask",
     "Value",
     "ValueVersion",
     "Venue",

@@ -4,12 +4,25 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from coprod.accounts.models import StaffMembership
+from coprod.accounts.selectors import COORDINATING_ROLES
 from coprod.notifications.models import Channel, Notification
 from coprod.notifications.services import TOLD_BY_PHONE
 from projects.models import Contribution, ContributionEvent, Project
@@ -176,3 +189,29 @@ def told_of_updates(events, *, kind: str) -> dict[int, Told]:
             person.preferred_name if person else ""
         )
     return told
+
+
+def points_to_answer(user) -> list[tuple[Project, int]]:
+    """Members' own points still waiting for the organisation's answer, per project.
+
+    For the dashboard of people who answer them: coordinators of the project's
+    organisation (projects.respond_contribution).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    coordinates = StaffMembership.objects.filter(user=user, role__in=COORDINATING_ROLES).values(
+        "organisation_id"
+    )
+    rows = (
+        Contribution.objects.filter(
+            raised_by__isnull=False,
+            response=Contribution.Response.WAITING,
+            project__organisation_id__in=coordinates,
+        )
+        .values("project_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "project_id")
+    )
+    counts = {row["project_id"]: row["n"] for row in rows[:20]}
+    projects = Project.objects.in_bulk(list(counts))
+    return [(projects[pk], n) for pk, n in counts.items() if pk in projects]

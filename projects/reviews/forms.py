@@ -164,3 +164,8 @@ class PulseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    debrief = forms.BooleanField(
+        label="I would like a chat with someone about today",
+        required=False,
+        help_text="A coordinator will get in touch. They will not see your answer above.",
+    )

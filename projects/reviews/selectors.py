@@ -13,7 +13,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -32,7 +32,7 @@ from projects.models import (
     ReviewQuestionVersion,
     ReviewTaker,
 )
-from projects.reviews.services import author_key, is_open
+from projects.reviews.services import PULSE_DAYS, author_key, is_open
 
 WAITING, OPEN, CLOSED = "waiting", "open", "closed"
 STATE_WORDS = {WAITING: "Not open yet", OPEN: "Open for answers", CLOSED: "Closed"}
@@ -290,3 +290,48 @@ def pulse_trend(project: Project, *, since: datetime.datetime | None = None) -> 
             )
         )
     return points
+
+
+# --- A member's home page ------------------------------------------------------
+
+
+def open_reviews_for_member(user, *, now=None) -> list[Review]:
+    """Reviews open for answers now in the projects the person takes part in."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    today = timezone.localdate(now) if now else timezone.localdate()
+    return list(
+        Review.objects.filter(
+            project__memberships__participant__user=user,
+            project__memberships__status__in=["active", "on_break"],
+            opens_on__lte=today,
+            closes_on__gte=today,
+            closed_at__isnull=True,
+        )
+        .exclude(project__status=Project.Status.FINISHED)
+        .select_related("project")
+        .only("title", "closes_on", "project__title", "project_id")
+        .distinct()
+        .order_by("closes_on", "pk")[:5]
+    )
+
+
+def pulses_to_give(user, *, now=None) -> list[Meeting]:
+    """Meetings of the last fortnight the person was invited to and has not said how it felt."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    now = now or timezone.now()
+    given = PulseTaker.objects.filter(meeting=OuterRef("pk"), participant__user=user)
+    return list(
+        Meeting.objects.filter(
+            invitees__participant__user=user,
+            ends_at__lte=now,
+            ends_at__gte=now - datetime.timedelta(days=PULSE_DAYS),
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .exclude(Exists(given))
+        .select_related("project")
+        .only("title", "starts_at", "project__title", "project_id")
+        .distinct()
+        .order_by("-ends_at")[:3]
+    )

@@ -34,6 +34,7 @@ from projects.models import (
     Scale,
 )
 from projects.promises.services import contribution_record, contribution_respond
+from projects.reviews import notifications as announce
 from projects.reviews.defaults import DEFAULT_QUESTIONS
 
 # What the question form writes, and so what its stamp covers.
@@ -259,6 +260,7 @@ def review_schedule(
         created_by=by,
     )
     review.questions.set(current_versions(project))
+    announce.review_opens(review, now=now)
     return review
 
 
@@ -273,6 +275,7 @@ def phase_ended(*, project: Project, phase_id: int, now=None) -> list[Review]:
         review.closes_on = today + datetime.timedelta(days=review.open_days)
         review.save(update_fields=["opens_on", "closes_on", "updated_at"])
         review.questions.set(current_versions(project))
+        announce.review_opens(review, now=now)
         opened.append(review)
     return opened
 
@@ -286,6 +289,7 @@ def review_close(*, review: Review, by: User | None, now=None) -> Review:
     moment = now or timezone.now()
     review.closed_at = moment
     review.save(update_fields=["closed_at", "updated_at"])
+    announce.review_closed(review)
     if review.repeat_months and review.opens_on:
         length = (review.closes_on - review.opens_on) if review.closes_on else None
         opens_on = _add_months(review.opens_on, review.repeat_months)

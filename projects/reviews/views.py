@@ -1,11 +1,13 @@
 """Review and pulse pages: HTTP only."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from coprod.accounts.permissions import PermissionRequiredMixin
 from coprod.accounts.selectors import coordinators_of
 from coprod.smallnumbers import threshold
 from coprod.versions import StaleFormMixin
@@ -15,7 +17,7 @@ from participants.services import access_log_record_many
 from projects.meetings.selectors import project_people_for_meetings
 from projects.meetings.views import MeetingMixin
 from projects.mixins import ProjectMixin
-from projects.models import ReviewQuestion
+from projects.models import ReviewQuestion, SupportTask
 from projects.reviews import services
 from projects.reviews.forms import AgreedChangeForm, AnswerForm, PulseForm, QuestionForm, ReviewForm
 from projects.reviews.selectors import (
@@ -36,7 +38,8 @@ from projects.reviews.selectors import (
     staff_answers_of,
     takers_count,
 )
-from projects.selectors import participant_in_project
+from projects.selectors import participant_in_project, projects_visible_to
+from projects.support import chat_ask, task_done
 
 
 class ReviewListView(ProjectMixin, TemplateView):
@@ -375,11 +378,45 @@ class PulseView(ServiceFormMixin, MeetingMixin, FormView):
         )
 
     def call_service(self, form):
-        return services.pulse_give(
-            meeting=self.get_meeting(),
-            participant=participant_in_project(self.request.user, self.project),
-            **form.cleaned_data,
-        )
+        data = dict(form.cleaned_data)
+        debrief = data.pop("debrief", False)
+        person = participant_in_project(self.request.user, self.project)
+        with transaction.atomic():
+            pulse = services.pulse_give(meeting=self.get_meeting(), participant=person, **data)
+            if debrief:
+                chat_ask(
+                    meeting=self.meeting,
+                    participant=person,
+                    kinds_asked=[SupportTask.Kind.DEBRIEF],
+                )
+        return pulse
+
+    def get_success_message(self, form, result):
+        if form.cleaned_data.get("debrief"):
+            return self.success_message + " A coordinator will get in touch for a chat."
+        return self.success_message
+
+
+class TaskDoneView(PermissionRequiredMixin, PostActionView):
+    """A coordinator marks a chat or a check-in done: it leaves everyone's dashboard."""
+
+    permission_required = "projects.mark_task_done"
+
+    def get_permission_object(self):
+        if not hasattr(self, "task"):
+            self.task = get_object_or_404(
+                SupportTask.objects.select_related("project__organisation", "participant"),
+                pk=self.kwargs["pk"],
+                project__in=projects_visible_to(self.request.user),
+            )
+        return self.task
+
+    def act(self):
+        task_done(task=self.get_permission_object(), by=self.request.user)
+        return f"Marked done: {self.task.get_kind_display().lower()} with {self.task.participant}."
+
+    def done_url(self):
+        return reverse("accounts:dashboard")
 
     def get_success_url(self):
         return self.get_meeting().get_absolute_url()

@@ -445,3 +445,54 @@ def test_a_kept_report_is_worked_out_again_after_an_answer_changes_or_a_pulse(wo
     services.pulse_give(meeting=world.past_meeting, participant=people[5], step=1)
     assert report_stamp(world.project, now) != stamp
     assert _shown(kept(now)) == _shown(fresh(now))
+
+
+def test_members_are_told_once_when_a_review_opens_and_not_after_it_closes(world):
+    from coprod.notifications.models import Notification
+    from projects.reviews.notifications import REVIEW_OPEN
+    from tests.notifications.helpers import reachable
+
+    bea = reachable(world.project, "Bea")
+    resting = reachable(world.project, "Cal")
+    ProjectMembership.objects.filter(participant=resting).update(
+        status=ProjectMembership.Status.ON_BREAK
+    )
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    review = services.review_schedule(
+        project=world.project,
+        by=None,
+        title="Autumn look back",
+        opens_on=tomorrow,
+        closes_on=tomorrow + datetime.timedelta(days=7),
+    )
+
+    rows = Notification.objects.filter(kind=REVIEW_OPEN, about_id=review.pk)
+    planned = rows.filter(status=Notification.Status.PENDING)
+    recipients = [row.recipient_participant for row in planned]
+    assert bea in recipients
+    assert resting not in recipients  # on a break: not messaged
+    assert len(recipients) == len(set(recipients))
+    # Members who did not agree to be contacted are not sent one.
+    assert world.membership.participant not in recipients
+    local = timezone.localtime(
+        planned.get(recipient_participant=bea).due_at, world.project.organisation.zone
+    )
+    assert (local.date(), local.hour) == (tomorrow, 10)
+
+    services.review_close(review=review, by=None)
+    assert not rows.filter(status=Notification.Status.PENDING).exists()
+
+
+def test_the_member_home_asks_for_a_say_in_open_reviews_and_recent_meetings(world, client_for):
+    world.past_meeting.invitees.get_or_create(participant=world.membership.participant)
+    home = reverse("participants:home")
+
+    page = client_for(world, "member").get(home).content.decode()
+
+    assert world.review.title in page
+    assert "How did “First get-together” feel?" in page
+    services.pulse_give(
+        meeting=world.past_meeting, participant=world.membership.participant, step=4
+    )
+    assert "First get-together” feel" not in client_for(world, "member").get(home).content.decode()
