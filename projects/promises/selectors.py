@@ -191,8 +191,8 @@ def told_of_updates(events, *, kind: str) -> dict[int, Told]:
     return told
 
 
-def points_to_answer(user) -> list[tuple[Project, int]]:
-    """Members' own points still waiting for the organisation's answer, per project.
+def points_to_answer(user) -> list[tuple[int, str, int]]:
+    """Members' own points still waiting for the organisation's answer: (project id, title, count).
 
     For the dashboard of people who answer them: coordinators of the project's
     organisation (projects.respond_contribution).
@@ -208,10 +208,8 @@ def points_to_answer(user) -> list[tuple[Project, int]]:
             response=Contribution.Response.WAITING,
             project__organisation_id__in=coordinates,
         )
-        .values("project_id")
+        .values("project_id", "project__title")
         .annotate(n=Count("pk"))
-        .order_by("-n", "project_id")
+        .order_by("-n", "project_id")[:20]
     )
-    counts = {row["project_id"]: row["n"] for row in rows[:20]}
-    projects = Project.objects.in_bulk(list(counts))
-    return [(projects[pk], n) for pk, n in counts.items() if pk in projects]
+    return [(row["project_id"], row["project__title"], row["n"]) for row in rows]

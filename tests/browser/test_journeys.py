@@ -505,3 +505,93 @@ def test_coordinator_marks_a_meetings_phone_calls_as_told_on_a_phone(site, open_
     expect(page.get_by_text("Recorded: 3 marked as told.")).to_be_visible()
     expect(page.get_by_role("heading", name="Bus routes")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_the_group_reviews_together_and_the_funder_sees_the_counts(site, open_as):
+    from projects.models import Contribution, MeetingAction, Review, ReviewAnswer
+
+    world = site.world
+    today = timezone.localdate()
+    # Given a lead plans a review, talked over at the last meeting
+    page = open_as("coordinator")
+    page.goto(site.url + reverse("projects:reviews", kwargs={"pk": world.project.pk}))
+    page.get_by_role("link", name="Plan a review").click()
+    page.get_by_label("Name of the review").fill("Spring review")
+    page.get_by_label("Answers open on").fill(today.isoformat())
+    page.get_by_label("Answers close after").fill((today + datetime.timedelta(days=14)).isoformat())
+    page.get_by_label("The meeting where the group talks it over (optional)").select_option(
+        label=str(world.past_meeting)
+    )
+    page.get_by_role("button", name="Plan the review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Spring review")
+    assert_accessible(page)
+    review = Review.objects.get(title="Spring review")
+
+    # When three members answer on their phones, one of them without their name
+    said = {
+        "member": ("We opened the shelter earlier", "The group, with my name", "A lot"),
+        "co_lead": ("People came back each week", "The group, with my name", "Some"),
+        "other_member": ("Nobody asked me before", "The group, without my name", "A little"),
+    }
+    for role, (words, who, step) in said.items():
+        phone = open_as(role, "phone")
+        phone.goto(site.url + "/")
+        phone.get_by_role("link", name="Spring review").click()
+        phone.get_by_role("link", name="Start answering").click()
+        expect(phone.get_by_role("heading", level=1)).to_have_text("Question 1 of 9")
+        phone.get_by_label("What have we achieved together?").fill(words)
+        phone.get_by_label(who).check()
+        assert_accessible(phone)
+        assert_no_horizontal_scroll(phone)
+        phone.get_by_role("button", name="Save and go on").click()
+        phone.get_by_label(step, exact=True).check()
+        phone.get_by_label(who).check()
+        phone.get_by_role("button", name="Save and go on").click()
+        # They skip the third and can come back to it while the review is open.
+        phone.get_by_role("button", name="Skip this question").click()
+        expect(phone.get_by_role("heading", level=1)).to_have_text("Question 4 of 9")
+        phone.get_by_role("link", name="Back to all the questions").click()
+        expect(phone.get_by_text("Not answered yet").first).to_be_visible()
+    assert ReviewAnswer.objects.filter(review=review, participant__isnull=True).count() == 2
+
+    # And the coordinator gives the organisation's answer beside theirs
+    page.reload()
+    page.get_by_role("link", name="Start answering").click()
+    page.get_by_label("What have we achieved together?").fill("A shelter people trust")
+    page.get_by_role("button", name="Save and go on").click()
+    page.get_by_label("Completely", exact=True).check()
+    page.get_by_role("button", name="Save and go on").click()
+    page.goto(site.url + review.get_absolute_url())
+    expect(page.get_by_text("A shelter people trust")).to_be_visible()
+    # Only three took part: the answer without a name is kept back, for everyone.
+    expect(page.get_by_text("Nobody asked me before")).to_have_count(0)
+    expect(page.get_by_text("kept back").first).to_be_visible()
+    assert_accessible(page)
+
+    # And the group's two agreed changes become an action and a promise
+    due = (today + datetime.timedelta(days=21)).isoformat()
+    for kind, words, owner in (
+        ("An action", "Start at 6pm so people who work can come", "Jo"),
+        ("A promise", "Pay travel on the day", str(world.users["coordinator"])),
+    ):
+        page.get_by_role("link", name="Record a change the group agreed").click()
+        page.get_by_role("radio", name=re.compile(kind)).check()
+        page.get_by_label("What the group agreed to change").fill(words)
+        page.get_by_label("Who will do it").select_option(label=owner)
+        page.get_by_label("By when").fill(due)
+        page.get_by_role("button", name="Record it").click()
+        expect(page.get_by_text(words)).to_be_visible()
+    assert MeetingAction.objects.get(review=review).meeting == world.past_meeting
+    assert Contribution.objects.get(review=review).responsible == world.users["coordinator"]
+    assert_accessible(page)
+
+    # Then the funder's report counts the answers, and hides the small numbers
+    funder = open_as("funder")
+    funder.goto(site.url + reverse("reports:project", kwargs={"pk": world.project.pk}))
+    expect(funder.get_by_role("heading", name="How members say it feels")).to_be_visible()
+    table = funder.get_by_role("table", name=re.compile("^Spring review: How far have we got"))
+    expect(table).to_be_visible()
+    expect(table.get_by_role("cell", name="fewer than 5").first).to_be_visible()
+    expect(funder.get_by_text("Nobody asked me before")).to_have_count(0)
+    expect(funder.get_by_text("We opened the shelter earlier")).to_have_count(0)
+    assert_accessible(funder)
