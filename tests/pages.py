@@ -327,13 +327,30 @@ PAGES = [
         device=PHONE,
         browser_role="member",
     ),
-    Page("projects:review_create", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
-    Page("projects:review_questions", signed_in(200, **LEADS_ONLY), kwargs=project_pk, edit=True),
+    # Co-leads plan reviews from their phones too.
+    Page(
+        "projects:review_create",
+        signed_in(200, **LEADS_ONLY),
+        kwargs=project_pk,
+        device=PHONE,
+        edit=True,
+        browser_role="co_lead",
+    ),
+    Page(
+        "projects:review_questions",
+        signed_in(200, **LEADS_ONLY),
+        kwargs=project_pk,
+        device=PHONE,
+        edit=True,
+        browser_role="co_lead",
+    ),
     Page(
         "projects:review_question",
         signed_in(200, **LEADS_ONLY),
         kwargs=lambda world: {"pk": world.project.pk, "question_pk": world.review_question.pk},
+        device=PHONE,
         edit=True,
+        browser_role="co_lead",
     ),
     Page(
         "projects:review",
@@ -359,7 +376,14 @@ PAGES = [
         html=False,
         method="post",
     ),
-    Page("projects:review_change", signed_in(200, **LEADS_ONLY), kwargs=review, edit=True),
+    Page(
+        "projects:review_change",
+        signed_in(200, **LEADS_ONLY),
+        kwargs=review,
+        device=PHONE,
+        edit=True,
+        browser_role="co_lead",
+    ),
     Page(
         "projects:meeting_pulse",
         signed_in(403, **OUTSIDERS, **MEMBERS_ONLY),
