@@ -47,6 +47,8 @@ def test_seed_demo_loads_the_demo_once_however_often_it_runs(settings, client):
     assert upcoming.papers.get().content_type == "application/pdf"
     assert upcoming.invitees.count() == 3
     assert Meeting.objects.get(title="Getting started").actions.count() == 1
+    # A review open for answers, with the nine questions, once.
+    assert upcoming.reviews.get().questions.count() == 9
     # Claims for last week's time (one each) and an approved bus fare.
     assert Claim.objects.filter(kind="time").count() == 3
     assert Claim.objects.get(kind="expense").status == "approved"

@@ -496,3 +496,14 @@ def test_the_member_home_asks_for_a_say_in_open_reviews_and_recent_meetings(worl
         meeting=world.past_meeting, participant=world.membership.participant, step=4
     )
     assert "First get-together” feel" not in client_for(world, "member").get(home).content.decode()
+
+
+def test_beat_asks_a_worker_to_close_ended_reviews():
+    from django.conf import settings
+
+    from coprod.celery import app
+
+    entries = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    app.loader.import_default_modules()
+    assert "projects.close_ended_reviews" in entries
+    assert "projects.close_ended_reviews" in app.tasks

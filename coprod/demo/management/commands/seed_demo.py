@@ -17,6 +17,7 @@ from payments import services as money
 from projects import services as project_services
 from projects.meetings import services as meetings
 from projects.models import Project, Rung
+from projects.reviews.services import review_schedule
 
 DEMO_PASSWORD = "coprod-demo"
 DEMO_DOMAIN = "demo.coprod.test"
@@ -335,6 +336,17 @@ class Command(BaseCommand):
             owner_participant=jo,
         )
         self.money(project, coordinator, past)
+        if not project.reviews.exists():
+            # A review open now, talked over at the meeting that follows.
+            today = timezone.localdate()
+            review_schedule(
+                project=project,
+                by=coordinator,
+                title="Our first look back",
+                opens_on=today,
+                closes_on=today + datetime.timedelta(days=14),
+                meeting=upcoming,
+            )
 
     def money(self, project, coordinator, past):
         """Choices, a limit, claims from last week's attendance, and a bus fare to pay."""
