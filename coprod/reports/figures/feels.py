@@ -10,6 +10,8 @@ reading the report could otherwise subtract the named answers they know.
 Months are never added up into a total, so no month can be found from the rest.
 """
 
+import datetime
+
 from django.db.models import Count
 
 from coprod.reports import suppression
@@ -19,8 +21,8 @@ from projects.models import Meeting, Project, Pulse, PulseTaker, Review
 from projects.reviews.selectors import group_view
 
 
-def feels_section(project: Project, period: Period) -> list[Table]:
-    return [_pulse_table(project, period), *_review_tables(project, period)]
+def feels_section(project: Project, period: Period, today: datetime.date) -> list[Table]:
+    return [_pulse_table(project, period), *_review_tables(project, period, today)]
 
 
 def _month(meeting: Meeting, period: Period):
@@ -69,9 +71,10 @@ def _pulse_table(project: Project, period: Period) -> Table:
     )
 
 
-def _review_tables(project: Project, period: Period) -> list[Table]:
+def _review_tables(project: Project, period: Period, today: datetime.date) -> list[Table]:
+    # Reviews that opened in the period (one still to open has nothing to count).
     reviews = Review.objects.filter(
-        project=project, opens_on__gte=period.start, opens_on__lte=period.end
+        project=project, opens_on__gte=period.start, opens_on__lte=min(period.end, today)
     ).order_by("opens_on", "pk")
     tables = []
     for review in reviews:

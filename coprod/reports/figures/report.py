@@ -54,7 +54,7 @@ def project_report(
             ("money", "Money", money),
             ("follow-through", "Follow-through", follow),
             ("honesty", "Honesty", honesty),
-            ("feels", "How members say it feels", feels_section(project, period)),
+            ("feels", "How members say it feels", feels_section(project, period, today)),
         ],
         organisation_views=organisation_views,
     )
