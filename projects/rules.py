@@ -167,6 +167,9 @@ rules.add_perm("projects.respond_contribution", is_project_coordinator)
 # Reviews: leads plan them and record what the group agreed; members answer
 # (a break counts); coordinators give the organisation's answer beside them
 # and alone read answers given only to the coordinators.
+# Reviews are the group's: its members (a break counts, leaving ends it) and
+# the organisation's coordinators; not finance, not people who left.
+rules.add_perm("projects.view_reviews", can_come_to_meetings | is_project_coordinator)
 rules.add_perm("projects.plan_review", leads_project)
 rules.add_perm("projects.answer_review_as_member", can_come_to_meetings)
 rules.add_perm("projects.answer_review_as_staff", is_project_coordinator)

@@ -23,7 +23,7 @@ from projects.models import (
     Value,
     ValueVersion,
 )
-from projects.reviews.services import phase_ended
+from projects.reviews.services import phases_moved_on
 
 # What each step of setting up a project writes, and so what its page's stamp covers:
 # a change to the purpose does not make an open basics page stale.
@@ -399,12 +399,11 @@ def phases_save(
         phase.name, phase.position, phase.description = name, position, description
         phase.save()
         saved.append(phase)
-    ended = locked.current_phase_id
+    was = locked.current_phase_id
     locked.current_phase = current_phase
     locked.save(update_fields=["current_phase", "updated_at"])
-    if ended is not None and ended != getattr(current_phase, "pk", None):
-        # Reviews planned for the end of that phase open now.
-        phase_ended(project=locked, phase_id=ended)
+    # Reviews planned for the end of a phase the project has now moved past open.
+    phases_moved_on(project=locked, was=was, now=current_phase, phases=saved)
     project.current_phase = current_phase
     return saved
 

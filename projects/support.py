@@ -164,11 +164,14 @@ def tasks_for(user, *, today: datetime.date | None = None) -> QuerySet[SupportTa
     )
     named = Project.coordinators.through.objects.filter(project_id=OuterRef("project_id"))
     return (
-        SupportTask.objects.filter(done_at__isnull=True, due_on__lte=today)
-        .filter(
-            Q(project__coordinators=user)
-            | Q(~Exists(named), project__organisation_id__in=coordinates)
+        SupportTask.objects.filter(
+            done_at__isnull=True,
+            due_on__lte=today,
+            # Only while they coordinate: a name left on a project's list after
+            # their role changed sees nothing here.
+            project__organisation_id__in=coordinates,
         )
+        .filter(Q(project__coordinators=user) | ~Exists(named))
         .select_related("participant", "meeting", "project")
         .distinct()
         .order_by("due_on", "pk")

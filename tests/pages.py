@@ -320,9 +320,10 @@ PAGES = [
     ),
     Page("projects:promise_update", signed_in(200, **LEADS_ONLY), kwargs=promise, edit=True),
     # --- Reviews and the pulse ---------------------------------------------
+    # The group's own: not finance (nor people who left).
     Page(
         "projects:reviews",
-        signed_in(200, **OUTSIDERS),
+        signed_in(200, **OUTSIDERS, finance=403),
         kwargs=project_pk,
         device=PHONE,
         browser_role="member",
@@ -354,7 +355,7 @@ PAGES = [
     ),
     Page(
         "projects:review",
-        signed_in(200, **OUTSIDERS),
+        signed_in(200, **OUTSIDERS, finance=403),
         kwargs=review,
         device=PHONE,
         browser_role="member",

@@ -67,6 +67,13 @@ def _review_wanted(row) -> str:
         return "The review was removed."
     if review.closed_at is not None:
         return "The review closed."
+    still_in = ProjectMembership.objects.filter(
+        project_id=review.project_id,
+        participant_id=row.recipient_participant_id,
+        status=ProjectMembership.Status.ACTIVE,
+    ).exists()
+    if not still_in:
+        return "They are no longer taking part (a break, or they left)."
     return ""
 
 

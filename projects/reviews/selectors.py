@@ -1,7 +1,9 @@
 """Reading reviews: where each stands, a person's own answers, and what the group sees.
 
 What the group sees protects anonymous answers the way reports protect small
-numbers. An anonymous answer to a question hides among the people who took
+numbers. Nothing given without a name shows while the review is open (so no
+answer can be lined up with the moment someone took part). Then an
+anonymous answer to a question hides among the people who took
 part in the review and did not answer that question with their name (to the
 group or to the coordinators). Until at least `threshold()` people are in that
 crowd, the question's anonymous answers are kept back, and left out of its
@@ -39,7 +41,8 @@ STATE_WORDS = {WAITING: "Not open yet", OPEN: "Open for answers", CLOSED: "Close
 
 
 def review_state(review: Review, *, now=None) -> str:
-    today = timezone.localdate(now) if now else timezone.localdate()
+    zone = review.project.organisation.zone
+    today = timezone.localdate(now or timezone.now(), timezone=zone)
     if review.closed_at is not None or (review.closes_on is not None and today > review.closes_on):
         return CLOSED
     if is_open(review, now=now):
@@ -150,6 +153,7 @@ def group_view(review: Review, *, coordinator: bool) -> tuple[list[QuestionView]
     """
     questions = review_questions(review)
     takers = takers_count(review)
+    still_open = review_state(review) != CLOSED
     rows = list(ReviewAnswer.objects.filter(review=review).select_related("participant", "user"))
     by_question: dict[int, list[ReviewAnswer]] = {}
     for row in rows:
@@ -162,7 +166,10 @@ def group_view(review: Review, *, coordinator: bool) -> tuple[list[QuestionView]
         anonymous = [a for a in answers if a.visibility == AnswerVisibility.ANONYMOUS]
         staff = [a for a in answers if a.visibility == AnswerVisibility.STAFF]
         crowd = takers - len(named) - len(private)
-        kept_back = bool(anonymous) and crowd < threshold()
+        # While it is open, nothing without a name shows: a new one appearing
+        # just after someone took part would point at them. Once closed, only
+        # a crowd of at least `threshold()` hides them.
+        kept_back = bool(anonymous) and (still_open or crowd < threshold())
         shown = named + ([] if kept_back else anonymous)
         view = QuestionView(question=question, kept_back=kept_back)
         for answer in sorted(named, key=lambda a: _credited(a).casefold()):
@@ -227,15 +234,17 @@ def answers_over_time(project: Project, *, now=None) -> list[Moved]:
     shows "fewer than 5" instead, as in reports.
     """
     reviews = [r for r in reversed(reviews_for_project(project, now=now)) if r.opens_on is not None]
-    moved: dict[int, Moved] = {}
+    moved: dict[tuple[int, str], Moved] = {}
     for review in reviews:
         views, _ = group_view(review, coordinator=False)
         for view in views:
             steps = SCALE_STEPS.get(view.question.scale, ())
             if not steps:
                 continue
+            # A question whose scale changed starts a new row of its own.
             entry = moved.setdefault(
-                view.question.question_id, Moved(view.question.text, steps, [])
+                (view.question.question_id, view.question.scale),
+                Moved(view.question.text, steps, []),
             )
             entry.text = view.question.text
             total = sum(count for _, count in view.counts)
@@ -261,9 +270,17 @@ class PulsePoint:
     people: int
     average: float | None
     changes: list[str]
+    waiting: bool = False
 
 
-def pulse_trend(project: Project, *, since: datetime.datetime | None = None) -> list[PulsePoint]:
+def pulse_closed(meeting: Meeting, *, now=None) -> bool:
+    """The fortnight for saying how a meeting felt is over."""
+    return meeting.ends_at + datetime.timedelta(days=PULSE_DAYS) < (now or timezone.now())
+
+
+def pulse_trend(
+    project: Project, *, since: datetime.datetime | None = None, now=None
+) -> list[PulsePoint]:
     """Each ended meeting's pulse, oldest first: hidden below the threshold, like reports.
 
     `changes` (the words) are for the project's coordinators only.
@@ -278,15 +295,20 @@ def pulse_trend(project: Project, *, since: datetime.datetime | None = None) -> 
         if pulse.change:
             words.setdefault(pulse.meeting_id, []).append(pulse.change)
     points = []
+    moment = now or timezone.now()
     for meeting in meetings.order_by("starts_at"):
         given = steps.get(meeting.pk, [])
-        small = is_small(len(given))
+        # Shown once answers have stopped coming: a figure that moves as each
+        # answer arrives would tell who said what.
+        waiting = not pulse_closed(meeting, now=moment)
+        small = is_small(len(given)) or waiting
         points.append(
             PulsePoint(
                 meeting=meeting,
                 people=len(given),
                 average=None if small else round(sum(given) / len(given), 1),
                 changes=[] if small else sorted(words.get(meeting.pk, [])),
+                waiting=waiting,
             )
         )
     return points
@@ -299,21 +321,31 @@ def open_reviews_for_member(user, *, now=None) -> list[Review]:
     """Reviews open for answers now in the projects the person takes part in."""
     if not getattr(user, "is_authenticated", False):
         return []
-    today = timezone.localdate(now) if now else timezone.localdate()
-    return list(
+    # A day either side of the server's date covers every organisation's zone;
+    # each review is then asked in its own.
+    server_today = timezone.localdate(now or timezone.now())
+    nearby = (
         Review.objects.filter(
             project__memberships__participant__user=user,
             project__memberships__status__in=["active", "on_break"],
-            opens_on__lte=today,
-            closes_on__gte=today,
+            opens_on__lte=server_today + datetime.timedelta(days=1),
+            closes_on__gte=server_today - datetime.timedelta(days=1),
             closed_at__isnull=True,
         )
         .exclude(project__status=Project.Status.FINISHED)
-        .select_related("project")
-        .only("title", "closes_on", "project__title", "project_id")
+        .select_related("project__organisation")
+        .only(
+            "title",
+            "opens_on",
+            "closes_on",
+            "closed_at",
+            "project__title",
+            "project__organisation__timezone",
+        )
         .distinct()
-        .order_by("closes_on", "pk")[:5]
+        .order_by("closes_on", "pk")[:10]
     )
+    return [review for review in nearby if is_open(review, now=now)][:5]
 
 
 def pulses_to_give(user, *, now=None) -> list[Meeting]:
@@ -325,6 +357,8 @@ def pulses_to_give(user, *, now=None) -> list[Meeting]:
     return list(
         Meeting.objects.filter(
             invitees__participant__user=user,
+            project__memberships__participant__user=user,
+            project__memberships__status__in=["active", "on_break"],
             ends_at__lte=now,
             ends_at__gte=now - datetime.timedelta(days=PULSE_DAYS),
         )

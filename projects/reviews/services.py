@@ -2,6 +2,7 @@
 
 import datetime
 import hmac
+import logging
 from hashlib import sha256
 
 from django.conf import settings
@@ -37,6 +38,8 @@ from projects.promises.services import contribution_record, contribution_respond
 from projects.reviews import notifications as announce
 from projects.reviews.defaults import DEFAULT_QUESTIONS
 
+logger = logging.getLogger(__name__)
+
 # What the question form writes, and so what its stamp covers.
 QUESTION_FIELDS = ("text", "hint", "scale")
 MAX_REPEAT_MONTHS = 24
@@ -50,8 +53,9 @@ MEMBER_VISIBILITIES = (
 )
 
 
-def _today(now=None) -> datetime.date:
-    return timezone.localdate(now) if now else timezone.localdate()
+def _today(project: Project, now=None) -> datetime.date:
+    """Today where the project's organisation is: review dates are its local days."""
+    return timezone.localdate(now or timezone.now(), timezone=project.organisation.zone)
 
 
 def author_key(review: Review, participant: Participant) -> str:
@@ -115,7 +119,7 @@ def current_versions(project: Project) -> list[ReviewQuestionVersion]:
 
 def _refresh_unopened(project: Project, *, now=None) -> None:
     """Reviews nobody can answer yet ask the questions as they are worded now."""
-    today = _today(now)
+    today = _today(project, now)
     versions = current_versions(project)
     waiting = Review.objects.filter(project=project, closed_at__isnull=True).exclude(
         opens_on__lte=today
@@ -218,13 +222,20 @@ def review_schedule(
     title = check_length((title or "").strip(), 120, "title")
     check_date_in_bounds(opens_on, "opens_on")
     check_date_in_bounds(closes_on, "closes_on")
-    today = _today(now)
+    today = _today(project, now)
     errors: dict[str, str] = {}
     if not title:
         errors["title"] = "Give the review a name, for example: Our six-month review."
     if after_phase is not None:
+        current = (
+            Phase.objects.filter(project=project, pk=project.current_phase_id or 0)
+            .values_list("position", flat=True)
+            .first()
+        )
         if after_phase.project_id != project.pk:
             errors["after_phase"] = "Choose a phase of this project."
+        elif current is not None and after_phase.position < current:
+            errors["after_phase"] = "That phase has already ended. Choose a date instead."
         if opens_on is not None:
             errors["opens_on"] = "Choose a date or a phase, not both."
         open_days = open_days or 14
@@ -264,15 +275,31 @@ def review_schedule(
     return review
 
 
-def phase_ended(*, project: Project, phase_id: int, now=None) -> list[Review]:
-    """The project moved on from a phase: the reviews waiting for its end open today."""
-    today = _today(now)
+def phases_moved_on(
+    *, project: Project, was: int | None, now: Phase | None, phases: list[Phase], when=None
+) -> list[Review]:
+    """The current phase changed: reviews waiting for the end of a phase now behind it open.
+
+    Moving on from phase 2 to 4 ends phases 2 and 3; moving back ends none;
+    clearing the current phase ends none (the plan is not finished, only unset).
+    """
+    position = {phase.pk: phase.position for phase in phases}
+    if was is None or now is None or was not in position:
+        return []
+    ended = [pk for pk, at in position.items() if position[was] <= at < now.position]
+    return phase_ended(project=project, phase_ids=ended, now=when)
+
+
+def phase_ended(*, project: Project, phase_ids: list[int], now=None) -> list[Review]:
+    """Phases are over: the reviews waiting for their end open today."""
+    today = _today(project, now)
     opened = []
     for review in Review.objects.select_for_update().filter(
-        project=project, after_phase_id=phase_id, opens_on__isnull=True, closed_at__isnull=True
+        project=project, after_phase_id__in=phase_ids, opens_on__isnull=True, closed_at__isnull=True
     ):
         review.opens_on = today
-        review.closes_on = today + datetime.timedelta(days=review.open_days)
+        # Open for `open_days` days, today counted as the first.
+        review.closes_on = today + datetime.timedelta(days=review.open_days - 1)
         review.save(update_fields=["opens_on", "closes_on", "updated_at"])
         review.questions.set(current_versions(project))
         announce.review_opens(review, now=now)
@@ -293,7 +320,7 @@ def review_close(*, review: Review, by: User | None, now=None) -> Review:
     if review.repeat_months and review.opens_on:
         length = (review.closes_on - review.opens_on) if review.closes_on else None
         opens_on = _add_months(review.opens_on, review.repeat_months)
-        today = _today(now)
+        today = _today(review.project, now)
         while opens_on < today:
             opens_on = _add_months(opens_on, review.repeat_months)
         project = review.project
@@ -312,18 +339,31 @@ def review_close(*, review: Review, by: User | None, now=None) -> Review:
 
 
 def close_ended_reviews(*, now=None) -> int:
-    """Close every review whose last day has passed (beat runs this daily)."""
-    today = _today(now)
-    ended = Review.objects.filter(closed_at__isnull=True, closes_on__lt=today)
+    """Close every review whose last day has passed where its organisation is (beat, hourly).
+
+    One review that cannot close (say, its next time cannot be planned) is
+    logged and left for the next run; the others still close.
+    """
+    # A day either side of the server's date covers every time zone.
+    latest = timezone.localdate(now or timezone.now()) + datetime.timedelta(days=1)
+    ended = Review.objects.filter(closed_at__isnull=True, closes_on__lt=latest).select_related(
+        "project__organisation"
+    )
     count = 0
-    for review in ended.only("pk"):
-        review_close(review=review, by=None, now=now)
+    for review in ended:
+        if review.closes_on is None or review.closes_on >= _today(review.project, now):
+            continue
+        try:
+            review_close(review=review, by=None, now=now)
+        except ValidationError:
+            logger.exception("Review %s could not be closed", review.pk)
+            continue
         count += 1
     return count
 
 
 def is_open(review: Review, *, now=None) -> bool:
-    today = _today(now)
+    today = _today(review.project, now)
     return (
         review.closed_at is None
         and review.opens_on is not None
@@ -336,7 +376,7 @@ def _check_open(review: Review, now=None) -> Review:
     review = Review.objects.select_for_update().select_related("project").get(pk=review.pk)
     _refuse_finished(review.project)
     if review.closed_at is not None or (
-        review.closes_on is not None and _today(now) > review.closes_on
+        review.closes_on is not None and _today(review.project, now) > review.closes_on
     ):
         raise ValidationError("This review has closed, so it takes no more answers.")
     if not is_open(review, now=now):
@@ -469,7 +509,7 @@ def agreed_change_record(
     review = Review.objects.select_for_update().select_related("project").get(pk=review.pk)
     project = review.project
     _refuse_finished(project)
-    if review.opens_on is None or review.opens_on > _today(now):
+    if review.opens_on is None or review.opens_on > _today(project, now):
         raise ValidationError("Record what the group agreed once the review has opened.")
     meeting = meeting or review.meeting
     if due_on is None:

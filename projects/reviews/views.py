@@ -45,7 +45,7 @@ from projects.support import chat_ask, task_done
 class ReviewListView(ProjectMixin, TemplateView):
     """A project's reviews, how answers moved over time, and the pulse after meetings."""
 
-    permission_required = "projects.view_project"
+    permission_required = "projects.view_reviews"
     template_name = "projects/reviews/review_list.html"
 
     def get_context_data(self, **kwargs):
@@ -121,6 +121,7 @@ class QuestionUpdateView(StaleFormMixin, ServiceFormMixin, ProjectMixin, FormVie
                 ReviewQuestion.objects.select_related("current_version", "project"),
                 project=self.get_project(),
                 pk=self.kwargs["question_pk"],
+                current_version__isnull=False,
             )
         return self.question
 
@@ -172,7 +173,7 @@ class ReviewMixin(ProjectMixin):
 class ReviewDetailView(ReviewMixin, TemplateView):
     """One review: your answers, what the group said beside the coordinators, what was agreed."""
 
-    permission_required = "projects.view_project"
+    permission_required = "projects.view_reviews"
     template_name = "projects/reviews/review_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -391,6 +392,9 @@ class PulseView(ServiceFormMixin, MeetingMixin, FormView):
                 )
         return pulse
 
+    def get_success_url(self):
+        return self.get_meeting().get_absolute_url()
+
     def get_success_message(self, form, result):
         if form.cleaned_data.get("debrief"):
             return self.success_message + " A coordinator will get in touch for a chat."
@@ -417,6 +421,3 @@ class TaskDoneView(PermissionRequiredMixin, PostActionView):
 
     def done_url(self):
         return reverse("accounts:dashboard")
-
-    def get_success_url(self):
-        return self.get_meeting().get_absolute_url()

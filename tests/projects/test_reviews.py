@@ -93,7 +93,7 @@ def test_anonymous_answers_wait_until_enough_people_could_have_written_them(worl
     for role in ("other_member", "coordinator"):
         page = client_for(world, role).get(url).content.decode()
         assert SECRET not in page
-        assert "kept back" in page
+        assert "show once the review closes" in page
     views, _ = group_view(review, coordinator=True)
     scale = next(v for v in views if v.counts)
     assert sum(count for _, count in scale.counts) == 0
@@ -108,6 +108,11 @@ def test_anonymous_answers_wait_until_enough_people_could_have_written_them(worl
             visibility=AnswerVisibility.NAMED,
             words="We opened on time.",
         )
+    # Still nothing while the review is open: a new answer appearing just after
+    # someone took part would point at them.
+    page = client_for(world, "other_member").get(url).content.decode()
+    assert SECRET not in page
+    services.review_close(review=review, by=None)
     page = client_for(world, "other_member").get(url).content.decode()
     assert SECRET in page
     assert "Without a name" in page
@@ -121,6 +126,7 @@ def test_a_named_answer_to_a_question_shrinks_the_crowd_an_anonymous_one_hides_i
     for person in people[1:]:
         _answer(review, person, AnswerVisibility.NAMED, step=4)
 
+    services.review_close(review=review, by=None)
     views, _ = group_view(review, coordinator=False)
     scale = next(v for v in views if v.counts)
     # Five took part, four named: the anonymous one would be the fifth.
@@ -281,22 +287,53 @@ def test_a_promise_must_be_owned_by_a_coordinator(world):
         )
 
 
-def test_a_review_waiting_for_a_phase_opens_when_the_project_moves_on(world):
+def test_a_review_waiting_for_a_phase_opens_when_the_project_moves_past_it(world):
     from projects import services as project_services
 
     phases = project_services.phases_start_from_template(
         project=world.project, by=None, template=next(iter(project_services.PHASE_TEMPLATES))
     )
-    review = services.review_schedule(
-        project=world.project, by=None, title="End of first phase", after_phase=phases[0]
+    first, second = (
+        services.review_schedule(
+            project=world.project, by=None, title=f"End of {phase}", after_phase=phase
+        )
+        for phase in phases[:2]
     )
-    assert review.opens_on is None
+    assert first.opens_on is None
 
-    services.phase_ended(project=world.project, phase_id=phases[0].pk)
+    # Moving back opens nothing; moving on from the first phase to the third ends two.
+    services.phases_moved_on(project=world.project, was=phases[1].pk, now=phases[0], phases=phases)
+    first.refresh_from_db()
+    assert first.opens_on is None
+    services.phases_moved_on(project=world.project, was=phases[0].pk, now=phases[2], phases=phases)
 
-    review.refresh_from_db()
-    assert review.opens_on == timezone.localdate()
-    assert review.closes_on == timezone.localdate() + datetime.timedelta(days=14)
+    for review in (first, second):
+        review.refresh_from_db()
+        assert review.opens_on == timezone.localdate()
+        # Fourteen days to answer, today the first of them.
+        assert review.closes_on == timezone.localdate() + datetime.timedelta(days=13)
+
+
+def test_a_review_cannot_wait_for_a_phase_that_has_already_ended(world):
+    from projects import services as project_services
+
+    phases = project_services.phases_start_from_template(
+        project=world.project, by=None, template=next(iter(project_services.PHASE_TEMPLATES))
+    )
+    Project.objects.filter(pk=world.project.pk).update(current_phase=phases[2])
+    project = Project.objects.select_related("organisation").get(pk=world.project.pk)
+
+    with pytest.raises(ValidationError) as refused:
+        services.review_schedule(project=project, by=None, title="Late", after_phase=phases[0])
+    assert "already ended" in str(refused.value)
+
+
+def test_people_who_left_and_finance_cannot_read_the_groups_answers(world, client_for):
+    ProjectMembership.objects.filter(pk=world.membership.pk).update(
+        status=ProjectMembership.Status.LEFT
+    )
+    for role in ("member", "finance"):
+        assert client_for(world, role).get(world.review.get_absolute_url()).status_code == 403
 
 
 def test_a_repeating_review_plans_its_next_time_when_it_closes(world):
@@ -331,10 +368,14 @@ def test_the_pulse_is_once_a_person_and_its_trend_hides_small_numbers(world):
         services.pulse_give(meeting=meeting, participant=person, step=step)
     with pytest.raises(ValidationError, match="already"):
         services.pulse_give(meeting=meeting, participant=people[0], step=1)
-    assert pulse_trend(world.project)[0].average is None  # four people: not shown
+    later = meeting.ends_at + datetime.timedelta(days=15)
+    assert pulse_trend(world.project, now=later)[0].average is None  # four people: not shown
 
     services.pulse_give(meeting=meeting, participant=people[4], step=2, change="Shorter please")
-    point = pulse_trend(world.project)[0]
+    # While answers may still come, nothing shows: each new one would move it.
+    assert pulse_trend(world.project)[0].waiting
+    assert pulse_trend(world.project)[0].average is None
+    point = pulse_trend(world.project, now=later)[0]
     assert (point.people, point.average) == (5, 3.6)
     assert point.changes == ["Shorter please"]
     assert "participant" not in {f.name for f in Pulse._meta.get_fields()}
@@ -432,7 +473,8 @@ def test_a_kept_report_is_worked_out_again_after_an_answer_changes_or_a_pulse(wo
         world.past_meeting.invitees.create(participant=person)
     for person in people[:5]:
         services.pulse_give(meeting=world.past_meeting, participant=person, step=5)
-    now = timezone.now()
+    # After the fortnight for answering the pulse, when it is counted.
+    now = world.past_meeting.ends_at + datetime.timedelta(days=16)
     before = _shown(kept(now))
     stamp = report_stamp(world.project, now)
 
@@ -507,3 +549,45 @@ def test_beat_asks_a_worker_to_close_ended_reviews():
     app.loader.import_default_modules()
     assert "projects.close_ended_reviews" in entries
     assert "projects.close_ended_reviews" in app.tasks
+
+
+def test_have_your_say_goes_once_and_never_to_someone_who_has_since_left(world, smtp_inbox):
+    from coprod.notifications import dispatch
+    from coprod.notifications.models import Notification
+    from projects.reviews.notifications import REVIEW_OPEN
+    from tests.notifications.helpers import reachable
+
+    bea = reachable(world.project, "Bea")
+    ann = reachable(world.project, "Ann")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    review = services.review_schedule(
+        project=world.project,
+        by=None,
+        title="Autumn look back",
+        opens_on=tomorrow,
+        closes_on=tomorrow + datetime.timedelta(days=7),
+    )
+    # Ann leaves by a path that tells no listener (an admin's bulk edit).
+    ProjectMembership.objects.filter(participant=ann).update(status=ProjectMembership.Status.LEFT)
+    due = Notification.objects.get(kind=REVIEW_OPEN, recipient_participant=bea).due_at
+
+    dispatch.dispatch_due(now=due + datetime.timedelta(minutes=5))
+    dispatch.dispatch_due(now=due + datetime.timedelta(hours=1))
+
+    to_bea = [m for m in smtp_inbox.messages if m["To"] == "bea@example.org"]
+    assert [m["Subject"] for m in to_bea] == ["Have your say: Autumn look back"]
+    text = to_bea[0].get_body(preferencelist=("plain",)).get_content()
+    assert review.get_absolute_url() in text
+    assert not [m for m in smtp_inbox.messages if m["To"] == "ann@example.org"]
+
+
+def test_a_name_left_on_a_projects_list_after_a_role_change_sees_no_tasks(world):
+    from coprod.accounts.models import StaffMembership
+    from projects.support import tasks_for
+
+    coordinator = world.users["coordinator"]
+    assert list(tasks_for(coordinator)) == [world.chat]
+
+    StaffMembership.objects.filter(user=coordinator).update(role="finance")
+
+    assert list(tasks_for(coordinator)) == []

@@ -19,21 +19,31 @@ from coprod.reports.figures.tables import Table, month_label
 from coprod.reports.periods import Period
 from projects.models import Meeting, Project, Pulse, PulseTaker, Review
 from projects.reviews.selectors import group_view
+from projects.reviews.services import PULSE_DAYS
 
 
 def feels_section(project: Project, period: Period, today: datetime.date) -> list[Table]:
-    return [_pulse_table(project, period), *_review_tables(project, period, today)]
+    return [_pulse_table(project, period, today), *_review_tables(project, period, today)]
 
 
 def _month(meeting: Meeting, period: Period):
     return meeting.starts_at.astimezone(period.zone).date().replace(day=1)
 
 
-def _pulse_table(project: Project, period: Period) -> Table:
+def _pulse_table(project: Project, period: Period, today: datetime.date) -> Table:
+    # Only meetings whose fortnight for answers is over, counted in whole
+    # days: a figure moving as each answer came in would tell who said what
+    # (and the kept report's stamp moves with the date).
+    answered_by = datetime.datetime.combine(
+        today - datetime.timedelta(days=PULSE_DAYS), datetime.time.min, tzinfo=period.zone
+    )
     meetings = {
         m.pk: m
         for m in Meeting.objects.filter(
-            project=project, starts_at__gte=period.starts_at, starts_at__lt=period.ends_before
+            project=project,
+            starts_at__gte=period.starts_at,
+            starts_at__lt=period.ends_before,
+            ends_at__lt=answered_by,
         ).only("pk", "starts_at")
     }
     steps: dict = {}
@@ -66,7 +76,8 @@ def _pulse_table(project: Project, period: Period) -> Table:
         "How equal meetings felt, from 1 (not equal at all) to 5 (completely equal)",
         ["Month", "People who answered", "Average"],
         rows,
-        note="Answered after each meeting, never named. A month with answers from fewer than "
+        note="Answered after each meeting, never named, and counted once the two weeks for "
+        "answering are over. A month with answers from fewer than "
         f"{suppression.threshold()} people shows no average.",
     )
 
