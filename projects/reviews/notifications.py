@@ -1,6 +1,7 @@
 """The message a review sends: "have your say", to each member taking part, when it opens.
 
-Planned when a review is given its dates (scheduled, or its phase ended),
+Planned when a review is given its dates (scheduled, or its phase ended) and
+for people who join while it is open or still to open (MEMBERSHIP_LISTENERS),
 called off when it closes, and checked once more just before it goes.
 Members on a break are not messaged (they can still answer from their page).
 `register()` runs from ProjectsConfig.ready().
@@ -9,14 +10,17 @@ Members on a break are not messaged (they can still answer from their page).
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
 from coprod.notifications import kinds, topics
+from coprod.notifications.models import Notification
 from coprod.notifications.relevance import lock_about, still_wanted
 from coprod.notifications.services import cancel_pending, notify
 from coprod.notifications.timing import at_local_time
 from participants.models import ProjectMembership
+from participants.services import MEMBERSHIP_LISTENERS
 from projects.models import Review
 
 REVIEW_OPEN = "review_open"
@@ -30,8 +34,11 @@ def _closes_at(review: Review) -> datetime.datetime | None:
     return at_local_time(review.closes_on + datetime.timedelta(days=1), 0, zone)
 
 
-def review_opens(review: Review, *, now=None) -> None:
-    """Plan one "have your say" message to each active member, on the morning it opens."""
+def review_opens(review: Review, *, now=None, newcomers_only: bool = False) -> None:
+    """Plan one "have your say" message to each active member, on the morning it opens.
+
+    `newcomers_only`: skip everyone who already has one planned (or sent).
+    """
     if review.opens_on is None:
         return
     now = now or timezone.now()
@@ -44,6 +51,14 @@ def review_opens(review: Review, *, now=None) -> None:
     members = ProjectMembership.objects.filter(
         project=project, status=ProjectMembership.Status.ACTIVE
     ).select_related("participant")
+    if newcomers_only:
+        members = members.exclude(
+            participant_id__in=Notification.objects.filter(
+                kind=REVIEW_OPEN,
+                about_type=ContentType.objects.get_for_model(Review),
+                about_id=review.pk,
+            ).values("recipient_participant_id")
+        )
     for membership in members:
         notify(
             kind=REVIEW_OPEN,
@@ -54,6 +69,23 @@ def review_opens(review: Review, *, now=None) -> None:
             key_moment=moment,
             expires_at=closes,
         )
+
+
+def members_changed(project_id: int, *, now=None) -> None:
+    """Someone joined (or came back): reviews open or still to open reach them too.
+
+    Planning again is idempotent per person and review, so only the newcomers
+    get a row; people who left are skipped by the check before sending.
+    """
+    today = timezone.localdate(now or timezone.now())
+    waiting_or_open = Review.objects.filter(
+        project_id=project_id,
+        closed_at__isnull=True,
+        opens_on__isnull=False,
+        closes_on__gte=today - datetime.timedelta(days=1),
+    ).select_related("project__organisation")
+    for review in waiting_or_open:
+        review_opens(review, now=now, newcomers_only=True)
 
 
 def review_closed(review: Review) -> None:
@@ -105,3 +137,5 @@ def register() -> None:
         template="projects/notifications/review_open",
     )
     topics.register("projects.Review", review_topics)
+    if members_changed not in MEMBERSHIP_LISTENERS:
+        MEMBERSHIP_LISTENERS.append(members_changed)

@@ -591,3 +591,31 @@ def test_a_name_left_on_a_projects_list_after_a_role_change_sees_no_tasks(world)
     StaffMembership.objects.filter(user=coordinator).update(role="finance")
 
     assert list(tasks_for(coordinator)) == []
+
+
+def test_someone_who_joins_while_a_review_is_open_is_told_too(world):
+    from coprod.notifications.models import Notification
+    from participants.services import consent_record, membership_add
+    from projects.reviews.notifications import REVIEW_OPEN
+    from tests.factories import ParticipantFactory
+    from tests.notifications.helpers import reachable
+
+    bea = reachable(world.project, "Bea")
+    review = services.review_schedule(
+        project=world.project,
+        by=None,
+        title="Now",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    newcomer = ParticipantFactory(
+        organisation=world.org, preferred_name="Dee", email="dee@example.org"
+    )
+    consent_record(participant=newcomer, topic="contact", given=True, by=None)
+    membership_add(
+        participant=newcomer, project=world.project, by=None, status=ProjectMembership.Status.ACTIVE
+    )
+
+    told = Notification.objects.filter(kind=REVIEW_OPEN, about_id=review.pk)
+    assert told.filter(recipient_participant=newcomer, status="pending").count() == 1
+    assert told.filter(recipient_participant=bea).count() == 1
