@@ -9,7 +9,6 @@ import datetime
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.utils import timezone
 from icalendar import Calendar, Event
 
 from projects.models import Meeting
@@ -45,7 +44,9 @@ def _event(meeting: Meeting, base_url: str) -> Event:
     event = Event()
     # The same UID every time, so a calendar replaces the event when it changes.
     event.add("uid", f"meeting-{meeting.pk}@{urlparse(base_url).hostname or 'coprod'}")
-    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+    # When this information last changed (RFC 5545, no METHOD): the same
+    # meeting gives the same file, whenever and however often it is made.
+    event.add("dtstamp", meeting.updated_at.astimezone(datetime.UTC))
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
     event.add("summary", f"{meeting.title} ({meeting.project.title})")

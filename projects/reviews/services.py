@@ -158,7 +158,7 @@ def question_reword(
 ) -> ReviewQuestionVersion:
     """Word a question anew: the old wording stays with the reviews that asked it."""
     question = (
-        ReviewQuestion.objects.select_for_update()
+        ReviewQuestion.objects.select_for_update(of=("self",))
         .select_related("current_version", "project")
         .get(pk=question.pk)
     )
