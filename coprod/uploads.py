@@ -35,6 +35,17 @@ DOCUMENTS = (
     Kind("WebP image", ("webp",), "image/webp"),
 )
 
+# A story can be a recording or a photo (phones record .m4a, .amr, .ogg or .3gp).
+STORY_FILES = (
+    Kind("MP3 recording", ("mp3",), "audio/mpeg"),
+    Kind("M4A recording", ("m4a",), "audio/mp4"),
+    Kind("OGG recording", ("ogg", "oga"), "audio/ogg"),
+    Kind("WAV recording", ("wav",), "audio/x-wav"),
+    Kind("AMR recording", ("amr",), "audio/amr"),
+    Kind("3GP recording", ("3gp",), "video/3gpp"),
+    *(kind for kind in DOCUMENTS if kind.mime.startswith("image/")),
+)
+
 
 # Parts a zip archive must hold to be a document of this kind.
 ZIPPED = {

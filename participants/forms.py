@@ -113,11 +113,17 @@ class CommunicationForm(VersionedFormMixin, ModelForm):
 class CreditForm(VersionedFormMixin, ModelForm):
     version_fields = CREDIT_FIELDS
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "Not said" is a choice people can go back to.
+        self.fields["story_requests"].required = False
+
     class Meta:
         model = Participant
-        fields = ["credit_as", "self_description"]
+        fields = ["credit_as", "story_requests", "self_description"]
         widgets = {
             "credit_as": forms.RadioSelect,
+            "story_requests": forms.RadioSelect,
             "self_description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -453,6 +459,7 @@ class RoleForm(ModelForm):
             "leads_project",
             "edits_agendas",
             "posts_updates",
+            "gathers_stories",
         ]
 
     def __init__(self, *args, organisations, **kwargs):

@@ -94,6 +94,21 @@ class Participant(TimeStampedModel):
         choices=Credit.choices,
         default=Credit.ANONYMOUS,
     )
+
+    class StoryRequests(models.TextChoices):
+        NOT_SET = "", "I have not said"
+        ASK = "ask", "You can ask me if I want to tell my story"
+        DO_NOT_ASK = "do_not_ask", "Please do not ask me to tell my story"
+
+    story_requests = models.CharField(
+        "asking you to tell your story",
+        max_length=12,
+        choices=StoryRequests.choices,
+        default=StoryRequests.NOT_SET,
+        blank=True,
+        help_text="Some people get asked to tell their story again and again. "
+        "You can still tell one any time you want to.",
+    )
     self_description = models.TextField(
         "tell us about yourself in any way you choose",
         blank=True,
@@ -318,6 +333,9 @@ class ProjectRole(TimeStampedModel):
     )
     edits_agendas = models.BooleanField("can edit meeting agendas", default=False)
     posts_updates = models.BooleanField("can post updates", default=False)
+    gathers_stories = models.BooleanField(
+        "can gather people's stories with them, and pick out quotes and themes", default=False
+    )
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -330,21 +348,30 @@ class ProjectRole(TimeStampedModel):
 
 
 DEFAULT_ROLES = [
-    # (name, description, leads_project, edits_agendas, posts_updates)
-    ("Member", "Takes part in the group.", False, False, False),
-    ("Co-lead", "Leads the project alongside staff.", True, True, True),
+    # (name, description, leads_project, edits_agendas, posts_updates, gathers_stories)
+    ("Member", "Takes part in the group.", False, False, False, False),
+    ("Co-lead", "Leads the project alongside staff.", True, True, True, False),
     (
         "Peer researcher",
         "Does research with and for people with lived experience.",
         False,
         False,
         True,
+        False,
     ),
-    ("Panel member", "Sits on interview or recruitment panels.", False, False, False),
-    ("Facilitator", "Runs sessions and keeps discussions fair.", False, True, False),
-    ("Note-taker", "Writes down what was said and agreed.", False, False, False),
-    ("Agenda-setter", "Decides with others what meetings talk about.", False, True, False),
-    ("Chair", "Chairs meetings.", False, True, False),
+    ("Panel member", "Sits on interview or recruitment panels.", False, False, False, False),
+    ("Facilitator", "Runs sessions and keeps discussions fair.", False, True, False, False),
+    ("Note-taker", "Writes down what was said and agreed.", False, False, False, False),
+    ("Agenda-setter", "Decides with others what meetings talk about.", False, True, False, False),
+    ("Chair", "Chairs meetings.", False, True, False, False),
+    (
+        "Peer reporter",
+        "Gathers people's stories with them, and picks out quotes and themes.",
+        False,
+        False,
+        False,
+        True,
+    ),
 ]
 
 

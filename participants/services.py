@@ -60,7 +60,7 @@ CONTACT_FIELDS = (
     "preferred_channel",
     "best_times",
 )
-CREDIT_FIELDS = ("credit_as", "self_description")
+CREDIT_FIELDS = ("credit_as", "story_requests", "self_description")
 ASSETS_FIELDS = ("assets", "assets_in_own_words", "contribute_areas")
 MEMBERSHIP_FIELDS = ("status", "roles")
 
@@ -309,15 +309,23 @@ def profile_update_credit(
     by: User | None,
     credit_as: str,
     self_description: str = "",
+    story_requests: str | None = None,
     version: str | None = None,
 ) -> Participant:
-    """Save how someone wants to be named, and their optional self-description."""
+    """Save how someone wants to be named, whether they may be asked for their story,
+    and their optional self-description."""
     _check_participant(participant, CREDIT_FIELDS, version, "this section")
     if credit_as not in Participant.Credit.values:
         raise ValidationError({"credit_as": "Choose one of the options."})
+    if story_requests is not None:
+        if story_requests not in Participant.StoryRequests.values:
+            raise ValidationError({"story_requests": "Choose one of the options."})
+        participant.story_requests = story_requests
     participant.credit_as = credit_as
     participant.self_description = (self_description or "").strip()
-    participant.save(update_fields=["credit_as", "self_description", "updated_at"])
+    participant.save(
+        update_fields=["credit_as", "story_requests", "self_description", "updated_at"]
+    )
     return participant
 
 
@@ -446,7 +454,7 @@ def consent_record(
 def role_catalogue_seed(*, organisation: Organisation) -> None:
     """Give an organisation the starting roles (idempotent)."""
 
-    for name, description, leads, agendas, updates in DEFAULT_ROLES:
+    for name, description, leads, agendas, updates, stories in DEFAULT_ROLES:
         ProjectRole.objects.get_or_create(
             organisation=organisation,
             name=name,
@@ -455,6 +463,7 @@ def role_catalogue_seed(*, organisation: Organisation) -> None:
                 "leads_project": leads,
                 "edits_agendas": agendas,
                 "posts_updates": updates,
+                "gathers_stories": stories,
             },
         )
 
@@ -469,6 +478,7 @@ def role_create(
     leads_project: bool = False,
     edits_agendas: bool = False,
     posts_updates: bool = False,
+    gathers_stories: bool = False,
 ):
     """Add a role to an organisation's catalogue."""
 
@@ -484,6 +494,7 @@ def role_create(
         leads_project=leads_project,
         edits_agendas=edits_agendas,
         posts_updates=posts_updates,
+        gathers_stories=gathers_stories,
     )
 
 

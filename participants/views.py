@@ -148,8 +148,11 @@ class CommunicationEditView(ProfileSectionView):
 
 class CreditEditView(ProfileSectionView):
     form_class = CreditForm
-    heading = "How you are named, and about you"
-    intro = "Choose how your name appears in anything we publish, like reports or stories."
+    heading = "How you are named, your story, and about you"
+    intro = (
+        "Choose how your name appears in anything we publish, like reports or stories, "
+        "and whether we may ask you to tell your story."
+    )
     who_can_see = (
         "Your choice applies everywhere we show names. What you write about yourself is "
         "never shown to anyone: it is only counted."

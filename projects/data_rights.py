@@ -10,6 +10,8 @@ from projects.models import (
     MeetingAction,
     Review,
     ReviewAnswer,
+    Story,
+    StoryRequest,
     ValueVersion,
 )
 from projects.reviews.services import author_key
@@ -132,3 +134,43 @@ def erase_reviews(participant):
 
 
 register(section="reviews", export=export_reviews, erase=erase_reviews)
+
+
+def export_stories(participant):
+    stories = Story.objects.filter(teller=participant).select_related("project")
+    return {
+        "stories": [
+            {
+                "project": story.project.title,
+                "title": story.title,
+                "words": story.words,
+                "has_a_file": bool(story.file),
+                "who_may_see_it": story.get_reach_display(),
+                "how_you_are_named": story.get_naming_display(),
+                "taken_back": story.withdrawn_at,
+                "quotes": [
+                    {"words": q.words, "you_said_yes": q.approved_at}
+                    for q in story.quotes.order_by("created_at", "pk")
+                ],
+                "themes": [t.name for t in story.themes.order_by("name")],
+                "where_it_was_shown": [
+                    {"when": u.on, "where": u.get_place_display(), "by": u.viewer_name}
+                    for u in story.uses.order_by("on", "pk")
+                ],
+            }
+            for story in stories
+        ],
+        "times_asked_for_a_story": StoryRequest.objects.filter(participant=participant).count(),
+    }
+
+
+def erase_stories(participant):
+    # A story is the teller's own: erasing them removes every story, quote and file.
+    for story in Story.objects.filter(teller=participant):
+        if story.file:
+            story.file.delete(save=False)
+        story.delete()
+    StoryRequest.objects.filter(participant=participant).delete()
+
+
+register(section="stories", export=export_stories, erase=erase_stories)

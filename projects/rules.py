@@ -190,3 +190,54 @@ def on_task_project(predicate):
 
 # Chats and check-ins are the coordinators' to act on (the object is a SupportTask).
 rules.add_perm("projects.mark_task_done", on_task_project(is_project_coordinator))
+
+
+# --- Stories ------------------------------------------------------------------
+
+gathers_project_stories = rules.predicate(_holds_power("gathers_stories"), name="gathers_stories")
+# Who gathers stories with their tellers and curates them: the project's leads
+# and members whose role gives them that power (peer reporters).
+curates_stories = leads_project | gathers_project_stories
+
+
+@rules.predicate
+def tells_story(user, story):
+    """Be the person the story belongs to."""
+    return (
+        story is not None
+        and user.is_authenticated
+        and story.teller.user_id is not None
+        and story.teller.user_id == user.pk
+    )
+
+
+def on_story_project(predicate):
+    """Lift a project predicate to one about a story of that project."""
+    return rules.predicate(
+        lambda user, story: story is not None and predicate(user, story.project),
+        name=f"story_{predicate.name}",
+    )
+
+
+@rules.predicate
+def story_not_withdrawn(user, story):
+    return story is not None and story.withdrawn_at is None
+
+
+# Stories are the group's unless their teller says otherwise: the group is its
+# members (a break counts, leaving ends it) and the organisation's coordinators.
+sees_group_stories = can_come_to_meetings | is_project_coordinator
+rules.add_perm("projects.view_stories", sees_group_stories)
+rules.add_perm("projects.tell_story", can_come_to_meetings)
+rules.add_perm("projects.gather_story", curates_stories)
+rules.add_perm("projects.ask_for_story", curates_stories)
+# The object is a Story. A withdrawn story is its teller's alone.
+rules.add_perm(
+    "projects.view_story",
+    tells_story | (story_not_withdrawn & on_story_project(sees_group_stories)),
+)
+rules.add_perm("projects.choose_story_use", tells_story)
+rules.add_perm("projects.approve_quote", tells_story)
+rules.add_perm("projects.curate_story", story_not_withdrawn & on_story_project(curates_stories))
+# A coordinator can take a story back for a teller who asks them to (never release one).
+rules.add_perm("projects.withdraw_story", tells_story | on_story_project(is_project_coordinator))

@@ -7,6 +7,7 @@ from projects import views
 from projects.meetings import views as meetings
 from projects.promises import views as promises
 from projects.reviews import views as reviews
+from projects.stories import views as stories
 
 app_name = "projects"
 
@@ -114,6 +115,51 @@ urlpatterns = [
         "<int:pk>/reviews/<int:review_pk>/agreed/",
         reviews.AgreedChangeView.as_view(),
         name="review_change",
+    ),
+    # Stories.
+    path("<int:pk>/stories/", stories.StoryListView.as_view(), name="stories"),
+    path("<int:pk>/stories/new/", stories.StoryCreateView.as_view(), name="story_create"),
+    path("<int:pk>/stories/ask/", stories.StoryAskView.as_view(), name="story_ask"),
+    path("<int:pk>/stories/<int:story_pk>/", stories.StoryDetailView.as_view(), name="story"),
+    path(
+        "<int:pk>/stories/<int:story_pk>/file/",
+        stories.StoryFileView.as_view(),
+        name="story_file",
+    ),
+    path(
+        "<int:pk>/stories/<int:story_pk>/choices/",
+        stories.StoryChoicesView.as_view(),
+        name="story_choices",
+    ),
+    path(
+        "<int:pk>/stories/<int:story_pk>/curate/",
+        stories.StoryCurateView.as_view(),
+        name="story_curate",
+    ),
+    path(
+        "<int:pk>/stories/<int:story_pk>/quotes/new/",
+        stories.QuoteCreateView.as_view(),
+        name="story_quote",
+    ),
+    path(
+        "<int:pk>/stories/<int:story_pk>/quotes/<int:quote_pk>/approve/",
+        stories.QuoteApproveView.as_view(),
+        name="story_quote_approve",
+    ),
+    path(
+        "<int:pk>/stories/<int:story_pk>/quotes/<int:quote_pk>/remove/",
+        stories.QuoteRemoveView.as_view(),
+        name="story_quote_remove",
+    ),
+    path(
+        "<int:pk>/stories/<int:story_pk>/withdraw/",
+        stories.StoryWithdrawView.as_view(),
+        name="story_withdraw",
+    ),
+    path(
+        "<int:pk>/stories/<int:story_pk>/share-again/",
+        stories.StoryShareAgainView.as_view(),
+        name="story_share_again",
     ),
     path("venues/", meetings.VenueListView.as_view(), name="venues"),
     path("venues/new/", meetings.VenueCreateView.as_view(), name="venue_create"),

@@ -228,6 +228,8 @@ def build_world():
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# The start of an MP3 file (an ID3 tag), as a phone's recorder writes it.
+MP3_BYTES = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 64
 
 
 def at_local(days_from_now: int, hour: int, minute: int = 0, zone="Europe/London"):
@@ -350,6 +352,19 @@ def build_meetings(org, project, users, membership):
         times="Weekday mornings",
         way=SupportTask.Way.PHONE,
     )
+    # Jo told a story (kept with the group), with a recording; a coordinator
+    # picked out a quote that waits for Jo's yes.
+    from projects.stories import services as stories
+
+    story = stories.story_tell(
+        project=project,
+        teller=membership.participant,
+        by=users["member"],
+        title="Finding a bed",
+        words="I slept out for a month before the shelter took me in. Now I help run it.",
+        upload=SimpleUploadedFile("telling.mp3", MP3_BYTES, "audio/mpeg"),
+    )
+    story_quote = stories.quote_add(story=story, by=coordinator, words="Now I help run it.")
     # Money: Jo's time at the past meeting (a claim waiting for approval) and
     # an approved bus fare (a ledger entry finance can pay or reverse).
     meetings.attendance_record(
@@ -383,6 +398,8 @@ def build_meetings(org, project, users, membership):
         "feed_token": feed_token,
         "review": review,
         "chat": chat,
+        "story": story,
+        "story_quote": story_quote,
         "review_question": review.questions.order_by("question__position").first().question,
     }
 

@@ -115,6 +115,14 @@ def review(world):
     return {"pk": world.project.pk, "review_pk": world.review.pk}
 
 
+def story(world):
+    return {"pk": world.project.pk, "story_pk": world.story.pk}
+
+
+def story_quote(world):
+    return {**story(world), "quote_pk": world.story_quote.pk}
+
+
 def paper(world):
     return {**meeting(world), "paper_pk": world.paper.pk}
 
@@ -391,6 +399,98 @@ PAGES = [
         kwargs=past_meeting,
         device=PHONE,
         edit=True,
+    ),
+    # --- Stories ----------------------------------------------------------------
+    # The group's (not finance). Jo's story: Jo alone chooses where it goes and
+    # approves its quotes; its leads (and peer reporters) curate it; a
+    # coordinator can take it back for Jo. Anyone else who may not act on a
+    # story learns nothing about it (404).
+    Page(
+        "projects:stories",
+        signed_in(200, **OUTSIDERS, finance=403),
+        kwargs=project_pk,
+        device=PHONE,
+        browser_role="member",
+    ),
+    Page(
+        "projects:story_create",
+        signed_in(200, **OUTSIDERS, finance=403),
+        kwargs=project_pk,
+        device=PHONE,
+        edit=True,
+        browser_role="member",
+    ),
+    Page(
+        "projects:story_ask",
+        signed_in(200, **LEADS_ONLY),
+        kwargs=project_pk,
+        device=PHONE,
+        edit=True,
+        browser_role="co_lead",
+    ),
+    Page(
+        "projects:story",
+        signed_in(200, **OUTSIDERS, finance=404),
+        kwargs=story,
+        device=PHONE,
+        browser_role="member",
+    ),
+    Page(
+        "projects:story_file",
+        signed_in(200, **OUTSIDERS, finance=404),
+        kwargs=story,
+        html=False,
+    ),
+    Page(
+        "projects:story_choices",
+        signed_in(404, member=200),
+        kwargs=story,
+        device=PHONE,
+        edit=True,
+    ),
+    Page(
+        "projects:story_curate",
+        signed_in(404, **each(A_COORDINATORS, 200), co_lead=200),
+        kwargs=story,
+        device=PHONE,
+        edit=True,
+        browser_role="co_lead",
+    ),
+    Page(
+        "projects:story_quote",
+        signed_in(404, **each(A_COORDINATORS, 200), co_lead=200, member=200),
+        kwargs=story,
+        device=PHONE,
+        edit=True,
+        browser_role="member",
+    ),
+    Page(
+        "projects:story_quote_approve",
+        signed_in(404, member=REDIRECT),
+        kwargs=story_quote,
+        html=False,
+        method="post",
+    ),
+    Page(
+        "projects:story_quote_remove",
+        signed_in(404, **each(A_COORDINATORS, REDIRECT), co_lead=REDIRECT, member=REDIRECT),
+        kwargs=story_quote,
+        html=False,
+        method="post",
+    ),
+    Page(
+        "projects:story_withdraw",
+        signed_in(404, **each(A_COORDINATORS, REDIRECT), member=REDIRECT),
+        kwargs=story,
+        html=False,
+        method="post",
+    ),
+    Page(
+        "projects:story_share_again",
+        signed_in(404, member=REDIRECT),
+        kwargs=story,
+        html=False,
+        method="post",
     ),
     # A chat or check-in is the organisation's coordinators' to mark done.
     Page(

@@ -26,7 +26,12 @@ from coprod.reports.models import FunderGrant, ReportEvent
 from coprod.reports.selectors import active_funder_grants, projects_reportable_by
 from coprod.reports.templatetags.report_figures import figure_text
 from coprod.views import PostActionView, ServiceFormMixin
-from projects.models import Project
+from projects.models import Project, StoryReach, StoryUse
+from projects.stories.selectors import VOICES_COLUMNS, released_voices, voices_rows
+from projects.stories.services import story_uses_record
+
+# The table of released quotes, downloaded from the report's own CSV address.
+VOICES_TABLE = "voices"
 
 SORTABLE = dict(PORTFOLIO_COLUMNS)
 
@@ -171,6 +176,10 @@ class ProjectReportView(ReportMixin, TemplateView):
             project=self.project,
             detail=period.label,
         )
+        # Voices are read fresh on every page, never kept: a story taken back
+        # is gone from the next page anyone opens. Each showing is logged for its teller.
+        voices = released_voices(self.project, StoryReach.FUNDER)
+        story_uses_record(stories=voices.stories, place=StoryUse.Place.REPORT, viewer=request.user)
         # The CSV links name the period shown, and nothing else from the address.
         query = urlencode({"period": period.key}) if form.is_bound else ""
         return self.render_to_response(
@@ -182,6 +191,8 @@ class ProjectReportView(ReportMixin, TemplateView):
                 period_key=period.key,
                 cache_seconds=timeout(),
                 query=query,
+                voices=voices,
+                voices_table=VOICES_TABLE,
             )
         )
 
@@ -207,6 +218,8 @@ class ReportCsvView(ReportMixin, View):
                 " ".join(str(e) for errors in form.errors.values() for e in errors),
                 content_type="text/plain; charset=utf-8",
             )
+        if self.kwargs["table"] == VOICES_TABLE:
+            return self.voices_csv(request)
         report = project_report_kept(self.project, period=period)
         table = report.table(self.kwargs["table"])
         if table is None:
@@ -220,6 +233,23 @@ class ReportCsvView(ReportMixin, View):
         filename = f"{slugify(self.project.title)[:40] or 'project'}-{table.key}-{period.key}.csv"
         rows = ([figure_text(cell, csv=True) for cell in row] for row in table.rows)
         return stream_csv(filename, table.columns, rows)
+
+    def voices_csv(self, request):
+        """The quotes released to funders, one a row; each story in it is logged for its teller."""
+        voices = released_voices(self.project, StoryReach.FUNDER)
+        story_uses_record(
+            stories=[voice.story for voice in voices.voices if voice.quotes],
+            place=StoryUse.Place.REPORT_CSV,
+            viewer=request.user,
+        )
+        services.report_used(
+            user=request.user,
+            kind=ReportEvent.Kind.EXPORTED,
+            project=self.project,
+            detail=VOICES_TABLE,
+        )
+        filename = f"{slugify(self.project.title)[:40] or 'project'}-{VOICES_TABLE}.csv"
+        return stream_csv(filename, VOICES_COLUMNS, voices_rows(voices))
 
 
 class FunderAccessView(ServiceFormMixin, PermissionRequiredMixin, FormView):

@@ -30,10 +30,22 @@ from projects.models.reviews import (
     ReviewTaker,
     Scale,
 )
+from projects.models.stories import (
+    REACH_ORDER,
+    Story,
+    StoryNaming,
+    StoryQuote,
+    StoryReach,
+    StoryRequest,
+    StoryTheme,
+    StoryUse,
+    story_upload_to,
+)
 from projects.models.support import ChatWay, SupportKind, SupportTask
 from projects.models.values import Endorsement, Value, ValueVersion
 
 __all__ = [
+    "REACH_ORDER",
     "RUNG_MEANINGS",
     "SCALE_STEPS",
     "AgendaItem",
@@ -62,10 +74,18 @@ __all__ = [
     "ReviewTaker",
     "Rung",
     "Scale",
+    "Story",
+    "StoryNaming",
+    "StoryQuote",
+    "StoryReach",
+    "StoryRequest",
+    "StoryTheme",
+    "StoryUse",
     "SupportKind",
     "SupportTask",
     "Value",
     "ValueVersion",
     "Venue",
     "paper_upload_to",
+    "story_upload_to",
 ]
