@@ -596,3 +596,68 @@ def test_the_group_reviews_together_and_the_funder_sees_the_counts(site, open_as
     expect(funder.get_by_text("Nobody asked me before")).to_have_count(0)
     expect(funder.get_by_text("We opened the shelter earlier")).to_have_count(0)
     assert_accessible(funder)
+
+
+def test_a_member_shares_a_quote_with_the_funder_and_takes_it_back(site, open_as):
+    from projects.models import Story
+
+    world = site.world
+    jo = world.users["member"]
+    quote = "The first place that asked what I thought."
+    phone = open_as("member", "phone")
+    # Given Jo likes to be named by first name in anything published
+    phone.goto(site.url + "/")
+    phone.get_by_role("link", name="About me").first.click()
+    phone.get_by_role("link", name="Change how you are named, or about your story").click()
+    phone.get_by_label("My first name only").check()
+    phone.get_by_role("button", name="Save").click()
+
+    # When Jo tells a story on her phone and picks out a quote from it
+    phone.goto(site.url + reverse("projects:detail", kwargs={"pk": world.project.pk}))
+    phone.get_by_role("link", name="Stories", exact=True).click()
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Tell a story").click()
+    phone.get_by_label("A short name for the story").fill("Being asked")
+    phone.get_by_label("The story, in the teller's own words").fill(
+        f"I went to a lot of services. {quote} I kept coming back."
+    )
+    assert_accessible(phone)
+    assert_no_horizontal_scroll(phone)
+    phone.get_by_role("button", name="Keep this story").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Being asked")
+    expect(phone.get_by_text("Only the people in this project").first).to_be_visible()
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Pick out a quote").click()
+    phone.get_by_label("The words to quote").fill(quote)
+    phone.get_by_role("button", name="Add the quote").click()
+    expect(phone.get_by_text("Quote added.")).to_be_visible()
+
+    # And lets it go to the funders' report, named as she chose
+    funder = open_as("funder")
+    report = site.url + reverse("reports:project", kwargs={"pk": world.project.pk})
+    funder.goto(report)
+    expect(funder.get_by_text(quote)).to_have_count(0)
+    phone.get_by_role("link", name="Change who can see it, or how you are named").click()
+    phone.get_by_label("This project, and the report our funders read").check()
+    phone.get_by_label("As I chose to be named in anything published").check()
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Save my choices").click()
+    expect(phone.get_by_text("Saved.")).to_be_visible()
+
+    # Then the funder reads the quote under her first name
+    funder.goto(report)
+    voices = funder.get_by_role("region", name="In their own words")
+    expect(voices.get_by_text(quote)).to_be_visible()
+    expect(voices.get_by_text("Told by Jo.")).to_be_visible()
+    expect(voices.get_by_text("I kept coming back")).to_have_count(0)
+    assert_accessible(funder)
+
+    # When Jo takes the story back, the funder no longer sees it
+    phone.get_by_role("button", name="Take this story back").click()
+    expect(phone.get_by_text("You took this story back")).to_be_visible()
+    expect(phone.get_by_text("shown in the funders' report").first).to_be_visible()
+    assert_accessible(phone)
+    funder.goto(report)
+    expect(funder.get_by_text(quote)).to_have_count(0)
+    expect(funder.get_by_text("Being asked")).to_have_count(0)
+    assert Story.objects.filter(teller__user=jo, withdrawn_at__isnull=False).count() == 1
