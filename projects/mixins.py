@@ -1,6 +1,7 @@
 """Mixins for pages about one project, shared by the project, meeting and promise pages."""
 
 from django.contrib import messages
+from django.shortcuts import render
 
 from coprod.accounts.permissions import PermissionRequiredMixin
 from projects.selectors import project_get_visible
@@ -16,6 +17,19 @@ class ProjectMixin(PermissionRequiredMixin):
 
     def get_permission_object(self):
         return self.get_project()
+
+    def handle_no_permission(self):
+        # A closed project is read-only: say so in plain words, not a bare "forbidden".
+        project = getattr(self, "project", None)
+        user = self.request.user
+        if (
+            user.is_authenticated
+            and project is not None
+            and project.status == project.Status.FINISHED
+            and user.has_perm("projects.view_project", project)
+        ):
+            return render(self.request, "projects/finished.html", {"project": project}, status=403)
+        return super().handle_no_permission()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(project=self.project, **kwargs)

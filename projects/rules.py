@@ -3,7 +3,7 @@ import rules
 from coprod.accounts.rules import is_org_coordinator, is_org_staff
 from participants.models import ProjectMembership
 from participants.rules import coordinates_anywhere
-from projects.models import Value
+from projects.models import Project, Value
 from projects.selectors import membership_in_project
 
 
@@ -241,3 +241,62 @@ rules.add_perm("projects.approve_quote", tells_story)
 rules.add_perm("projects.curate_story", story_not_withdrawn & on_story_project(curates_stories))
 # A coordinator can take a story back for a teller who asks them to (never release one).
 rules.add_perm("projects.withdraw_story", tells_story | on_story_project(is_project_coordinator))
+
+
+# --- A finished project is read-only -------------------------------------------
+
+
+def _project_of(obj):
+    if isinstance(obj, Project):
+        return obj
+    if hasattr(obj, "project"):  # a value, story, task or promise
+        return obj.project
+    if hasattr(obj, "meeting"):  # an action from a meeting
+        return obj.meeting.project
+    return None
+
+
+@rules.predicate
+def project_not_finished(user, obj):
+    """The project (or the project of the thing asked about) has not been closed."""
+    project = _project_of(obj)
+    return project is not None and project.status != Project.Status.FINISHED
+
+
+# Every change to a project's work stops once it is closed; its history and
+# reports stay. Not here, on purpose: recording attendance and money (people
+# are still paid for their last meetings), chats and check-ins, and the
+# teller's control of their stories (taking one back is possible at any time).
+CLOSED_WITH_THE_PROJECT = (
+    "projects.change_project",
+    "projects.change_coordinators",
+    "projects.manage_values",
+    "projects.manage_phases",
+    "projects.propose_value",
+    "projects.assess_ladder",
+    "projects.give_ladder_view",
+    "projects.answer_ladder",
+    "projects.endorse_value",
+    "projects.edit_agenda",
+    "projects.post_update",
+    "projects.schedule_meeting",
+    "projects.rsvp_meeting",
+    "projects.take_rsvps",
+    "projects.record_notes",
+    "projects.complete_action",
+    "projects.record_contribution",
+    "projects.raise_point",
+    "projects.respond_contribution",
+    "projects.plan_review",
+    "projects.answer_review_as_member",
+    "projects.answer_review_as_staff",
+    "projects.answer_review",
+    "projects.record_agreed_change",
+    "projects.give_pulse",
+    "projects.tell_story",
+    "projects.gather_story",
+    "projects.ask_for_story",
+    "projects.curate_story",
+)
+for _name in CLOSED_WITH_THE_PROJECT:
+    rules.set_perm(_name, rules.permissions.permissions[_name] & project_not_finished)

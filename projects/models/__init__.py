@@ -3,6 +3,13 @@
 The app label stays ``projects`` and no table changed name; import from here.
 """
 
+from projects.models.ending import (
+    Milestone,
+    MilestoneKind,
+    ProjectClosing,
+    PublicPage,
+    RecordSignOff,
+)
 from projects.models.ladder import RUNG_MEANINGS, LadderAssessment, Rung
 from projects.models.meetings import (
     AgendaItem,
@@ -62,11 +69,16 @@ __all__ = [
     "MeetingAction",
     "MeetingChange",
     "MeetingPaper",
+    "Milestone",
+    "MilestoneKind",
     "Phase",
     "Project",
+    "ProjectClosing",
     "ProjectCoordinatorChange",
+    "PublicPage",
     "Pulse",
     "PulseTaker",
+    "RecordSignOff",
     "Review",
     "ReviewAnswer",
     "ReviewQuestion",

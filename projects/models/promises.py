@@ -14,6 +14,7 @@ class ContributionResponse(models.TextChoices):
     ACCEPTED = "accepted", "Accepted: we will do this"
     IN_PROGRESS = "in_progress", "In progress"
     NOT_POSSIBLE = "not_possible", "Not possible"
+    DONE = "done", "Done: we did it"
 
 
 class Contribution(TimeStampedModel):

@@ -42,11 +42,12 @@ class ResponseForm(VersionedFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     reason = LimitedCharField(
-        label="Why, in plain words",
+        label="Why, or what was done, in plain words",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed if it is not possible. Be honest: members will read this.",
+        help_text="Needed if it is not possible (say why) or done (say what we did). "
+        "Be honest: members will read this.",
     )
     promised_update_on = BoundedDateField(
         label="We will report back by", required=False, widget=DATE

@@ -115,6 +115,8 @@ def contribution_respond(
         errors["response"] = "Choose an answer."
     if response == Contribution.Response.NOT_POSSIBLE and not reason:
         errors["reason"] = "Say honestly why it is not possible."
+    if response == Contribution.Response.DONE and not reason:
+        errors["reason"] = "Say what was done."
     today = timezone.localdate(now) if now else timezone.localdate()
     if response in NEEDS_A_DATE and promised_update_on is None:
         errors["promised_update_on"] = "Say when you will report back."

@@ -126,6 +126,7 @@ def test_follow_through_matches_promise_state_for_every_contribution(project):
         responses["accepted"],
         responses["in_progress"],
         responses["not_possible"],
+        responses["done"],
         sum(responses.values()),
     ]
     assert states["kept"]

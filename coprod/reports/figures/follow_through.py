@@ -14,6 +14,7 @@ RESPONSES = [
     ("accepted", "Accepted"),
     ("in_progress", "In progress"),
     ("not_possible", "Not possible"),
+    ("done", "Done"),
 ]
 PROMISES = [
     ("kept", "Delivered on time"),

@@ -88,8 +88,10 @@ def test_someone_who_left_or_a_finished_project_cannot_put_a_point_on_record(wor
         _point(world)
     page = client_for(world, "member").get(url)
     posted = client_for(world, "member").post(url, {"said": "One more thing"})
+    # A closed project is read-only, and its pages say so in plain words.
+    assert page.status_code == 403
     assert "has finished" in page.content.decode()
-    assert posted.status_code == 200
+    assert posted.status_code == 403
     assert "has finished" in posted.content.decode()
 
     Project.objects.filter(pk=world.project.pk).update(status=Project.Status.ACTIVE)
