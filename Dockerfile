@@ -9,6 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH
 
 WORKDIR /app
+# A Unicode font for the PDFs Coprod makes (COPROD_PDF_FONT), so every name prints.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir "uv==0.13.9"
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --python python3.11

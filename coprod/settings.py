@@ -346,6 +346,11 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Meeting papers and other uploads: the largest file accepted, in megabytes.
 COPROD_UPLOAD_MAX_MB = env.int("COPROD_UPLOAD_MAX_MB", default=10)
+# A TrueType font for PDFs, so names in any language print (Debian: fonts-dejavu-core).
+# Without it, PDFs use a built-in font and drop accents it cannot draw.
+COPROD_PDF_FONT = env.str(
+    "COPROD_PDF_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -10,6 +10,7 @@ class ProjectsConfig(AppConfig):
         # only once the app registry is ready, and that is now.
         from participants.services import CONSENT_LISTENERS, MEMBERSHIP_LISTENERS  # noqa: PLC0415 - see above
         from projects import checkins, data_rights, support  # noqa: F401, PLC0415 - see above; registers data
+        from projects.ending import notifications as ending_messages  # noqa: PLC0415 - see above
         from projects.meetings import notifications as meeting_messages  # noqa: PLC0415 - see above
         from projects.meetings.services import members_changed  # noqa: PLC0415 - see above
         from projects.outbox import rules  # noqa: F401, PLC0415 - django-rules finds only top-level rules.py
@@ -33,6 +34,8 @@ class ProjectsConfig(AppConfig):
         story_messages.register()
         if consent_changed not in CONSENT_LISTENERS:
             CONSENT_LISTENERS.append(consent_changed)
+        # "We did it" for a milestone, and the thank-you when a project closes.
+        ending_messages.register()
         # Upcoming meetings' invitations follow the project's members.
         if members_changed not in MEMBERSHIP_LISTENERS:
             MEMBERSHIP_LISTENERS.append(members_changed)

@@ -1,6 +1,7 @@
 import rules
 
 from coprod.accounts.rules import is_org_coordinator, is_org_staff
+from participants import rules as participant_rules
 from participants.models import ProjectMembership
 from participants.rules import coordinates_anywhere
 from projects.models import Project, Value
@@ -300,3 +301,19 @@ CLOSED_WITH_THE_PROJECT = (
 )
 for _name in CLOSED_WITH_THE_PROJECT:
     rules.set_perm(_name, rules.permissions.permissions[_name] & project_not_finished)
+
+
+# --- Credit and ending well ---------------------------------------------------------
+
+rules.add_perm("projects.mark_milestone", leads_project & project_not_finished)
+# Closing is the organisation's step: its coordinators answer every last point.
+rules.add_perm("projects.close_project", is_project_coordinator & project_not_finished)
+# A lead publishes (or takes down) the public page, before or after the close.
+rules.add_perm("projects.manage_public_page", leads_project)
+# A record of contribution (the object is a Participant): the person themselves,
+# and the coordinators of the projects they are in, who sign it off.
+rules.add_perm(
+    "projects.view_record",
+    participant_rules.is_self | participant_rules.is_their_organisations_coordinator,
+)
+rules.add_perm("projects.sign_off_record", participant_rules.is_their_organisations_coordinator)

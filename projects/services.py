@@ -230,6 +230,13 @@ def project_update(
     `version` is the stamp of BASICS_FIELDS the page showed (see coprod/versions.py).
     """
     _check_project(project, BASICS_FIELDS, version, "the basics of this project")
+    if status == Project.Status.FINISHED and project.status != Project.Status.FINISHED:
+        raise ValidationError(
+            {
+                "status": "To finish a project, use “Close the project, with care” on its "
+                "page, so every point gets its last answer and everyone is told."
+            }
+        )
     texts = _require(title=title, summary=summary)
     _check_dates(start_date, end_date)
     if coordinators is not None:

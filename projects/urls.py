@@ -4,6 +4,7 @@ from django.urls import path
 from django.views import View
 
 from projects import views
+from projects.ending import views as ending
 from projects.meetings import views as meetings
 from projects.promises import views as promises
 from projects.reviews import views as reviews
@@ -160,6 +161,28 @@ urlpatterns = [
         "<int:pk>/stories/<int:story_pk>/share-again/",
         stories.StoryShareAgainView.as_view(),
         name="story_share_again",
+    ),
+    # What we achieved, records of contribution, closing and the public page.
+    path("<int:pk>/achieved/", ending.AchievedView.as_view(), name="achieved"),
+    path("<int:pk>/achieved/new/", ending.MilestoneCreateView.as_view(), name="milestone_create"),
+    path("<int:pk>/close/", ending.CloseView.as_view(), name="close"),
+    path(
+        "<int:pk>/close/points/<int:point_pk>/",
+        ending.FinalAnswerView.as_view(),
+        name="close_point",
+    ),
+    path("<int:pk>/public-page/", ending.PublicPageEditView.as_view(), name="public_edit"),
+    path("public/<slug:slug>/", ending.PublicProjectView.as_view(), name="public_page"),
+    path("records/<int:participant_pk>/", ending.RecordView.as_view(), name="record"),
+    path(
+        "records/<int:participant_pk>/record.pdf",
+        ending.RecordPdfView.as_view(),
+        name="record_pdf",
+    ),
+    path(
+        "records/<int:participant_pk>/sign-off/",
+        ending.RecordSignOffView.as_view(),
+        name="record_sign_off",
     ),
     path("venues/", meetings.VenueListView.as_view(), name="venues"),
     path("venues/new/", meetings.VenueCreateView.as_view(), name="venue_create"),

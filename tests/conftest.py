@@ -365,6 +365,15 @@ def build_meetings(org, project, users, membership):
         upload=SimpleUploadedFile("telling.mp3", MP3_BYTES, "audio/mpeg"),
     )
     story_quote = stories.quote_add(story=story, by=coordinator, words="Now I help run it.")
+    # The project's public page is up (no story on it: none was made public).
+    from projects.ending import services as ending
+
+    public_page = ending.public_page_save(
+        project=project,
+        by=coordinator,
+        summary="Safer nights for people sleeping rough, planned with them.",
+        publish=True,
+    )
     # Money: Jo's time at the past meeting (a claim waiting for approval) and
     # an approved bus fare (a ledger entry finance can pay or reverse).
     meetings.attendance_record(
@@ -400,6 +409,7 @@ def build_meetings(org, project, users, membership):
         "chat": chat,
         "story": story,
         "story_quote": story_quote,
+        "public_page": public_page,
         "review_question": review.questions.order_by("question__position").first().question,
     }
 

@@ -87,6 +87,10 @@ def member_profile(world):
     return {"pk": world.membership.participant.pk}
 
 
+def jo_record(world):
+    return {"participant_pk": world.membership.participant.pk}
+
+
 def offline_person(world):
     return {"pk": world.offline.pk}
 
@@ -491,6 +495,67 @@ PAGES = [
         kwargs=story,
         html=False,
         method="post",
+    ),
+    # --- Credit and ending well -----------------------------------------------
+    Page(
+        "projects:achieved",
+        signed_in(200, **OUTSIDERS),
+        kwargs=project_pk,
+        device=PHONE,
+        browser_role="member",
+    ),
+    Page(
+        "projects:milestone_create",
+        signed_in(200, **LEADS_ONLY),
+        kwargs=project_pk,
+        device=PHONE,
+        edit=True,
+        browser_role="co_lead",
+    ),
+    # Closing is the organisation's step: its coordinators give every last answer.
+    Page("projects:close", signed_in(200, **COORDINATORS_ONLY), kwargs=project_pk, edit=True),
+    Page(
+        "projects:close_point",
+        signed_in(200, **COORDINATORS_ONLY),
+        kwargs=lambda world: {"pk": world.project.pk, "point_pk": world.contribution.pk},
+        edit=True,
+    ),
+    Page(
+        "projects:public_edit",
+        signed_in(200, **LEADS_ONLY),
+        kwargs=project_pk,
+        device=PHONE,
+        edit=True,
+        browser_role="co_lead",
+    ),
+    # Published: anyone, no login. (An unpublished page is "not found" for everyone:
+    # tests/projects/test_ending.py.)
+    Page(
+        "projects:public_page",
+        answers(200),
+        kwargs=lambda world: {"slug": world.public_page.slug},
+        device=PHONE,
+        browser_role="anonymous",
+    ),
+    # Jo's record: Jo, and the coordinators of Jo's organisation (who sign it off).
+    Page(
+        "projects:record",
+        signed_in(404, member=200, **each(A_COORDINATORS, 200)),
+        kwargs=jo_record,
+        device=PHONE,
+        browser_role="member",
+    ),
+    Page(
+        "projects:record_pdf",
+        signed_in(404, member=200, **each(A_COORDINATORS, 200)),
+        kwargs=jo_record,
+        html=False,
+    ),
+    Page(
+        "projects:record_sign_off",
+        signed_in(404, **each(A_COORDINATORS, 200)),
+        kwargs=jo_record,
+        edit=True,
     ),
     # A chat or check-in is the organisation's coordinators' to mark done.
     Page(
