@@ -26,6 +26,7 @@ from coprod.reports.models import FunderGrant, ReportEvent
 from coprod.reports.selectors import active_funder_grants, projects_reportable_by
 from coprod.reports.templatetags.report_figures import figure_text
 from coprod.views import PostActionView, ServiceFormMixin
+from projects.ending.selectors import milestones_for
 from projects.models import Project, StoryReach, StoryUse
 from projects.stories.selectors import VOICES_COLUMNS, released_voices, voices_rows
 from projects.stories.services import story_uses_record
@@ -193,6 +194,7 @@ class ProjectReportView(ReportMixin, TemplateView):
                 query=query,
                 voices=voices,
                 voices_table=VOICES_TABLE,
+                milestones=milestones_for(self.project),
             )
         )
 

@@ -661,3 +661,72 @@ def test_a_member_shares_a_quote_with_the_funder_and_takes_it_back(site, open_as
     expect(funder.get_by_text(quote)).to_have_count(0)
     expect(funder.get_by_text("Being asked")).to_have_count(0)
     assert Story.objects.filter(teller__user=jo, withdrawn_at__isnull=False).count() == 1
+
+
+def test_a_coordinator_closes_a_project_with_care_and_everyone_gets_their_record(site, open_as):
+    import io
+
+    from pypdf import PdfReader
+
+    from coprod.notifications import dispatch
+    from projects.promises.services import contribution_record
+    from tests.factories import ProjectFactory
+    from tests.notifications.helpers import reachable
+
+    world = site.world
+    coordinator = world.users["coordinator"]
+    project = ProjectFactory(organisation=world.org, title="Warm Spaces", status="active")
+    project.coordinators.add(coordinator)
+    kit = reachable(project, "Kit")
+    contribution_record(project=project, by=coordinator, said="Keep the heating on until 9pm.")
+
+    # Given the coordinator starts the closing step from the project page
+    page = open_as("coordinator")
+    page.goto(site.url + project.get_absolute_url())
+    page.get_by_role("link", name="Close the project, with care").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Close the project, with care")
+    assert_accessible(page)
+
+    # When they give the last answer to the open point
+    page.get_by_role("link", name=re.compile("^Give the last answer")).click()
+    page.get_by_label("We did it").check()
+    page.get_by_label("What we did, or honestly why not").fill("The heating now runs until 9pm.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Give the last answer").click()
+    expect(page.get_by_text("Every point has its answer.")).to_be_visible()
+
+    # And thank everyone, say what happens next and what happens to their details
+    page.get_by_label("Thank you, in your own words").fill("Thank you for a warm winter.")
+    page.get_by_label("What happens next").fill("Join the spring garden group.")
+    page.get_by_role("button", name="Close the project and tell everyone").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What we achieved")
+    expect(page.get_by_text("Thank you for a warm winter.")).to_be_visible()
+    expect(page.get_by_text("The heating now runs until 9pm.")).to_be_visible()
+    assert_accessible(page)
+
+    # Then Kit is thanked by email, with their record of contribution as a PDF
+    import time
+
+    thanked = []
+    for _ in range(20):
+        dispatch.dispatch_due()
+        thanked = [
+            m
+            for m in site.inbox.messages
+            if kit.email in m["To"] and m["Subject"].startswith("Thank you:")
+        ]
+        if thanked:
+            break
+        time.sleep(0.5)
+    assert len(thanked) == 1, [m["Subject"] for m in site.inbox.messages]
+    message = thanked[0]
+    assert "Join the spring garden group." in site.inbox.text_of(message)
+    [pdf] = list(message.iter_attachments())
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    assert "Record of contribution" in text
+    assert "Kit" in text
+    assert "Warm Spaces" in text
+    # And the project is read-only now
+    page.goto(site.url + reverse("projects:meeting_create", kwargs={"pk": project.pk}))
+    expect(page.get_by_role("heading", level=1)).to_have_text("This project has finished")
+    assert_accessible(page)

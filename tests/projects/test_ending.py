@@ -293,3 +293,24 @@ def test_public_credits_name_only_people_who_chose_a_name(world):
     page = _public(world)
     assert "J.B." in page
     assert "Ash" not in page  # Ash chose not to be named
+
+
+def test_the_funders_report_credits_milestones_by_chosen_name(world):
+    jo = world.membership.participant
+    jo.credit_as = Participant.Credit.FIRST_NAME
+    jo.save()
+    ash = Participant.objects.get(user=world.users["other_member"])
+    services.milestone_mark(
+        project=world.project,
+        by=world.users["coordinator"],
+        kind=MilestoneKind.GOAL,
+        title="Forty nights without a turn-away",
+        happened_on=timezone.localdate(),
+        credited=[jo, ash],
+    )
+    client = Client()
+    client.force_login(world.users["funder"])
+    page = client.get(reverse("reports:project", kwargs={"pk": world.project.pk})).content.decode()
+    assert "Forty nights without a turn-away" in page
+    assert "Thanks to Jo and 1 other person." in page
+    assert "Ash" not in page

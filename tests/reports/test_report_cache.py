@@ -171,10 +171,10 @@ def test_an_unchanged_report_is_read_from_the_cache(world, project, client):
         pages.append(html[html.index("<h1>") : html.index("</main>")])
 
     # The second reading: the session and user, the project, the grant the
-    # rule checks, the stamp, the reading logged against the grant, and the
-    # stories released to funders (read fresh, never kept). None of the
-    # report's own twenty queries.
-    assert counts[1] == 8
+    # rule checks, the stamp, the reading logged against the grant, the
+    # milestones and the stories released to funders (both read fresh, never
+    # kept). None of the report's own twenty queries.
+    assert counts[1] == 9
     assert counts[0] > counts[1] + 10
     assert pages[0] == pages[1]
 

@@ -15,9 +15,11 @@ from participants import services as participant_services
 from participants.models import ConsentTopic, Participant, ProjectMembership
 from payments import services as money
 from projects import services as project_services
+from projects.ending import services as ending_services
 from projects.meetings import services as meetings
-from projects.models import Project, Rung
+from projects.models import MilestoneKind, Project, PublicPage, Rung, Story, StoryNaming, StoryReach
 from projects.reviews.services import review_schedule
+from projects.stories import services as story_services
 
 DEMO_PASSWORD = "coprod-demo"
 DEMO_DOMAIN = "demo.coprod.test"
@@ -203,6 +205,7 @@ class Command(BaseCommand):
             organisation=organisation, user__email=f"member1@{DEMO_DOMAIN}"
         )
         self.plan_meetings(projects[0], coordinator, jo)
+        self.stories_and_credit(projects[0], coordinator, jo)
 
         funder = self.login("funder", "Morgan Reed (funder)")
         if not FunderGrant.objects.filter(
@@ -216,6 +219,42 @@ class Command(BaseCommand):
             )
         logins.append((funder.email, "Funder"))
         return logins
+
+    def stories_and_credit(self, project, coordinator, jo):
+        """Jo's story, shared with the funder with one quote; a milestone; a public page."""
+        if not Story.objects.filter(project=project, teller=jo).exists():
+            story = story_services.story_tell(
+                project=project,
+                teller=jo,
+                by=jo.user,
+                title="Somewhere to be at night",
+                words="I used to walk all night. Now there is a warm place and people who "
+                "ask what I think. I helped write the new house rules.",
+            )
+            story_services.quote_add(
+                story=story, by=jo.user, words="Now there is a warm place and people who ask."
+            )
+            story_services.story_choose(
+                story=story, by=jo.user, reach=StoryReach.FUNDER, naming=StoryNaming.CREDITED
+            )
+        if not project.milestones.exists():
+            ending_services.milestone_mark(
+                project=project,
+                by=coordinator,
+                kind=MilestoneKind.CHANGE,
+                title="The shelter opens at 8pm, not 10pm",
+                happened_on=timezone.localdate() - datetime.timedelta(days=3),
+                what_it_means="People no longer wait outside in the cold.",
+                credited=[jo],
+            )
+        if not PublicPage.objects.filter(project=project).exists():
+            ending_services.public_page_save(
+                project=project,
+                by=coordinator,
+                summary="People who have slept rough and the shelter team plan safer nights "
+                "together.",
+                publish=True,
+            )
 
     def co_lead(self, project, coordinator):
         """Alex co-leads; everyone else is a plain member (earlier demos made Jo co-lead)."""
