@@ -447,6 +447,7 @@ class AccessLog(CreatedAtModel):
         BENEFITS = "benefits", "read what you told us about your benefits"
         BANK_DETAILS = "bank_details", "saw your bank details"
         REVIEW_ANSWERS = "review_answers", "read what you said only to the coordinators in"
+        STORY = "story", "read or listened to your story in"
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="access_log"

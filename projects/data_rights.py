@@ -8,6 +8,8 @@ from projects.models import (
     Invitee,
     LadderAssessment,
     MeetingAction,
+    Milestone,
+    RecordSignOff,
     Review,
     ReviewAnswer,
     Story,
@@ -174,3 +176,26 @@ def erase_stories(participant):
 
 
 register(section="stories", export=export_stories, erase=erase_stories)
+
+
+def export_credit(participant):
+    return {
+        "milestones_you_were_thanked_for": [
+            f"{m.project.title}: {m.title} ({m.happened_on})"
+            for m in Milestone.objects.filter(credited=participant).select_related("project")
+        ],
+        "sign_offs_of_your_record": [
+            {"by": s.signed_by_name, "their_role": s.role, "words": s.note, "when": s.created_at}
+            for s in RecordSignOff.objects.filter(participant=participant)
+        ],
+    }
+
+
+def erase_credit(participant):
+    # The milestone stays the group's; the person is no longer named on it.
+    for milestone in Milestone.objects.filter(credited=participant):
+        milestone.credited.remove(participant)
+    RecordSignOff.objects.filter(participant=participant).delete()
+
+
+register(section="credit", export=export_credit, erase=erase_credit)

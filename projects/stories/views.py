@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
+from coprod.accounts.rules import is_org_staff
 from coprod.versions import StaleFormMixin
 from coprod.views import PostActionView, ServiceFormMixin
-from participants.models import Participant, ProjectMembership
+from participants.models import AccessLog, Participant, ProjectMembership
+from participants.services import access_log_record
 from projects.mixins import ProjectMixin
 from projects.models import StoryQuote
 from projects.selectors import participant_in_project
@@ -122,6 +124,17 @@ class StoryMixin(ProjectMixin):
     def get_context_data(self, **kwargs):
         return super().get_context_data(story=self.get_story(), **kwargs)
 
+    def log_staff_read(self) -> None:
+        """A staff member reading the story (or its file) is in the teller's "Who has looked"."""
+        story, user = self.get_story(), self.request.user
+        if is_org_staff(user, story.project.organisation):
+            access_log_record(
+                participant=story.teller,
+                viewer=user,
+                kind=AccessLog.Kind.STORY,
+                detail=story.project.title,
+            )
+
 
 class StoryDetailView(StoryMixin, TemplateView):
     template_name = "projects/stories/story_detail.html"
@@ -130,6 +143,7 @@ class StoryDetailView(StoryMixin, TemplateView):
         story = self.get_story()
         user = self.request.user
         is_teller = user.has_perm("projects.choose_story_use", story)
+        self.log_staff_read()
         return super().get_context_data(
             is_teller=is_teller,
             can_curate=user.has_perm("projects.curate_story", story),
@@ -151,6 +165,7 @@ class StoryFileView(StoryMixin, View):
             data = services.file_bytes(story)
         except FileNotFoundError as missing:
             raise Http404 from missing
+        self.log_staff_read()
         response = HttpResponse(data, content_type=story.file_type)
         response["Content-Disposition"] = f'attachment; filename="story-{story.pk}"'
         response["X-Content-Type-Options"] = "nosniff"
@@ -236,6 +251,11 @@ class QuoteCreateView(ServiceFormMixin, StoryMixin, FormView):
         return user.has_perm("projects.curate_story", story) or (
             user.has_perm("projects.approve_quote", story) and not story.withdrawn
         )
+
+    def get_context_data(self, **kwargs):
+        # The page shows the story's words again, to quote from.
+        self.log_staff_read()
+        return super().get_context_data(**kwargs)
 
     def call_service(self, form):
         return services.quote_add(story=self.get_story(), by=self.request.user, **form.cleaned_data)

@@ -314,3 +314,21 @@ def test_the_funders_report_credits_milestones_by_chosen_name(world):
     assert "Forty nights without a turn-away" in page
     assert "Thanks to Jo and 1 other person." in page
     assert "Ash" not in page
+
+
+def test_erasing_someone_removes_their_name_from_milestones_and_their_sign_offs(world):
+    from participants.data_rights import participant_erase
+
+    jo = world.membership.participant
+    milestone = services.milestone_mark(
+        project=world.project,
+        by=world.users["coordinator"],
+        kind=MilestoneKind.GOAL,
+        title="A goal",
+        happened_on=timezone.localdate(),
+        credited=[jo],
+    )
+    services.record_sign_off(participant=jo, by=world.users["coordinator"], role="Coordinator")
+    participant_erase(participant=jo, by=world.users["coordinator"], on_request="By phone")
+    assert not milestone.credited.exists()
+    assert not jo.record_sign_offs.exists()

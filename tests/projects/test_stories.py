@@ -372,3 +372,23 @@ def test_the_reports_voices_cost_the_same_queries_for_one_story_or_many(world):
         )
     assert count() == one
     assert "Quote 5" in client.get(url).content.decode()
+
+
+def test_a_staff_read_of_a_story_is_in_the_tellers_who_has_looked(world, client_for):
+    from participants.models import AccessLog
+
+    url = world.story.get_absolute_url()
+    file_url = reverse(
+        "projects:story_file", kwargs={"pk": world.project.pk, "story_pk": world.story.pk}
+    )
+    client_for(world, "other_member").get(url)  # the group reading it is not a staff read
+    client_for(world, "member").get(url)
+    assert not AccessLog.objects.filter(participant=world.story.teller, kind="story").exists()
+    client_for(world, "coordinator").get(url)
+    client_for(world, "unnamed_coordinator").get(file_url)
+    viewers = set(
+        AccessLog.objects.filter(participant=world.story.teller, kind="story").values_list(
+            "viewer", flat=True
+        )
+    )
+    assert viewers == {world.users["coordinator"].pk, world.users["unnamed_coordinator"].pk}
