@@ -1,7 +1,7 @@
 """Story pages: HTTP only."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
@@ -104,6 +104,8 @@ class StoryCreateView(ServiceFormMixin, ProjectMixin, FormView):
 
 class StoryMixin(ProjectMixin):
     """One story of the project; the rule is checked on the story itself."""
+
+    request: HttpRequest
 
     permission_required = "projects.view_story"
 
