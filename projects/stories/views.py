@@ -129,7 +129,7 @@ class StoryMixin(ProjectMixin):
     def log_staff_read(self) -> None:
         """A staff member reading the story (or its file) is in the teller's "Who has looked"."""
         story, user = self.get_story(), self.request.user
-        if is_org_staff(user, story.project.organisation):
+        if user.is_authenticated and is_org_staff(user, story.project.organisation):
             access_log_record(
                 participant=story.teller,
                 viewer=user,
