@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -160,3 +161,25 @@ def ladder_for_project(project):
         "member_views": len(latest_by_member),
         "history": history,
     }
+
+
+# Said by "still wanted?" checks when a message is no longer for someone.
+NOT_TAKING_PART = "They are no longer taking part (a break, or they left)."
+
+
+def takes_part_now(project_id: int, participant_id: int | None) -> bool:
+    """Whether the person is taking part in the project now (not on a break, not gone)."""
+    if participant_id is None:
+        return False
+    return ProjectMembership.objects.filter(
+        project_id=project_id,
+        participant_id=participant_id,
+        status=ProjectMembership.Status.ACTIVE,
+    ).exists()
+
+
+def refuse_if_finished(project, what: str) -> None:
+    """Raise "This project has finished, so <what>." when it has, read fresh from the database."""
+    status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
+    if status == Project.Status.FINISHED:
+        raise ValidationError(f"This project has finished, so {what}.")

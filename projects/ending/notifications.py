@@ -18,6 +18,7 @@ from participants.models import ProjectMembership
 from projects.ending.pdf import record_pdf
 from projects.ending.record import record_of
 from projects.models import Milestone, ProjectClosing
+from projects.selectors import NOT_TAKING_PART, takes_part_now
 
 MILESTONE = "milestone"
 PROJECT_CLOSED = "project_closed"
@@ -62,12 +63,8 @@ def _milestone_wanted(row) -> str:
     milestone = lock_about(row)
     if milestone is None:
         return "The milestone was removed."
-    still_in = ProjectMembership.objects.filter(
-        project_id=milestone.project_id,
-        participant_id=row.recipient_participant_id,
-        status=ProjectMembership.Status.ACTIVE,
-    ).exists()
-    return "" if still_in else "They are no longer taking part (a break, or they left)."
+    still_in = takes_part_now(milestone.project_id, row.recipient_participant_id)
+    return "" if still_in else NOT_TAKING_PART
 
 
 @still_wanted(PROJECT_CLOSED)

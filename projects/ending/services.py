@@ -26,6 +26,7 @@ from projects.models import (
 )
 from projects.promises.services import contribution_respond, update_post
 from projects.reviews.services import review_close
+from projects.selectors import refuse_if_finished
 
 # Points still waiting for the organisation's last word.
 OPEN_ANSWERS = (
@@ -35,12 +36,6 @@ OPEN_ANSWERS = (
 )
 CLOSING_TEXT_MAX = 3000
 PUBLIC_FIELDS = ("summary", "what_changed", "show_you_said_we_did", "show_credits")
-
-
-def _refuse_finished(project: Project) -> None:
-    status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
-    if status == Project.Status.FINISHED:
-        raise ValidationError("This project has finished, so nothing in it can be changed.")
 
 
 def _is_coordinator(user: User | None, organisation_id: int) -> bool:
@@ -69,7 +64,7 @@ def milestone_mark(
 ) -> Milestone:
     """Mark something the group achieved; the group is told, and the people who made it
     happen are credited by the names they chose."""
-    _refuse_finished(project)
+    refuse_if_finished(project, "nothing in it can be changed")
     if kind not in MilestoneKind.values:
         raise ValidationError({"kind": "Choose what kind of milestone it is."})
     title = check_length(title, 200, "title")

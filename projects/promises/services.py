@@ -13,6 +13,7 @@ from coprod.versions import check_version, version_of
 from participants.models import Participant, ProjectMembership
 from projects.models import Contribution, ContributionEvent, Meeting, Project
 from projects.promises import notifications as announce
+from projects.selectors import refuse_if_finished
 
 # What the answer form shows and writes, and so what its stamp covers.
 RESPONSE_FIELDS = ("response", "reason", "promised_update_on", "responsible")
@@ -60,9 +61,7 @@ def point_raise(*, project: Project, participant: Participant, said: str) -> Con
     said = (said or "").strip()
     if not said:
         raise ValidationError({"said": "Write what you want the group to know."})
-    status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
-    if status == Project.Status.FINISHED:
-        raise ValidationError("This project has finished, so it takes no new points.")
+    refuse_if_finished(project, "it takes no new points")
     membership = (
         ProjectMembership.objects.filter(project=project, participant=participant)
         .exclude(status=ProjectMembership.Status.LEFT)

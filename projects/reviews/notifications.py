@@ -22,6 +22,7 @@ from coprod.notifications.timing import at_local_time
 from participants.models import ProjectMembership
 from participants.services import MEMBERSHIP_LISTENERS
 from projects.models import Review
+from projects.selectors import NOT_TAKING_PART, takes_part_now
 
 REVIEW_OPEN = "review_open"
 REVIEW_HOUR = 10
@@ -99,13 +100,9 @@ def _review_wanted(row) -> str:
         return "The review was removed."
     if review.closed_at is not None:
         return "The review closed."
-    still_in = ProjectMembership.objects.filter(
-        project_id=review.project_id,
-        participant_id=row.recipient_participant_id,
-        status=ProjectMembership.Status.ACTIVE,
-    ).exists()
+    still_in = takes_part_now(review.project_id, row.recipient_participant_id)
     if not still_in:
-        return "They are no longer taking part (a break, or they left)."
+        return NOT_TAKING_PART
     return ""
 
 

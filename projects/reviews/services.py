@@ -37,6 +37,7 @@ from projects.models import (
 from projects.promises.services import contribution_record, contribution_respond
 from projects.reviews import notifications as announce
 from projects.reviews.defaults import DEFAULT_QUESTIONS
+from projects.selectors import refuse_if_finished
 
 logger = logging.getLogger(__name__)
 
@@ -197,12 +198,6 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, last[month - 1]))
 
 
-def _refuse_finished(project: Project) -> None:
-    status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
-    if status == Project.Status.FINISHED:
-        raise ValidationError("This project has finished, so it takes no new reviews or answers.")
-
-
 @transaction.atomic
 def review_schedule(
     *,
@@ -218,7 +213,7 @@ def review_schedule(
     now=None,
 ) -> Review:
     """Plan a review: on dates (once, or again every few months), or when a phase ends."""
-    _refuse_finished(project)
+    refuse_if_finished(project, "it takes no new reviews or answers")
     title = check_length((title or "").strip(), 120, "title")
     check_date_in_bounds(opens_on, "opens_on")
     check_date_in_bounds(closes_on, "closes_on")
@@ -374,7 +369,7 @@ def is_open(review: Review, *, now=None) -> bool:
 
 def _check_open(review: Review, now=None) -> Review:
     review = Review.objects.select_for_update().select_related("project").get(pk=review.pk)
-    _refuse_finished(review.project)
+    refuse_if_finished(review.project, "it takes no new reviews or answers")
     if review.closed_at is not None or (
         review.closes_on is not None and _today(review.project, now) > review.closes_on
     ):
@@ -508,7 +503,7 @@ def agreed_change_record(
     """
     review = Review.objects.select_for_update().select_related("project").get(pk=review.pk)
     project = review.project
-    _refuse_finished(project)
+    refuse_if_finished(project, "it takes no new reviews or answers")
     if review.opens_on is None or review.opens_on > _today(project, now):
         raise ValidationError("Record what the group agreed once the review has opened.")
     meeting = meeting or review.meeting

@@ -12,8 +12,9 @@ from django.utils import timezone
 from coprod.notifications import kinds, topics
 from coprod.notifications.relevance import lock_about, still_wanted
 from coprod.notifications.services import notify
-from participants.models import Participant, ProjectMembership
+from participants.models import Participant
 from projects.models import StoryRequest
+from projects.selectors import NOT_TAKING_PART, takes_part_now
 
 STORY_REQUEST = "story_request"
 
@@ -38,13 +39,9 @@ def _request_wanted(row) -> str:
     person = Participant.objects.filter(pk=request.participant_id).first()
     if person is None or person.story_requests == Participant.StoryRequests.DO_NOT_ASK:
         return "They asked not to be asked to tell their story."
-    still_in = ProjectMembership.objects.filter(
-        project_id=request.project_id,
-        participant_id=request.participant_id,
-        status=ProjectMembership.Status.ACTIVE,
-    ).exists()
+    still_in = takes_part_now(request.project_id, request.participant_id)
     if not still_in:
-        return "They are no longer taking part (a break, or they left)."
+        return NOT_TAKING_PART
     return ""
 
 

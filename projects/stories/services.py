@@ -30,6 +30,7 @@ from projects.models import (
     StoryTheme,
     StoryUse,
 )
+from projects.selectors import refuse_if_finished
 from projects.stories import notifications as announce
 
 TITLE_MAX = 120
@@ -58,12 +59,6 @@ def file_bytes(story: Story) -> bytes:
     """The story's file as it was uploaded (it is kept encrypted)."""
     with story.file.open("rb") as stored:
         return _fernet().decrypt(stored.read())
-
-
-def _refuse_finished(project: Project) -> None:
-    status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
-    if status == Project.Status.FINISHED:
-        raise ValidationError("This project has finished, so it takes no new stories.")
 
 
 def _place_of(project: Project, participant: Participant) -> ProjectMembership | None:
@@ -107,7 +102,7 @@ def story_tell(
 
     It starts with the group only; where it goes next is the teller's choice.
     """
-    _refuse_finished(project)
+    refuse_if_finished(project, "it takes no new stories")
     if teller.organisation_id != project.organisation_id or _place_of(project, teller) is None:
         raise ValidationError({"teller": "Choose someone taking part in this project."})
     if teller.user_id != by.pk and not teller_present:
@@ -288,7 +283,7 @@ def story_request_send(
 ) -> StoryRequest:
     """Ask someone whether they would like to tell their story, unless they asked us not to."""
     now = now or timezone.now()
-    _refuse_finished(project)
+    refuse_if_finished(project, "it takes no new stories")
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     place = _place_of(project, participant)
     if place is None or place.status != ProjectMembership.Status.ACTIVE:
