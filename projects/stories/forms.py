@@ -38,7 +38,13 @@ class StoryForm(forms.Form):
         help_text="A sound recording (MP3, M4A, OGG, WAV, AMR, 3GP) or a photo (JPEG, PNG, "
         "GIF, WebP).",
         widget=forms.ClearableFileInput(
-            attrs={"accept": ",".join(f".{ext}" for kind in STORY_FILES for ext in kind.extensions)}
+            # "audio/*" and "image/*" let a phone offer its recorder and camera too.
+            attrs={
+                "accept": ",".join(
+                    ["audio/*", "image/*"]
+                    + [f".{ext}" for kind in STORY_FILES for ext in kind.extensions]
+                )
+            }
         ),
     )
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
 from coprod.accounts.rules import is_org_staff
+from coprod.uploads import STORY_FILES
 from coprod.versions import StaleFormMixin
 from coprod.views import PostActionView, ServiceFormMixin
 from participants.models import AccessLog, Participant, ProjectMembership
@@ -169,7 +170,10 @@ class StoryFileView(StoryMixin, View):
             raise Http404 from missing
         self.log_staff_read()
         response = HttpResponse(data, content_type=story.file_type)
-        response["Content-Disposition"] = f'attachment; filename="story-{story.pk}"'
+        extension = next(
+            (kind.extensions[0] for kind in STORY_FILES if kind.mime == story.file_type), "bin"
+        )
+        response["Content-Disposition"] = f'attachment; filename="story-{story.pk}.{extension}"'
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response

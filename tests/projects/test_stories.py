@@ -392,3 +392,11 @@ def test_a_staff_read_of_a_story_is_in_the_tellers_who_has_looked(world, client_
         )
     )
     assert viewers == {world.users["coordinator"].pk, world.users["unnamed_coordinator"].pk}
+
+
+def test_a_story_file_downloads_with_a_name_a_phone_can_open(world, client_for):
+    url = reverse(
+        "projects:story_file", kwargs={"pk": world.project.pk, "story_pk": world.story.pk}
+    )
+    response = client_for(world, "member").get(url)
+    assert response["Content-Disposition"] == f'attachment; filename="story-{world.story.pk}.mp3"'
