@@ -145,8 +145,15 @@ def final_answer(
             {"words": "Say what we did." if kept else "Say honestly why it could not happen."}
         )
     response = Contribution.Response.DONE if kept else Contribution.Response.NOT_POSSIBLE
+    # The date promised stays on record: a promise answered after it passed
+    # counts as kept late, never as if it had not been made.
     contribution = contribution_respond(
-        contribution=contribution, by=by, response=response, reason=words, now=now
+        contribution=contribution,
+        by=by,
+        response=response,
+        reason=words,
+        promised_update_on=contribution.promised_update_on,
+        now=now,
     )
     update_post(contribution=contribution, by=by, text=words, now=now)
     return contribution

@@ -119,7 +119,13 @@ def contribution_respond(
     today = timezone.localdate(now) if now else timezone.localdate()
     if response in NEEDS_A_DATE and promised_update_on is None:
         errors["promised_update_on"] = "Say when you will report back."
-    if promised_update_on is not None and promised_update_on < today:
+    # A new date must be ahead; the date already promised may stay as it is,
+    # even once passed, so a late answer still counts as late.
+    if (
+        promised_update_on is not None
+        and promised_update_on < today
+        and promised_update_on != contribution.promised_update_on
+    ):
         errors["promised_update_on"] = "This date has passed. Choose today or later."
     if (
         responsible is not None

@@ -332,3 +332,26 @@ def test_erasing_someone_removes_their_name_from_milestones_and_their_sign_offs(
     participant_erase(participant=jo, by=world.users["coordinator"], on_request="By phone")
     assert not milestone.credited.exists()
     assert not jo.record_sign_offs.exists()
+
+
+def test_a_last_answer_keeps_the_promised_date_on_record_even_once_passed(world):
+    from projects.promises.selectors import contributions_for_project, with_states
+
+    promise = world.contribution  # accepted, with an update promised in 14 days
+    day = promise.promised_update_on
+    later = timezone.now() + datetime.timedelta(days=20)
+    services.final_answer(
+        contribution=promise,
+        by=world.users["coordinator"],
+        kept=True,
+        words="The shelter opens at 8pm now.",
+        now=later,
+    )
+    promise.refresh_from_db()
+    assert promise.promised_update_on == day
+    assert promise.response == Contribution.Response.DONE
+    [state] = [
+        c.state for c in with_states(contributions_for_project(world.project)) if c.pk == promise.pk
+    ]
+    # The update was posted now (the test's clock), before the date: kept.
+    assert state == "kept"
