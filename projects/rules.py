@@ -266,8 +266,9 @@ def project_not_finished(user, obj):
 
 # Every change to a project's work stops once it is closed; its history and
 # reports stay. Not here, on purpose: recording attendance and money (people
-# are still paid for their last meetings), chats and check-ins, and the
-# teller's control of their stories (taking one back is possible at any time).
+# are still paid for their last meetings), saying how a past meeting felt (its
+# fortnight runs on), chats and check-ins, and the teller's control of their
+# stories (taking one back is possible at any time).
 CLOSED_WITH_THE_PROJECT = (
     "projects.change_project",
     "projects.change_coordinators",
@@ -293,7 +294,6 @@ CLOSED_WITH_THE_PROJECT = (
     "projects.answer_review_as_staff",
     "projects.answer_review",
     "projects.record_agreed_change",
-    "projects.give_pulse",
     "projects.tell_story",
     "projects.gather_story",
     "projects.ask_for_story",

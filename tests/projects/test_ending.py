@@ -161,6 +161,12 @@ def test_a_closed_project_thanks_every_member_with_their_record_and_becomes_read
         reverse("projects:achieved", kwargs={"pk": world.project.pk})
     )
     assert "The drop-in group starts in January" in achieved.content.decode()
+    # How the last meetings felt can still be said in their fortnight.
+    pulse = reverse(
+        "projects:meeting_pulse",
+        kwargs={"pk": world.project.pk, "meeting_pk": world.past_meeting.pk},
+    )
+    assert client_for(world, "member").get(pulse).status_code == 200
     # A teller can still take their story back after the close.
     response = client_for(world, "member").post(
         reverse(
